@@ -1,0 +1,145 @@
+package dev.diskstore;
+
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Files in disks: {@code store.disks().artifacts()}. Thread-safe.
+ *
+ * <h2>Paths</h2>
+ *
+ * An artifact is addressed by disk id, a directory path ({@code filePath}) and a filename.
+ * {@code /documents/2024}, {@code documents/2024/} and {@code /documents/2024/} name the same
+ * directory; {@code ""} and {@code /} are the root. Repeated slashes collapse. Rejected with
+ * {@link InvalidPathException}: {@code .} and {@code ..} segments, NUL and other control
+ * characters, backslashes, segments over 255 UTF-8 bytes and paths over 4,096 bytes. Unicode is
+ * NFC-normalised; names are case-sensitive. A filename is one valid segment. Returned paths always
+ * start and end with {@code /}.
+ *
+ * <h2>Writes</h2>
+ *
+ * Every write is atomic: a concurrent reader sees the old or the new artifact, and a failure at any
+ * step leaves the old one intact. Writes accept a {@link Precondition} on the artifact's etag.
+ * Identical bytes are stored once and shared.
+ */
+public interface Artifacts {
+
+  /** Upserts at the root directory, keeping existing user metadata. */
+  default Artifact upsert(String diskId, FileUpload file) {
+    return upsert(diskId, file, "/", null, Precondition.none());
+  }
+
+  /** Upserts into {@code filePath}, keeping existing user metadata. */
+  default Artifact upsert(String diskId, FileUpload file, String filePath) {
+    return upsert(diskId, file, filePath, null, Precondition.none());
+  }
+
+  /**
+   * Upserts into {@code filePath}: creates the artifact, or replaces the bytes of an existing one.
+   *
+   * @param meta the user metadata: a map replaces the existing user metadata; {@code null} keeps it
+   *     (an empty map clears it)
+   */
+  default Artifact upsert(
+      String diskId, FileUpload file, String filePath, @Nullable Map<String, ?> meta) {
+    return upsert(diskId, file, filePath, meta, Precondition.none());
+  }
+
+  /**
+   * Upserts into {@code filePath}, if {@code condition} holds. The bytes are streamed to the
+   * backend and hashed on the way; nothing is visible until the index commits. {@code createdAt}
+   * survives a re-upload; {@code updatedAt} and the etag change.
+   *
+   * @throws DiskNotFoundException if the disk does not exist
+   * @throws InvalidPathException for a bad path or filename
+   * @throws InvalidMetadataException for bad or oversized metadata
+   * @throws InvalidRequestException if the upload is larger than the configured maximum
+   * @throws PreconditionFailedException if the condition does not hold
+   * @throws StorageException if the index or backend fails (the previous artifact is intact)
+   */
+  Artifact upsert(
+      String diskId,
+      FileUpload file,
+      String filePath,
+      @Nullable Map<String, ?> meta,
+      Precondition condition);
+
+  /** The artifact, without URL or content. */
+  default ArtifactResult get(String diskId, String filePath, String filename) {
+    return get(diskId, filePath, filename, GetOptions.NONE);
+  }
+
+  /**
+   * The artifact, with a download URL and parsed content as requested.
+   *
+   * @throws ArtifactNotFoundException if there is no such artifact
+   * @throws DiskNotFoundException if the disk does not exist
+   */
+  ArtifactResult get(String diskId, String filePath, String filename, GetOptions options);
+
+  default Optional<ArtifactResult> find(String diskId, String filePath, String filename) {
+    return find(diskId, filePath, filename, GetOptions.NONE);
+  }
+
+  /**
+   * Like {@link #get(String, String, String, GetOptions)}, but empty when the artifact (not the
+   * disk) does not exist.
+   */
+  Optional<ArtifactResult> find(
+      String diskId, String filePath, String filename, GetOptions options);
+
+  /** All files and sub-directories directly in {@code path}. */
+  ArtifactListing list(String diskId, String path);
+
+  /**
+   * One page of the directory: sub-directories first, then files, each ordered by name. The cost
+   * is proportional to the page, not to the disk.
+   *
+   * @param limit 1–10,000 entries (directories and files together)
+   * @param cursor the previous page's {@link ArtifactListing#nextCursor()}, or {@code null}
+   */
+  ArtifactListing list(String diskId, String path, int limit, @Nullable String cursor);
+
+  /** Replaces the user metadata without touching the bytes. */
+  default Artifact update(String diskId, String filePath, String filename, Map<String, ?> meta) {
+    return update(diskId, filePath, filename, meta, Precondition.none());
+  }
+
+  /**
+   * Replaces the user metadata (an empty map clears it) without touching the bytes; the etag and
+   * {@code updatedAt} change.
+   *
+   * @throws ArtifactNotFoundException if there is no such artifact
+   * @throws PreconditionFailedException if {@code condition} does not hold
+   */
+  Artifact update(
+      String diskId, String filePath, String filename, Map<String, ?> meta, Precondition condition);
+
+  default void delete(String diskId, String filePath, String filename) {
+    delete(diskId, filePath, filename, Precondition.none());
+  }
+
+  /**
+   * Deletes the artifact. Its bytes are deleted from the backend once no artifact references them.
+   *
+   * @throws ArtifactNotFoundException if there is no such artifact
+   * @throws PreconditionFailedException if {@code condition} does not hold
+   */
+  void delete(String diskId, String filePath, String filename, Precondition condition);
+
+  /** Opens the artifact's bytes. The caller closes the stream. */
+  default InputStream open(String diskId, String filePath, String filename) {
+    return open(diskId, filePath, filename, ByteRange.from(0));
+  }
+
+  /**
+   * Opens part of the artifact's bytes. The stream reads the version current at the call, even if
+   * the artifact is replaced while it is being read. The caller closes the stream; the store closes
+   * streams still open when it is closed.
+   *
+   * @throws ArtifactNotFoundException if there is no such artifact
+   */
+  InputStream open(String diskId, String filePath, String filename, ByteRange range);
+}

@@ -1,0 +1,185 @@
+package dev.diskstore;
+
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The asynchronous twin of {@link DiskStore}, like Acontext's {@code AsyncAcontextClient}: every
+ * call of {@link Disks} and {@link Artifacts} returning a {@link CompletableFuture}, run on an
+ * executor. Failures complete the future exceptionally with the same {@link DiskStoreException}
+ * the synchronous call would throw. Thread-safe; closing the store closes its twin.
+ */
+public final class AsyncDiskStore {
+  private final DiskStore store;
+  private final Executor executor;
+  private final AsyncDisks disks = new AsyncDisks();
+  private final AsyncArtifacts artifacts = new AsyncArtifacts();
+
+  AsyncDiskStore(DiskStore store, Executor executor) {
+    this.store = store;
+    this.executor = executor;
+  }
+
+  /** The synchronous store behind this twin. */
+  public DiskStore sync() {
+    return store;
+  }
+
+  public CompletableFuture<Void> ping() {
+    return run(() -> {
+      store.ping();
+      return null;
+    });
+  }
+
+  public AsyncDisks disks() {
+    return disks;
+  }
+
+  private <T> CompletableFuture<T> run(Supplier<T> call) {
+    return CompletableFuture.supplyAsync(call, executor);
+  }
+
+  /** Asynchronous {@link Disks}. */
+  public final class AsyncDisks {
+    private AsyncDisks() {}
+
+    public CompletableFuture<Disk> create() {
+      return run(() -> store.disks().create());
+    }
+
+    public CompletableFuture<Disk> create(@Nullable String user) {
+      return run(() -> store.disks().create(user));
+    }
+
+    public CompletableFuture<Optional<Disk>> find(String diskId) {
+      return run(() -> store.disks().find(diskId));
+    }
+
+    public CompletableFuture<Disk> get(String diskId) {
+      return run(() -> store.disks().get(diskId));
+    }
+
+    public CompletableFuture<DiskPage> list() {
+      return run(() -> store.disks().list());
+    }
+
+    public CompletableFuture<DiskPage> list(
+        int limit, @Nullable String cursor, boolean timeDesc, @Nullable String user) {
+      return run(() -> store.disks().list(limit, cursor, timeDesc, user));
+    }
+
+    public CompletableFuture<DiskPage> list(DiskListRequest request) {
+      return run(() -> store.disks().list(request));
+    }
+
+    public CompletableFuture<Void> delete(String diskId) {
+      return run(() -> {
+        store.disks().delete(diskId);
+        return null;
+      });
+    }
+
+    public AsyncArtifacts artifacts() {
+      return artifacts;
+    }
+  }
+
+  /** Asynchronous {@link Artifacts}. */
+  public final class AsyncArtifacts {
+    private AsyncArtifacts() {}
+
+    private Artifacts sync() {
+      return store.disks().artifacts();
+    }
+
+    public CompletableFuture<Artifact> upsert(String diskId, FileUpload file) {
+      return run(() -> sync().upsert(diskId, file));
+    }
+
+    public CompletableFuture<Artifact> upsert(String diskId, FileUpload file, String filePath) {
+      return run(() -> sync().upsert(diskId, file, filePath));
+    }
+
+    public CompletableFuture<Artifact> upsert(
+        String diskId, FileUpload file, String filePath, @Nullable Map<String, ?> meta) {
+      return run(() -> sync().upsert(diskId, file, filePath, meta));
+    }
+
+    public CompletableFuture<Artifact> upsert(
+        String diskId,
+        FileUpload file,
+        String filePath,
+        @Nullable Map<String, ?> meta,
+        Precondition condition) {
+      return run(() -> sync().upsert(diskId, file, filePath, meta, condition));
+    }
+
+    public CompletableFuture<ArtifactResult> get(String diskId, String filePath, String filename) {
+      return run(() -> sync().get(diskId, filePath, filename));
+    }
+
+    public CompletableFuture<ArtifactResult> get(
+        String diskId, String filePath, String filename, GetOptions options) {
+      return run(() -> sync().get(diskId, filePath, filename, options));
+    }
+
+    public CompletableFuture<Optional<ArtifactResult>> find(
+        String diskId, String filePath, String filename, GetOptions options) {
+      return run(() -> sync().find(diskId, filePath, filename, options));
+    }
+
+    public CompletableFuture<ArtifactListing> list(String diskId, String path) {
+      return run(() -> sync().list(diskId, path));
+    }
+
+    public CompletableFuture<ArtifactListing> list(
+        String diskId, String path, int limit, @Nullable String cursor) {
+      return run(() -> sync().list(diskId, path, limit, cursor));
+    }
+
+    public CompletableFuture<Artifact> update(
+        String diskId, String filePath, String filename, Map<String, ?> meta) {
+      return run(() -> sync().update(diskId, filePath, filename, meta));
+    }
+
+    public CompletableFuture<Artifact> update(
+        String diskId,
+        String filePath,
+        String filename,
+        Map<String, ?> meta,
+        Precondition condition) {
+      return run(() -> sync().update(diskId, filePath, filename, meta, condition));
+    }
+
+    public CompletableFuture<Void> delete(String diskId, String filePath, String filename) {
+      return run(() -> {
+        sync().delete(diskId, filePath, filename);
+        return null;
+      });
+    }
+
+    public CompletableFuture<Void> delete(
+        String diskId, String filePath, String filename, Precondition condition) {
+      return run(() -> {
+        sync().delete(diskId, filePath, filename, condition);
+        return null;
+      });
+    }
+
+    /** Opens the bytes; the caller closes the stream the future yields. */
+    public CompletableFuture<InputStream> open(String diskId, String filePath, String filename) {
+      return run(() -> sync().open(diskId, filePath, filename));
+    }
+
+    public CompletableFuture<InputStream> open(
+        String diskId, String filePath, String filename, ByteRange range) {
+      return run(() -> sync().open(diskId, filePath, filename, range));
+    }
+  }
+}

@@ -1,0 +1,313 @@
+package dev.diskstore;
+
+import dev.diskstore.spi.BlobBackend;
+import dev.diskstore.spi.ContentParser;
+import dev.diskstore.spi.ContentTypeDetector;
+import dev.diskstore.spi.PublicUrlSigner;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable configuration of a {@link DiskStore}. Build with {@link #builder()}; only
+ * {@link Builder#directory(Path)} and {@link Builder#backend(BlobBackend)} are required.
+ *
+ * <pre>{@code
+ * DiskStoreConfig config = DiskStoreConfig.builder()
+ *     .directory(Path.of("data"))                        // holds index.db (SQLite)
+ *     .backend(LocalBlobBackend.at(Path.of("data/blobs")))
+ *     .maxUploadBytes(512L << 20)
+ *     .build();
+ * }</pre>
+ *
+ * <p>The store takes ownership of the backend and closes it; it does not close a caller-supplied
+ * executor.
+ */
+public final class DiskStoreConfig {
+  /** Default limit of the JSON-encoded user metadata of one artifact: 64 KiB. */
+  public static final int DEFAULT_MAX_METADATA_BYTES = 64 * 1024;
+  /** Default limit of characters returned as parsed content: 1 Mi characters. */
+  public static final int DEFAULT_MAX_CONTENT_CHARS = 1024 * 1024;
+
+  private final Path directory;
+  private final BlobBackend backend;
+  private final @Nullable String projectId;
+  private final @Nullable ContentParser contentParser;
+  private final @Nullable ContentTypeDetector contentTypeDetector;
+  private final @Nullable PublicUrlSigner publicUrlSigner;
+  private final InetAddress urlServerAddress;
+  private final int urlServerPort;
+  private final int maxMetadataBytes;
+  private final long maxUploadBytes;
+  private final int maxContentChars;
+  private final Clock clock;
+  private final @Nullable Executor asyncExecutor;
+  private final boolean collectGarbageOnOpen;
+  private final Duration busyTimeout;
+  private final int readConnections;
+
+  private DiskStoreConfig(Builder b) {
+    this.directory = Objects.requireNonNull(b.directory, "directory is required");
+    this.backend = Objects.requireNonNull(b.backend, "backend is required");
+    this.projectId = b.projectId;
+    this.contentParser = b.contentParser;
+    this.contentTypeDetector = b.contentTypeDetector;
+    this.publicUrlSigner = b.publicUrlSigner;
+    this.urlServerAddress = b.urlServerAddress;
+    this.urlServerPort = b.urlServerPort;
+    this.maxMetadataBytes = b.maxMetadataBytes;
+    this.maxUploadBytes = b.maxUploadBytes;
+    this.maxContentChars = b.maxContentChars;
+    this.clock = b.clock;
+    this.asyncExecutor = b.asyncExecutor;
+    this.collectGarbageOnOpen = b.collectGarbageOnOpen;
+    this.busyTimeout = b.busyTimeout;
+    this.readConnections = b.readConnections;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.directory = directory;
+    b.backend = backend;
+    b.projectId = projectId;
+    b.contentParser = contentParser;
+    b.contentTypeDetector = contentTypeDetector;
+    b.publicUrlSigner = publicUrlSigner;
+    b.urlServerAddress = urlServerAddress;
+    b.urlServerPort = urlServerPort;
+    b.maxMetadataBytes = maxMetadataBytes;
+    b.maxUploadBytes = maxUploadBytes;
+    b.maxContentChars = maxContentChars;
+    b.clock = clock;
+    b.asyncExecutor = asyncExecutor;
+    b.collectGarbageOnOpen = collectGarbageOnOpen;
+    b.busyTimeout = busyTimeout;
+    b.readConnections = readConnections;
+    return b;
+  }
+
+  /** The directory holding the SQLite index ({@code index.db}) and the store's lock files. */
+  public Path directory() {
+    return directory;
+  }
+
+  public BlobBackend backend() {
+    return backend;
+  }
+
+  /** The project id to use; empty means the one kept in the store (generated on first open). */
+  public Optional<String> projectId() {
+    return Optional.ofNullable(projectId);
+  }
+
+  public Optional<ContentParser> contentParser() {
+    return Optional.ofNullable(contentParser);
+  }
+
+  public Optional<ContentTypeDetector> contentTypeDetector() {
+    return Optional.ofNullable(contentTypeDetector);
+  }
+
+  public Optional<PublicUrlSigner> publicUrlSigner() {
+    return Optional.ofNullable(publicUrlSigner);
+  }
+
+  public InetAddress urlServerAddress() {
+    return urlServerAddress;
+  }
+
+  public int urlServerPort() {
+    return urlServerPort;
+  }
+
+  public int maxMetadataBytes() {
+    return maxMetadataBytes;
+  }
+
+  public long maxUploadBytes() {
+    return maxUploadBytes;
+  }
+
+  public int maxContentChars() {
+    return maxContentChars;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public Optional<Executor> asyncExecutor() {
+    return Optional.ofNullable(asyncExecutor);
+  }
+
+  public boolean collectGarbageOnOpen() {
+    return collectGarbageOnOpen;
+  }
+
+  public Duration busyTimeout() {
+    return busyTimeout;
+  }
+
+  public int readConnections() {
+    return readConnections;
+  }
+
+  /** Builder for {@link DiskStoreConfig}; not thread-safe. */
+  public static final class Builder {
+    private @Nullable Path directory;
+    private @Nullable BlobBackend backend;
+    private @Nullable String projectId;
+    private @Nullable ContentParser contentParser;
+    private @Nullable ContentTypeDetector contentTypeDetector;
+    private @Nullable PublicUrlSigner publicUrlSigner;
+    private InetAddress urlServerAddress = InetAddress.getLoopbackAddress();
+    private int urlServerPort;
+    private int maxMetadataBytes = DEFAULT_MAX_METADATA_BYTES;
+    private long maxUploadBytes = Long.MAX_VALUE;
+    private int maxContentChars = DEFAULT_MAX_CONTENT_CHARS;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable Executor asyncExecutor;
+    private boolean collectGarbageOnOpen = true;
+    private Duration busyTimeout = Duration.ofSeconds(30);
+    private int readConnections = 4;
+
+    private Builder() {}
+
+    /** Required: the directory for the SQLite index; created if missing. */
+    public Builder directory(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /** Required: where the bytes go. The store closes it. */
+    public Builder backend(BlobBackend backend) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /**
+     * Fixes the project id. On first open it is stored; on later opens it must match the stored
+     * one.
+     */
+    public Builder projectId(@Nullable String projectId) {
+      this.projectId = projectId;
+      return this;
+    }
+
+    /**
+     * The parser behind {@code withContent}. Default: the first {@link ContentParser} found by
+     * {@link java.util.ServiceLoader} (the content-parsers module registers one), else the built-in
+     * text/JSON/CSV/code parser.
+     */
+    public Builder contentParser(@Nullable ContentParser contentParser) {
+      this.contentParser = contentParser;
+      return this;
+    }
+
+    /** The media-type detector. Default: discovered like the parser, else the built-in one. */
+    public Builder contentTypeDetector(@Nullable ContentTypeDetector contentTypeDetector) {
+      this.contentTypeDetector = contentTypeDetector;
+      return this;
+    }
+
+    /**
+     * Signs download URLs. Default: the backend's own signer if it has one, else the built-in
+     * loopback HTTP server.
+     */
+    public Builder publicUrlSigner(@Nullable PublicUrlSigner publicUrlSigner) {
+      this.publicUrlSigner = publicUrlSigner;
+      return this;
+    }
+
+    /** Address the built-in URL server binds to. Default: loopback only. */
+    public Builder urlServerAddress(InetAddress address) {
+      this.urlServerAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Port of the built-in URL server; 0 (default) picks a free one. */
+    public Builder urlServerPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new InvalidRequestException("urlServerPort must be 0-65535, was " + port);
+      }
+      this.urlServerPort = port;
+      return this;
+    }
+
+    /** Largest JSON-encoded user metadata per artifact, in UTF-8 bytes. */
+    public Builder maxMetadataBytes(int maxMetadataBytes) {
+      if (maxMetadataBytes < 2) {
+        throw new InvalidRequestException("maxMetadataBytes must be >= 2, was " + maxMetadataBytes);
+      }
+      this.maxMetadataBytes = maxMetadataBytes;
+      return this;
+    }
+
+    /** Largest upload in bytes; larger uploads fail before anything is committed. Default: none. */
+    public Builder maxUploadBytes(long maxUploadBytes) {
+      if (maxUploadBytes < 0) {
+        throw new InvalidRequestException("maxUploadBytes must be >= 0, was " + maxUploadBytes);
+      }
+      this.maxUploadBytes = maxUploadBytes;
+      return this;
+    }
+
+    /** Most characters of parsed content returned by {@code withContent}. */
+    public Builder maxContentChars(int maxContentChars) {
+      if (maxContentChars < 0) {
+        throw new InvalidRequestException("maxContentChars must be >= 0, was " + maxContentChars);
+      }
+      this.maxContentChars = maxContentChars;
+      return this;
+    }
+
+    /** The clock for timestamps and URL expiry. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Default executor of {@link DiskStore#async()}. Default: a store-owned pool of daemon threads,
+     * shut down by {@link DiskStore#close()}. A supplied executor is not shut down.
+     */
+    public Builder asyncExecutor(@Nullable Executor executor) {
+      this.asyncExecutor = executor;
+      return this;
+    }
+
+    /** Whether opening the store runs {@link Maintenance#collectGarbage()}. Default: true. */
+    public Builder collectGarbageOnOpen(boolean collect) {
+      this.collectGarbageOnOpen = collect;
+      return this;
+    }
+
+    /** How long a write waits for another process's write lock before failing. Default 30 s. */
+    public Builder busyTimeout(Duration busyTimeout) {
+      this.busyTimeout = Objects.requireNonNull(busyTimeout, "busyTimeout");
+      return this;
+    }
+
+    /** Size of the pool of read-only SQLite connections. Default 4. */
+    public Builder readConnections(int readConnections) {
+      if (readConnections < 1 || readConnections > 64) {
+        throw new InvalidRequestException("readConnections must be 1-64, was " + readConnections);
+      }
+      this.readConnections = readConnections;
+      return this;
+    }
+
+    public DiskStoreConfig build() {
+      return new DiskStoreConfig(this);
+    }
+  }
+}

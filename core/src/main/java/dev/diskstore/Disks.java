@@ -1,0 +1,55 @@
+package dev.diskstore;
+
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The disks of a store: {@code store.disks()}. Thread-safe; every call is one atomic operation on
+ * the index.
+ */
+public interface Disks {
+
+  /** Creates a disk with no user. */
+  Disk create();
+
+  /** Creates a disk owned by {@code user} (any non-blank identifier, e.g. an e-mail address). */
+  Disk create(@Nullable String user);
+
+  Optional<Disk> find(String diskId);
+
+  /** @throws DiskNotFoundException if the disk does not exist */
+  Disk get(String diskId);
+
+  /** The first page: 20 disks, oldest first. */
+  default DiskPage list() {
+    return list(DiskListRequest.firstPage());
+  }
+
+  /**
+   * A page of disks in keyset order on (createdAt, id).
+   *
+   * @param limit 1–200
+   * @param cursor the previous page's {@link DiskPage#nextCursor()}, or {@code null}
+   * @param timeDesc newest first
+   * @param user only this user's disks, or {@code null} for all
+   * @throws InvalidRequestException for a limit outside 1–200
+   * @throws InvalidCursorException for a cursor that is malformed or from another query
+   */
+  default DiskPage list(int limit, @Nullable String cursor, boolean timeDesc, @Nullable String user) {
+    return list(
+        DiskListRequest.builder().limit(limit).cursor(cursor).timeDesc(timeDesc).user(user).build());
+  }
+
+  DiskPage list(DiskListRequest request);
+
+  /**
+   * Deletes the disk and every artifact in it, atomically in the index; bytes no other artifact
+   * shares are deleted from the backend after the commit.
+   *
+   * @throws DiskNotFoundException if the disk does not exist
+   */
+  void delete(String diskId);
+
+  /** The artifacts of all disks of this store. */
+  Artifacts artifacts();
+}
