@@ -1,34 +1,418 @@
 package dev.diskstore.internal;
 
-import dev.diskstore.Disks;
 import dev.diskstore.DiskStoreConfig;
+import dev.diskstore.DiskStoreException;
+import dev.diskstore.Disks;
 import dev.diskstore.Maintenance;
+import dev.diskstore.StorageException;
+import dev.diskstore.StoreClosedException;
+import dev.diskstore.spi.BlobBackend;
+import dev.diskstore.spi.ContentParser;
+import dev.diskstore.spi.ContentTypeDetector;
+import dev.diskstore.spi.PublicUrlSigner;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
-/** The store implementation behind {@link dev.diskstore.DiskStore}. (Being written.) */
+/**
+ * The store implementation behind {@link dev.diskstore.DiskStore}: wires the SQLite index, the
+ * blob backend, the content parser and the URL signer, and owns their lifecycle. The operations
+ * themselves live in {@link DiskOps}, {@link ArtifactOps} and {@link Housekeeping}.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent and releases everything the engine opened,
+ * including streams handed out by {@code open} and not yet closed.
+ */
 public final class Engine implements AutoCloseable {
+  static final System.Logger LOG = System.getLogger("dev.diskstore");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  final DiskStoreConfig config;
+  final SqliteIndex index;
+  final BlobBackend backend;
+  final Owners owners;
+  final MetaCodec metaCodec;
+  final ContentTypeDetector detector;
+  final ContentParser parser;
+  final String projectId;
+  /** Keys this instance is writing right now; garbage collection leaves them alone. */
+  final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+  private final byte[] urlSecret;
+  private final DiskOps disks;
+  private final Housekeeping housekeeping;
+  private final Executor executor;
+  private final @Nullable ExecutorService ownedExecutor;
+  private final Set<TrackedStream> openStreams = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Object signerLock = new Object();
+  private volatile @Nullable PublicUrlSigner signer;
+  private @Nullable UrlServer urlServer;
+
+  private Engine(DiskStoreConfig config, SqliteIndex index, Owners owners) {
+    this.config = config;
+    this.index = index;
+    this.owners = owners;
+    this.backend = config.backend();
+    this.metaCodec = new MetaCodec(config.maxMetadataBytes());
+    this.detector = config.contentTypeDetector().orElseGet(
+        () -> discover(ContentTypeDetector.class, new BuiltinContentTypeDetector()));
+    this.parser = config.contentParser().orElseGet(
+        () -> discover(ContentParser.class, new BuiltinContentParser()));
+    String[] identity = loadIdentity(config, index);
+    this.projectId = identity[0];
+    this.urlSecret = HexFormat.of().parseHex(identity[1]);
+    if (config.asyncExecutor().isPresent()) {
+      this.executor = config.asyncExecutor().get();
+      this.ownedExecutor = null;
+    } else {
+      int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+      AtomicInteger n = new AtomicInteger();
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+              r -> {
+                Thread t = new Thread(r, "diskstore-async-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      pool.allowCoreThreadTimeOut(true);
+      this.executor = pool;
+      this.ownedExecutor = pool;
+    }
+    this.disks = new DiskOps(this, new ArtifactOps(this));
+    this.housekeeping = new Housekeeping(this);
+  }
+
+  /**
+   * Opens the index (creating and migrating it as needed) and, if configured, collects garbage.
+   * On failure everything opened so far, including the configured backend, is closed.
+   */
   public static Engine open(DiskStoreConfig config) {
-    throw new IllegalStateException("engine not written yet");
+    SqliteIndex index = null;
+    Owners owners = null;
+    try {
+      Path dir = config.directory();
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new StorageException("cannot create the store directory " + dir + ": " + e, e);
+      }
+      index = new SqliteIndex(dir.resolve("index.db"), config.busyTimeout(), config.readConnections());
+      owners = new Owners(dir);
+      Engine engine = new Engine(config, index, owners);
+      if (config.collectGarbageOnOpen()) {
+        try {
+          engine.housekeeping.collectGarbage();
+        } catch (StorageException e) {
+          LOG.log(Level.WARNING, "garbage collection on open failed; the store is usable", e);
+        }
+      }
+      return engine;
+    } catch (RuntimeException | Error e) {
+      if (owners != null) {
+        owners.close();
+      }
+      if (index != null) {
+        index.close();
+      }
+      try {
+        config.backend().close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private static String[] loadIdentity(DiskStoreConfig config, SqliteIndex index) {
+    return index.write(
+        true,
+        c -> {
+          String project = storeMeta(c, "project_id");
+          if (project == null) {
+            project = config.projectId().orElse(UUID.randomUUID().toString());
+            putStoreMeta(c, "project_id", project);
+          } else if (config.projectId().isPresent() && !config.projectId().get().equals(project)) {
+            throw new DiskStoreException(
+                "the store at " + config.directory() + " belongs to project " + project
+                    + ", but the configuration asks for project " + config.projectId().get());
+          }
+          String secret = storeMeta(c, "url_secret");
+          if (secret == null) {
+            byte[] bytes = new byte[32];
+            RANDOM.nextBytes(bytes);
+            secret = HexFormat.of().formatHex(bytes);
+            putStoreMeta(c, "url_secret", secret);
+          }
+          return new String[] {project, secret};
+        });
+  }
+
+  private static @Nullable String storeMeta(java.sql.Connection c, String key) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT value FROM store_meta WHERE key = ?")) {
+      s.setString(1, key);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private static void putStoreMeta(java.sql.Connection c, String key, String value)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("INSERT INTO store_meta (key, value) VALUES (?, ?)")) {
+      s.setString(1, key);
+      s.setString(2, value);
+      s.executeUpdate();
+    }
+  }
+
+  /**
+   * The first implementation registered with {@link ServiceLoader}, else {@code fallback}. A
+   * provider that fails to load is logged and skipped, never fatal.
+   */
+  private static <T> T discover(Class<T> type, T fallback) {
+    Iterator<T> it = ServiceLoader.load(type, Engine.class.getClassLoader()).iterator();
+    while (true) {
+      try {
+        if (!it.hasNext()) {
+          return fallback;
+        }
+        return it.next();
+      } catch (ServiceConfigurationError e) {
+        LOG.log(Level.WARNING, "skipping a " + type.getSimpleName() + " that failed to load", e);
+      }
+    }
   }
 
   public String projectId() {
-    throw new IllegalStateException();
+    checkOpen();
+    return projectId;
   }
 
-  public void ping() {}
+  public void ping() {
+    checkOpen();
+    index.read(
+        c -> {
+          try (var s = c.createStatement();
+              var rs = s.executeQuery("SELECT count(*) FROM store_meta")) {
+            return rs.next();
+          }
+        });
+    backend.stat("ping/probe");
+  }
 
   public Disks disks() {
-    throw new IllegalStateException();
+    checkOpen();
+    return disks;
   }
 
   public Maintenance maintenance() {
-    throw new IllegalStateException();
+    checkOpen();
+    return housekeeping;
   }
 
   public Executor defaultExecutor() {
-    throw new IllegalStateException();
+    return executor;
+  }
+
+  void checkOpen() {
+    if (closed.get()) {
+      throw new StoreClosedException();
+    }
+  }
+
+  /** The current time, truncated to what the index stores (microseconds). */
+  Instant now() {
+    return config.clock().instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  static long micros(Instant instant) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+  }
+
+  static Instant instant(long micros) {
+    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+  }
+
+  /** A fresh, never reused blob key: {@code ab/cd/<32 hex>}. */
+  static String newBlobKey() {
+    String hex = randomHex(16);
+    return hex.substring(0, 2) + "/" + hex.substring(2, 4) + "/" + hex;
+  }
+
+  static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** The signer for download URLs: configured, else the backend's, else the built-in server. */
+  PublicUrlSigner signer() {
+    PublicUrlSigner s = signer;
+    if (s != null) {
+      return s;
+    }
+    synchronized (signerLock) {
+      checkOpen();
+      if (signer == null) {
+        if (config.publicUrlSigner().isPresent()) {
+          signer = config.publicUrlSigner().get();
+        } else if (backend.publicUrlSigner().isPresent()) {
+          signer = backend.publicUrlSigner().get();
+        } else {
+          urlServer =
+              new UrlServer(
+                  config.urlServerAddress(), config.urlServerPort(), urlSecret, config.clock(),
+                  disks.artifactOps()::resolveForUrl);
+          signer = urlServer;
+        }
+      }
+      return signer;
+    }
+  }
+
+  /** Registers a stream handed to a caller, so that {@link #close()} can close it. */
+  InputStream track(InputStream in) {
+    TrackedStream tracked = new TrackedStream(in);
+    openStreams.add(tracked);
+    if (closed.get()) {
+      tracked.closeQuietly();
+      throw new StoreClosedException();
+    }
+    return tracked;
+  }
+
+  /** Deletes objects whose index rows moved to the garbage table in a committed transaction. */
+  void deleteGarbage(List<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    List<String> deleted = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      try {
+        backend.delete(key);
+        deleted.add(key);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "could not delete blob " + key + "; garbage collection retries", e);
+      }
+    }
+    if (deleted.isEmpty()) {
+      return;
+    }
+    try {
+      index.write(
+          false,
+          c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM garbage WHERE key = ?")) {
+              for (String key : deleted) {
+                s.setString(1, key);
+                s.addBatch();
+              }
+              s.executeBatch();
+            }
+            return null;
+          });
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "could not clear garbage rows; garbage collection retries", e);
+    }
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (TrackedStream s : List.copyOf(openStreams)) {
+      s.closeQuietly();
+    }
+    List<Runnable> steps = new ArrayList<>();
+    synchronized (signerLock) {
+      UrlServer server = urlServer;
+      if (server != null) {
+        steps.add(server::close);
+      }
+    }
+    if (ownedExecutor != null) {
+      steps.add(ownedExecutor::shutdown);
+    }
+    steps.add(index::close);
+    steps.add(owners::close);
+    steps.add(backend::close);
+    RuntimeException failure = null;
+    for (Runnable step : steps) {
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "index " + index.file() + ", backend " + backend;
+  }
+
+  private final class TrackedStream extends FilterInputStream {
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    TrackedStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return in.read(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (done.compareAndSet(false, true)) {
+        openStreams.remove(this);
+        in.close();
+      }
+    }
+
+    void closeQuietly() {
+      try {
+        close();
+      } catch (IOException ignored) {
+        // closing on behalf of a caller that forgot to
+      }
+    }
+  }
 }

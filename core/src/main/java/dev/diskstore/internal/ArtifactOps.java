@@ -1,0 +1,835 @@
+package dev.diskstore.internal;
+
+import dev.diskstore.Artifact;
+import dev.diskstore.ArtifactContent;
+import dev.diskstore.ArtifactInfo;
+import dev.diskstore.ArtifactListing;
+import dev.diskstore.ArtifactNotFoundException;
+import dev.diskstore.ArtifactResult;
+import dev.diskstore.Artifacts;
+import dev.diskstore.ByteRange;
+import dev.diskstore.DiskStoreException;
+import dev.diskstore.FileUpload;
+import dev.diskstore.GetOptions;
+import dev.diskstore.InvalidRequestException;
+import dev.diskstore.Precondition;
+import dev.diskstore.PreconditionFailedException;
+import dev.diskstore.StorageException;
+import dev.diskstore.spi.BlobNotFoundException;
+import dev.diskstore.spi.ContentParser;
+import dev.diskstore.spi.PublicUrlRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link Artifacts} on the index and the backend.
+ *
+ * <p><b>Write protocol</b> (upsert): (1) validate everything; (2) record a fresh blob key in
+ * {@code pending_writes} under this instance's owner id; (3) stream the bytes to the backend under
+ * that key, hashing and counting; (4) in one {@code BEGIN IMMEDIATE} transaction re-check the disk
+ * and the precondition, dedup by SHA-256 (an existing blob gains a reference and the new key goes to
+ * {@code garbage}), update the artifact row, move the old blob's reference, and drop the pending
+ * row; (5) after the commit delete garbage objects. A crash before (4) commits leaves a pending row
+ * of a dead owner; a crash after leaves garbage rows; garbage collection cleans both. Readers never
+ * see a row pointing at bytes that are not durable.
+ */
+final class ArtifactOps implements Artifacts {
+  static final int MAX_LIST_LIMIT = 10_000;
+  private static final int READ_RETRIES = 5;
+  private static final String ROW_COLUMNS =
+      "a.id, a.disk_id, a.path, a.filename, a.sha256, a.size, a.content_type, a.etag, a.user_meta,"
+          + " a.created_at, a.updated_at, a.content_modified_at, b.key";
+  private static final String SELECT_ROW =
+      "SELECT " + ROW_COLUMNS + " FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256"
+          + " WHERE a.disk_id = ? AND a.path = ? AND a.filename = ?";
+
+  private final Engine engine;
+
+  ArtifactOps(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** One artifact row joined with its blob key. */
+  record Row(
+      long id,
+      String diskId,
+      String path,
+      String filename,
+      String sha256,
+      long size,
+      String contentType,
+      String etag,
+      String userMeta,
+      long createdAt,
+      long updatedAt,
+      long contentModifiedAt,
+      String blobKey) {}
+
+  private record Commit(Artifact artifact, List<String> garbage) {}
+
+  // ---------------------------------------------------------------- upsert
+
+  @Override
+  public Artifact upsert(
+      String diskId,
+      FileUpload file,
+      String filePath,
+      @Nullable Map<String, ?> meta,
+      Precondition condition) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(filePath, "filePath");
+    Objects.requireNonNull(condition, "condition");
+    String path = PathRules.directory(filePath);
+    String filename = PathRules.filename(file.filename());
+    PathRules.checkFullPath(path, filename);
+    String metaJson = meta == null ? null : engine.metaCodec.encode(meta);
+    long maxBytes = engine.config.maxUploadBytes();
+    OptionalLong known = file.knownLength();
+    if (known.isPresent() && known.getAsLong() > maxBytes) {
+      throw tooLarge(filename, maxBytes);
+    }
+    // Fail fast, before moving any bytes; both checks are repeated in the commit transaction.
+    engine.index.read(
+        c -> {
+          DiskOps.requireDisk(c, diskId);
+          checkCondition(condition, selectRow(c, diskId, path, filename), diskId, path, filename);
+          return null;
+        });
+
+    String key = Engine.newBlobKey();
+    engine.inFlight.add(key);
+    boolean committed = false;
+    try {
+      Instant started = engine.now();
+      engine.index.write(
+          false,
+          c -> {
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "INSERT INTO pending_writes (key, owner, created_at) VALUES (?, ?, ?)")) {
+              s.setString(1, key);
+              s.setString(2, engine.owners.id());
+              s.setLong(3, Engine.micros(started));
+              s.executeUpdate();
+            }
+            return null;
+          });
+      UploadStream upload;
+      try (InputStream in = file.openStream()) {
+        upload = new UploadStream(in, maxBytes);
+        try {
+          engine.backend.write(key, upload, known);
+        } catch (RuntimeException e) {
+          if (upload.tooLarge()) {
+            throw tooLarge(filename, maxBytes);
+          }
+          if (e instanceof DiskStoreException) {
+            throw e;
+          }
+          throw new StorageException("writing " + filename + " to the backend failed: " + e, e);
+        }
+      } catch (IOException e) {
+        throw new StorageException("reading the upload " + filename + " failed: " + e, e);
+      }
+      long size = upload.count();
+      String sha256 = upload.sha256Hex();
+      String contentType = detect(file, filename, upload.head());
+      Commit commit =
+          engine.index.write(
+              true,
+              c -> commitUpsert(
+                  c, diskId, path, filename, condition, metaJson, key, sha256, size, contentType));
+      committed = true;
+      engine.deleteGarbage(commit.garbage());
+      return commit.artifact();
+    } finally {
+      if (!committed) {
+        abandon(key);
+      }
+      engine.inFlight.remove(key);
+    }
+  }
+
+  private static InvalidRequestException tooLarge(String filename, long maxBytes) {
+    return new InvalidRequestException(
+        "upload " + filename + " is larger than the configured maximum of " + maxBytes + " bytes");
+  }
+
+  private String detect(FileUpload file, String filename, byte[] head) {
+    String declared = file.declaredContentType().map(ArtifactOps::specificType).orElse(null);
+    String type;
+    try {
+      type = engine.detector.detect(filename, head, declared);
+    } catch (RuntimeException e) {
+      Engine.LOG.log(Level.WARNING, "content type detection failed for " + filename, e);
+      type = null;
+    }
+    if (type == null || type.isBlank()) {
+      type = declared != null ? declared : "application/octet-stream";
+    }
+    return type;
+  }
+
+  /** The declared type, or null when it says nothing (blank or a generic octet-stream). */
+  static @Nullable String specificType(String declared) {
+    String t = declared.trim();
+    String base = t.toLowerCase(Locale.ROOT);
+    int semi = base.indexOf(';');
+    if (semi >= 0) {
+      base = base.substring(0, semi).trim();
+    }
+    if (base.isEmpty()
+        || base.equals("application/octet-stream")
+        || base.equals("binary/octet-stream")
+        || base.equals("application/unknown")
+        || !base.contains("/")
+        || t.length() > 255) {
+      return null;
+    }
+    for (int i = 0; i < t.length(); i++) {
+      if (t.charAt(i) < 0x20 || t.charAt(i) > 0x7e) {
+        return null;
+      }
+    }
+    return t;
+  }
+
+  private Commit commitUpsert(
+      Connection c,
+      String diskId,
+      String path,
+      String filename,
+      Precondition condition,
+      @Nullable String metaJson,
+      String key,
+      String sha256,
+      long size,
+      String contentType)
+      throws SQLException {
+    DiskOps.requireDisk(c, diskId);
+    Row current = selectRow(c, diskId, path, filename);
+    checkCondition(condition, current, diskId, path, filename);
+    Instant now = engine.now();
+    long nowMicros = Engine.micros(now);
+    List<String> garbage = new ArrayList<>();
+    if (current != null && current.sha256().equals(sha256)) {
+      toGarbage(c, key, nowMicros, garbage);
+    } else {
+      String existing = blobKey(c, sha256);
+      if (existing != null) {
+        try (PreparedStatement s =
+            c.prepareStatement("UPDATE blobs SET ref_count = ref_count + 1 WHERE sha256 = ?")) {
+          s.setString(1, sha256);
+          s.executeUpdate();
+        }
+        toGarbage(c, key, nowMicros, garbage);
+      } else {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO blobs (sha256, key, size, ref_count, created_at) VALUES (?, ?, ?, 1, ?)")) {
+          s.setString(1, sha256);
+          s.setString(2, key);
+          s.setLong(3, size);
+          s.setLong(4, nowMicros);
+          s.executeUpdate();
+        }
+      }
+      if (current != null) {
+        releaseBlob(c, current.sha256(), 1, garbage, now);
+      }
+    }
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM pending_writes WHERE key = ?")) {
+      s.setString(1, key);
+      s.executeUpdate();
+    }
+    String etag = Engine.randomHex(16);
+    long id;
+    long createdAt;
+    String userMeta;
+    if (current != null) {
+      userMeta = metaJson != null ? metaJson : current.userMeta();
+      createdAt = current.createdAt();
+      id = current.id();
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "UPDATE artifacts SET sha256 = ?, size = ?, content_type = ?, etag = ?,"
+                  + " user_meta = ?, updated_at = ?, content_modified_at = ? WHERE id = ?")) {
+        s.setString(1, sha256);
+        s.setLong(2, size);
+        s.setString(3, contentType);
+        s.setString(4, etag);
+        s.setString(5, userMeta);
+        s.setLong(6, nowMicros);
+        s.setLong(7, nowMicros);
+        s.setLong(8, id);
+        s.executeUpdate();
+      }
+    } else {
+      userMeta = metaJson != null ? metaJson : "{}";
+      createdAt = nowMicros;
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "INSERT INTO artifacts (disk_id, path, filename, sha256, size, content_type, etag,"
+                  + " user_meta, created_at, updated_at, content_modified_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        s.setString(1, diskId);
+        s.setString(2, path);
+        s.setString(3, filename);
+        s.setString(4, sha256);
+        s.setLong(5, size);
+        s.setString(6, contentType);
+        s.setString(7, etag);
+        s.setString(8, userMeta);
+        s.setLong(9, nowMicros);
+        s.setLong(10, nowMicros);
+        s.setLong(11, nowMicros);
+        s.executeUpdate();
+      }
+      addToDirectories(c, diskId, path);
+    }
+    Row row =
+        new Row(0, diskId, path, filename, sha256, size, contentType, etag, userMeta, createdAt,
+            nowMicros, nowMicros, key);
+    return new Commit(toArtifact(row), garbage);
+  }
+
+  /** Best-effort cleanup of a write that did not commit; garbage collection covers failures. */
+  private void abandon(String key) {
+    try {
+      engine.backend.delete(key);
+      engine.index.write(
+          false,
+          c -> {
+            try (PreparedStatement s =
+                c.prepareStatement("DELETE FROM pending_writes WHERE key = ?")) {
+              s.setString(1, key);
+              s.executeUpdate();
+            }
+            return null;
+          });
+    } catch (RuntimeException e) {
+      Engine.LOG.log(
+          Level.DEBUG, "cleanup of abandoned blob " + key + " failed; garbage collection retries", e);
+    }
+  }
+
+  private static @Nullable String blobKey(Connection c, String sha256) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT key FROM blobs WHERE sha256 = ?")) {
+      s.setString(1, sha256);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private static void toGarbage(Connection c, String key, long nowMicros, List<String> garbage)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("INSERT OR IGNORE INTO garbage (key, created_at) VALUES (?, ?)")) {
+      s.setString(1, key);
+      s.setLong(2, nowMicros);
+      s.executeUpdate();
+    }
+    garbage.add(key);
+  }
+
+  /**
+   * Drops {@code count} references to a blob; when none remain, the blob row goes and its key moves
+   * to the garbage table (the object is deleted after the commit).
+   */
+  static void releaseBlob(
+      Connection c, String sha256, int count, List<String> garbage, Instant now)
+      throws SQLException {
+    String key;
+    int refs;
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT key, ref_count FROM blobs WHERE sha256 = ?")) {
+      s.setString(1, sha256);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          return;
+        }
+        key = rs.getString(1);
+        refs = rs.getInt(2);
+      }
+    }
+    if (refs <= count) {
+      try (PreparedStatement s = c.prepareStatement("DELETE FROM blobs WHERE sha256 = ?")) {
+        s.setString(1, sha256);
+        s.executeUpdate();
+      }
+      toGarbage(c, key, Engine.micros(now), garbage);
+    } else {
+      try (PreparedStatement s =
+          c.prepareStatement("UPDATE blobs SET ref_count = ref_count - ? WHERE sha256 = ?")) {
+        s.setInt(1, count);
+        s.setString(2, sha256);
+        s.executeUpdate();
+      }
+    }
+  }
+
+  private static void addToDirectories(Connection c, String diskId, String path)
+      throws SQLException {
+    List<String> dirs = PathRules.selfAndAncestors(path);
+    if (dirs.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO directories (disk_id, path, parent, name, artifact_count)"
+                + " VALUES (?, ?, ?, ?, 1)"
+                + " ON CONFLICT (disk_id, path) DO UPDATE SET artifact_count = artifact_count + 1")) {
+      for (String dir : dirs) {
+        s.setString(1, diskId);
+        s.setString(2, dir);
+        s.setString(3, PathRules.parent(dir));
+        s.setString(4, PathRules.name(dir));
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+  }
+
+  private static void removeFromDirectories(Connection c, String diskId, String path)
+      throws SQLException {
+    try (PreparedStatement delete =
+            c.prepareStatement(
+                "DELETE FROM directories WHERE disk_id = ? AND path = ? AND artifact_count <= 1");
+        PreparedStatement decrement =
+            c.prepareStatement(
+                "UPDATE directories SET artifact_count = artifact_count - 1"
+                    + " WHERE disk_id = ? AND path = ?")) {
+      for (String dir : PathRules.selfAndAncestors(path)) {
+        delete.setString(1, diskId);
+        delete.setString(2, dir);
+        if (delete.executeUpdate() == 0) {
+          decrement.setString(1, diskId);
+          decrement.setString(2, dir);
+          decrement.executeUpdate();
+        }
+      }
+    }
+  }
+
+  private static void checkCondition(
+      Precondition condition, @Nullable Row current, String diskId, String path, String filename) {
+    if (condition.requiresAbsent() && current != null) {
+      throw new PreconditionFailedException(
+          "ifNoneMatch: " + where(diskId, path, filename) + " already exists (etag "
+              + current.etag() + ")",
+          current.etag());
+    }
+    Optional<String> required = condition.requiredEtag();
+    if (required.isPresent()) {
+      if (current == null) {
+        throw new PreconditionFailedException(
+            "ifMatch(" + required.get() + "): " + where(diskId, path, filename) + " does not exist",
+            null);
+      }
+      if (!current.etag().equals(required.get())) {
+        throw new PreconditionFailedException(
+            "ifMatch(" + required.get() + "): " + where(diskId, path, filename)
+                + " has etag " + current.etag() + " (it changed since it was read)",
+            current.etag());
+      }
+    }
+  }
+
+  private static String where(String diskId, String path, String filename) {
+    return "artifact " + path + filename + " on disk " + diskId;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  static @Nullable Row selectRow(Connection c, String diskId, String path, String filename)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(SELECT_ROW)) {
+      s.setString(1, diskId);
+      s.setString(2, path);
+      s.setString(3, filename);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? toRow(rs) : null;
+      }
+    }
+  }
+
+  private static Row toRow(ResultSet rs) throws SQLException {
+    return new Row(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getLong(6),
+        rs.getString(7),
+        rs.getString(8),
+        rs.getString(9),
+        rs.getLong(10),
+        rs.getLong(11),
+        rs.getLong(12),
+        rs.getString(13));
+  }
+
+  Artifact toArtifact(Row row) {
+    ArtifactInfo info =
+        new ArtifactInfo(
+            row.size(), row.contentType(), Engine.instant(row.contentModifiedAt()), row.sha256(),
+            row.etag());
+    return new Artifact(
+        row.diskId(),
+        row.path(),
+        row.filename(),
+        engine.metaCodec.decode(row.userMeta()),
+        info,
+        Engine.instant(row.createdAt()),
+        Engine.instant(row.updatedAt()));
+  }
+
+  /** The row, or null when the artifact is absent; throws when the disk is absent. */
+  private @Nullable Row lookup(String diskId, String path, String filename) {
+    return engine.index.read(
+        c -> {
+          Row row = selectRow(c, diskId, path, filename);
+          if (row == null) {
+            DiskOps.requireDisk(c, diskId);
+          }
+          return row;
+        });
+  }
+
+  @Override
+  public ArtifactResult get(String diskId, String filePath, String filename, GetOptions options) {
+    Objects.requireNonNull(filePath, "filePath");
+    Objects.requireNonNull(filename, "filename");
+    return find(diskId, filePath, filename, options)
+        .orElseThrow(
+            () -> new ArtifactNotFoundException(
+                diskId, PathRules.directory(filePath), PathRules.filename(filename)));
+  }
+
+  @Override
+  public Optional<ArtifactResult> find(
+      String diskId, String filePath, String filename, GetOptions options) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(options, "options");
+    String path = PathRules.directory(filePath);
+    String name = PathRules.filename(filename);
+    for (int attempt = 1; ; attempt++) {
+      Row row = lookup(diskId, path, name);
+      if (row == null) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(result(row, options));
+      } catch (BlobNotFoundException e) {
+        // Replaced and its old bytes deleted between our read and the parse: read again.
+        if (attempt >= READ_RETRIES) {
+          throw missingBlob(row, e);
+        }
+      }
+    }
+  }
+
+  private ArtifactResult result(Row row, GetOptions options) {
+    Artifact artifact = toArtifact(row);
+    Optional<URI> url = Optional.empty();
+    if (options.withPublicUrl()) {
+      Instant expiresAt = engine.config.clock().instant().plus(options.expire());
+      url =
+          Optional.of(
+              engine.signer().sign(
+                  new PublicUrlRequest(
+                      row.diskId(), row.path(), row.filename(), row.blobKey(), row.etag(),
+                      row.contentType(), row.size(), options.expire(), expiresAt)));
+    }
+    Optional<ArtifactContent> content = Optional.empty();
+    if (options.withContent()) {
+      ContentParser.Request request =
+          new ContentParser.Request(
+              row.filename(), row.contentType(), row.size(), engine.config.maxContentChars(),
+              () -> engine.backend.open(row.blobKey(), ByteRange.from(0)));
+      try {
+        content = engine.parser.parse(request);
+      } catch (BlobNotFoundException e) {
+        throw e;
+      } catch (DiskStoreException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        Engine.LOG.log(Level.WARNING, "content parser failed on " + row.filename(), e);
+        content = Optional.empty();
+      }
+    }
+    return new ArtifactResult(artifact, url, content);
+  }
+
+  private static StorageException missingBlob(Row row, Exception cause) {
+    return new StorageException(
+        "the bytes of " + where(row.diskId(), row.path(), row.filename()) + " (blob "
+            + row.blobKey() + ") are missing from the backend; run maintenance().verify()",
+        false, cause);
+  }
+
+  @Override
+  public InputStream open(String diskId, String filePath, String filename, ByteRange range) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(range, "range");
+    String path = PathRules.directory(filePath);
+    String name = PathRules.filename(filename);
+    for (int attempt = 1; ; attempt++) {
+      Row row = lookup(diskId, path, name);
+      if (row == null) {
+        throw new ArtifactNotFoundException(diskId, path, name);
+      }
+      try {
+        return engine.track(engine.backend.open(row.blobKey(), range));
+      } catch (BlobNotFoundException e) {
+        if (attempt >= READ_RETRIES) {
+          throw missingBlob(row, e);
+        }
+      }
+    }
+  }
+
+  /** For the URL server: the current version of an artifact. */
+  Optional<UrlResolver.Served> resolveForUrl(String diskId, String path, String filename) {
+    Row row;
+    try {
+      row =
+          engine.index.read(c -> selectRow(c, diskId, PathRules.directory(path),
+              PathRules.filename(filename)));
+    } catch (dev.diskstore.InvalidPathException e) {
+      return Optional.empty();
+    }
+    if (row == null) {
+      return Optional.empty();
+    }
+    Row found = row;
+    return Optional.of(
+        new UrlResolver.Served() {
+          @Override
+          public String etag() {
+            return found.etag();
+          }
+
+          @Override
+          public String contentType() {
+            return found.contentType();
+          }
+
+          @Override
+          public long sizeBytes() {
+            return found.size();
+          }
+
+          @Override
+          public InputStream open() {
+            return engine.backend.open(found.blobKey(), ByteRange.from(0));
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- listing
+
+  @Override
+  public ArtifactListing list(String diskId, String path) {
+    return list(diskId, path, Integer.MAX_VALUE, null, false);
+  }
+
+  @Override
+  public ArtifactListing list(String diskId, String path, int limit, @Nullable String cursor) {
+    if (limit < 1 || limit > MAX_LIST_LIMIT) {
+      throw new InvalidRequestException(
+          "limit must be between 1 and " + MAX_LIST_LIMIT + ", was " + limit);
+    }
+    return list(diskId, path, limit, cursor, true);
+  }
+
+  private ArtifactListing list(
+      String diskId, String rawPath, int limit, @Nullable String cursor, boolean paged) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    String path = PathRules.directory(rawPath);
+    String scope = "ls\0" + diskId + "\0" + path;
+    String phase = "d";
+    String after = "";
+    if (cursor != null) {
+      List<String> fields = Cursors.decode(cursor, "l1", scope, 2);
+      phase = fields.get(0);
+      after = fields.get(1);
+      if (!phase.equals("d") && !phase.equals("f")) {
+        throw new dev.diskstore.InvalidCursorException("malformed cursor");
+      }
+    }
+    long fetch = paged ? (long) limit + 1 : Long.MAX_VALUE;
+    String startPhase = phase;
+    String startAfter = after;
+    record Page(List<String> dirs, List<Row> files) {}
+    Page page =
+        engine.index.read(
+            c -> {
+              DiskOps.requireDisk(c, diskId);
+              List<String> dirs = new ArrayList<>();
+              List<Row> files = new ArrayList<>();
+              long remaining = fetch;
+              String fileAfter = "";
+              if (startPhase.equals("d")) {
+                try (PreparedStatement s =
+                    c.prepareStatement(
+                        "SELECT name FROM directories WHERE disk_id = ? AND parent = ? AND name > ?"
+                            + " ORDER BY name LIMIT ?")) {
+                  s.setString(1, diskId);
+                  s.setString(2, path);
+                  s.setString(3, startAfter);
+                  s.setLong(4, remaining);
+                  try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                      dirs.add(rs.getString(1));
+                    }
+                  }
+                }
+                remaining -= dirs.size();
+              } else {
+                fileAfter = startAfter;
+              }
+              if (remaining > 0) {
+                try (PreparedStatement s =
+                    c.prepareStatement(
+                        "SELECT " + ROW_COLUMNS + " FROM artifacts a JOIN blobs b"
+                            + " ON b.sha256 = a.sha256 WHERE a.disk_id = ? AND a.path = ?"
+                            + " AND a.filename > ? ORDER BY a.filename LIMIT ?")) {
+                  s.setString(1, diskId);
+                  s.setString(2, path);
+                  s.setString(3, fileAfter);
+                  s.setLong(4, remaining);
+                  try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                      files.add(toRow(rs));
+                    }
+                  }
+                }
+              }
+              return new Page(dirs, files);
+            });
+    List<String> dirs = page.dirs();
+    List<Row> files = page.files();
+    Optional<String> next = Optional.empty();
+    if (paged && dirs.size() + files.size() > limit) {
+      if (!files.isEmpty()) {
+        files = files.subList(0, files.size() - 1);
+      } else {
+        dirs = dirs.subList(0, dirs.size() - 1);
+      }
+      String lastPhase = files.isEmpty() ? "d" : "f";
+      String lastName =
+          files.isEmpty() ? dirs.get(dirs.size() - 1) : files.get(files.size() - 1).filename();
+      next = Optional.of(Cursors.encode("l1", scope, List.of(lastPhase, lastName)));
+    }
+    List<Artifact> artifacts = new ArrayList<>(files.size());
+    for (Row row : files) {
+      artifacts.add(toArtifact(row));
+    }
+    return new ArtifactListing(artifacts, dirs, next);
+  }
+
+  // ---------------------------------------------------------------- update, delete
+
+  @Override
+  public Artifact update(
+      String diskId,
+      String filePath,
+      String filename,
+      Map<String, ?> meta,
+      Precondition condition) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(meta, "meta");
+    Objects.requireNonNull(condition, "condition");
+    String path = PathRules.directory(filePath);
+    String name = PathRules.filename(filename);
+    if (condition.requiresAbsent()) {
+      throw new InvalidRequestException("ifNoneMatch applies to upsert only, not to update");
+    }
+    String metaJson = engine.metaCodec.encode(meta);
+    return engine.index.write(
+        true,
+        c -> {
+          Row row = selectRow(c, diskId, path, name);
+          if (row == null) {
+            DiskOps.requireDisk(c, diskId);
+          }
+          checkCondition(condition, row, diskId, path, name);
+          if (row == null) {
+            throw new ArtifactNotFoundException(diskId, path, name);
+          }
+          long now = Engine.micros(engine.now());
+          String etag = Engine.randomHex(16);
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE artifacts SET user_meta = ?, etag = ?, updated_at = ? WHERE id = ?")) {
+            s.setString(1, metaJson);
+            s.setString(2, etag);
+            s.setLong(3, now);
+            s.setLong(4, row.id());
+            s.executeUpdate();
+          }
+          return toArtifact(
+              new Row(row.id(), row.diskId(), row.path(), row.filename(), row.sha256(),
+                  row.size(), row.contentType(), etag, metaJson, row.createdAt(), now,
+                  row.contentModifiedAt(), row.blobKey()));
+        });
+  }
+
+  @Override
+  public void delete(String diskId, String filePath, String filename, Precondition condition) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(condition, "condition");
+    String path = PathRules.directory(filePath);
+    String name = PathRules.filename(filename);
+    if (condition.requiresAbsent()) {
+      throw new InvalidRequestException("ifNoneMatch applies to upsert only, not to delete");
+    }
+    List<String> garbage =
+        engine.index.write(
+            true,
+            c -> {
+              Row row = selectRow(c, diskId, path, name);
+              if (row == null) {
+                DiskOps.requireDisk(c, diskId);
+              }
+              checkCondition(condition, row, diskId, path, name);
+              if (row == null) {
+                throw new ArtifactNotFoundException(diskId, path, name);
+              }
+              try (PreparedStatement s = c.prepareStatement("DELETE FROM artifacts WHERE id = ?")) {
+                s.setLong(1, row.id());
+                s.executeUpdate();
+              }
+              removeFromDirectories(c, diskId, path);
+              List<String> keys = new ArrayList<>();
+              releaseBlob(c, row.sha256(), 1, keys, engine.now());
+              return keys;
+            });
+    engine.deleteGarbage(garbage);
+  }
+}

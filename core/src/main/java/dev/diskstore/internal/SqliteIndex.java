@@ -1,0 +1,261 @@
+package dev.diskstore.internal;
+
+import dev.diskstore.DiskStoreException;
+import dev.diskstore.StorageException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The SQLite metadata index: one writer connection (write transactions are {@code BEGIN
+ * IMMEDIATE}, serialised within the JVM by a lock and across processes by SQLite) and a small pool
+ * of read connections (WAL readers never block and see a consistent snapshot per transaction).
+ *
+ * <p>Thread-safe. {@link #close()} closes every connection; it waits for the writer lock.
+ */
+final class SqliteIndex implements AutoCloseable {
+  /** The schema version this code writes; older databases are migrated forward on open. */
+  static final int SCHEMA_VERSION = 1;
+
+  /** Work done inside one transaction. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private final Path file;
+  private final Connection writer;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final BlockingQueue<Connection> readers;
+  private final List<Connection> allReaders = new ArrayList<>();
+  private volatile boolean closed;
+
+  SqliteIndex(Path file, Duration busyTimeout, int readConnections) {
+    this.file = file;
+    String url = "jdbc:sqlite:" + file.toAbsolutePath();
+    Connection w = null;
+    try {
+      SQLiteConfig writeConfig = baseConfig(busyTimeout);
+      writeConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
+      // Transactions are begun explicitly (BEGIN IMMEDIATE for writes), in auto-commit mode, so
+      // that the driver never holds a transaction open between our calls.
+      w = DriverManager.getConnection(url, writeConfig.toProperties());
+      this.writer = w;
+      migrate();
+      this.readers = new ArrayBlockingQueue<>(readConnections);
+      for (int i = 0; i < readConnections; i++) {
+        SQLiteConfig readConfig = baseConfig(busyTimeout);
+        Connection r = DriverManager.getConnection(url, readConfig.toProperties());
+        allReaders.add(r);
+        readers.add(r);
+      }
+    } catch (SQLException e) {
+      closeQuietly(w);
+      allReaders.forEach(SqliteIndex::closeQuietly);
+      throw translate("cannot open the index " + file, e);
+    }
+  }
+
+  private static SQLiteConfig baseConfig(Duration busyTimeout) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.enforceForeignKeys(true);
+    config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+    // FULL: a commit that returned is on disk (the WAL is fsynced at each commit).
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setSharedCache(false);
+    return config;
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /**
+   * Runs {@code work} in a write transaction ({@code BEGIN IMMEDIATE}) and commits it. Any
+   * exception rolls back. {@code durable=false} lets the commit skip its fsync (for bookkeeping
+   * rows whose loss on power failure garbage collection tolerates).
+   */
+  <T> T write(boolean durable, Work<T> work) {
+    writeLock.lock();
+    try {
+      checkOpen();
+      if (!durable) {
+        exec(writer, "PRAGMA synchronous=NORMAL");
+      }
+      try {
+        exec(writer, "BEGIN IMMEDIATE");
+        T result;
+        try {
+          result = work.run(writer);
+        } catch (SQLException | RuntimeException | Error e) {
+          rollbackQuietly(writer);
+          throw e;
+        }
+        exec(writer, "COMMIT");
+        return result;
+      } finally {
+        if (!durable) {
+          exec(writer, "PRAGMA synchronous=FULL");
+        }
+      }
+    } catch (SQLException e) {
+      rollbackQuietly(writer);
+      throw translate("index write failed", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Runs {@code work} in a read transaction: one consistent snapshot. */
+  <T> T read(Work<T> work) {
+    checkOpen();
+    Connection connection;
+    try {
+      connection = readers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted while waiting for an index connection", true, e);
+    }
+    try {
+      checkOpen();
+      exec(connection, "BEGIN");
+      T result = work.run(connection);
+      exec(connection, "COMMIT");
+      return result;
+    } catch (SQLException e) {
+      rollbackQuietly(connection);
+      throw translate("index read failed", e);
+    } catch (RuntimeException | Error e) {
+      rollbackQuietly(connection);
+      throw e;
+    } finally {
+      readers.add(connection);
+    }
+  }
+
+  private void migrate() throws SQLException {
+    int version = userVersion();
+    if (version > SCHEMA_VERSION) {
+      throw new DiskStoreException(
+          "the index " + file + " has schema version " + version + ", newer than this DiskStore ("
+              + SCHEMA_VERSION + "); upgrade DiskStore to open it");
+    }
+    while (version < SCHEMA_VERSION) {
+      int expected = version;
+      int next = version + 1;
+      // Re-read the version under the write lock so that two processes opening a fresh store at
+      // once migrate it once.
+      int current =
+          write(
+              true,
+              c -> {
+                int now = userVersionOn(c);
+                if (now == expected) {
+                  try (Statement s = c.createStatement()) {
+                    for (String sql : Schema.migration(next)) {
+                      s.execute(sql);
+                    }
+                    s.execute("PRAGMA user_version = " + next);
+                  }
+                  return next;
+                }
+                return now;
+              });
+      version = Math.max(next, current);
+    }
+  }
+
+  private int userVersion() throws SQLException {
+    return userVersionOn(writer);
+  }
+
+  private static int userVersionOn(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        var rs = s.executeQuery("PRAGMA user_version")) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new dev.diskstore.StoreClosedException();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    writeLock.lock();
+    try {
+      closed = true;
+      closeQuietly(writer);
+      allReaders.forEach(SqliteIndex::closeQuietly);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static void exec(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  static StorageException translate(String what, SQLException e) {
+    if (e instanceof SQLiteException sqlite) {
+      SQLiteErrorCode code = sqlite.getResultCode();
+      boolean retryable =
+          switch (code.code & 0xff) {
+            case 5, 6 -> true; // SQLITE_BUSY, SQLITE_LOCKED
+            default -> false;
+          };
+      String hint =
+          switch (code.code & 0xff) {
+            case 13 -> " (disk full)";
+            case 8 -> " (the index is read-only)";
+            case 5 -> " (another process held the write lock past the busy timeout)";
+            case 10 -> " (I/O error)";
+            case 11 -> " (the index file is corrupt)";
+            default -> "";
+          };
+      return new StorageException(what + hint + ": " + e.getMessage(), retryable, e);
+    }
+    return new StorageException(what + ": " + e.getMessage(), false, e);
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      } else {
+        exec(c, "ROLLBACK");
+      }
+    } catch (SQLException ignored) {
+      // the connection is already unusable; the next statement reports it
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // closing; nothing to do
+    }
+  }
+}

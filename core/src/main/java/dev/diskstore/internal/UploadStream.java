@@ -1,0 +1,93 @@
+package dev.diskstore.internal;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * Wraps an upload on its way to the backend: computes the SHA-256, counts bytes, keeps the first
+ * {@link #HEAD_BYTES} bytes for type detection, and stops the upload once it exceeds the size
+ * limit (the read throws, so the backend write fails and nothing is committed).
+ */
+final class UploadStream extends FilterInputStream {
+  static final int HEAD_BYTES = 8192;
+
+  private final MessageDigest digest;
+  private final long limit;
+  private final byte[] head = new byte[HEAD_BYTES];
+  private int headLength;
+  private long count;
+  private boolean tooLarge;
+
+  UploadStream(InputStream in, long limit) {
+    super(in);
+    this.limit = limit;
+    try {
+      this.digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n <= 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    int n = in.read(b, off, len);
+    if (n > 0) {
+      count += n;
+      if (count > limit) {
+        tooLarge = true;
+        throw new IOException("upload exceeds the maximum size of " + limit + " bytes");
+      }
+      digest.update(b, off, n);
+      if (headLength < HEAD_BYTES) {
+        int copy = Math.min(n, HEAD_BYTES - headLength);
+        System.arraycopy(b, off, head, headLength, copy);
+        headLength += copy;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    // Skipping would bypass the digest; backends must read everything.
+    throw new IOException("skip is not supported on an upload stream");
+  }
+
+  @Override
+  public boolean markSupported() {
+    return false;
+  }
+
+  @Override
+  public void close() {
+    // The caller owns the underlying stream.
+  }
+
+  long count() {
+    return count;
+  }
+
+  boolean tooLarge() {
+    return tooLarge;
+  }
+
+  byte[] head() {
+    return Arrays.copyOf(head, headLength);
+  }
+
+  String sha256Hex() {
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}
