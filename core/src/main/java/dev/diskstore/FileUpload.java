@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  * until the upsert returns.
  *
  * <p><b>Content type.</b> A declared type is used only when it is specific: {@code null},
- * blank, {@code application/octet-stream} and {@code binary/octet-stream} (what browsers send when
- * they do not know) are ignored and the type is detected from the filename and bytes.
+ * blank, {@code application/octet-stream}, {@code binary/octet-stream} (what browsers send when
+ * they do not know) and {@code text/plain} (what SDKs send for any text) are ignored, and the type
+ * is detected from the filename and bytes.
  *
  * <p>The filename is validated by the store on upsert (one path segment, see {@link Artifacts}).
  */

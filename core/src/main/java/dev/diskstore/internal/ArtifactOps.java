@@ -187,7 +187,10 @@ final class ArtifactOps implements Artifacts {
     return type;
   }
 
-  /** The declared type, or null when it says nothing (blank or a generic octet-stream). */
+  /**
+   * The declared type, or null when it says nothing a detector would not know better: blank,
+   * generic octet-stream, or plain text.
+   */
   static @Nullable String specificType(String declared) {
     String t = declared.trim();
     String base = t.toLowerCase(Locale.ROOT);
@@ -199,6 +202,8 @@ final class ArtifactOps implements Artifacts {
         || base.equals("application/octet-stream")
         || base.equals("binary/octet-stream")
         || base.equals("application/unknown")
+        // SDKs and browsers send text/plain for any text; the name says more (notes.md)
+        || base.equals("text/plain")
         || !base.contains("/")
         || t.length() > 255) {
       return null;
