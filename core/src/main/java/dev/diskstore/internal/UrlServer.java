@@ -1,0 +1,702 @@
+package dev.diskstore.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.diskstore.InvalidPathException;
+import dev.diskstore.InvalidRequestException;
+import dev.diskstore.StorageException;
+import dev.diskstore.StoreClosedException;
+import dev.diskstore.spi.PublicUrlRequest;
+import dev.diskstore.spi.PublicUrlSigner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The store's built-in download-URL server: signs expiring URLs for artifacts and serves them over
+ * plain HTTP from the JDK's {@code com.sun.net.httpserver}. Used when the blob backend has no
+ * {@link PublicUrlSigner} of its own (the local-directory and in-memory backends).
+ *
+ * <p><b>Contract.</b> {@link #sign} returns
+ * {@code http://<host>:<port>/v1/<disk>/<path segments>/<filename>?exp=<epoch s>&etag=<etag>&sig=<hex>}
+ * where every path segment and query value is percent-encoded UTF-8 (RFC 3986 unreserved characters
+ * kept). {@code GET} and {@code HEAD} on such a URL answer:
+ *
+ * <ul>
+ *   <li>200 with the bytes, {@code Content-Type}, {@code Content-Length}, {@code Content-Disposition:
+ *       attachment} (ASCII {@code filename} fallback plus RFC 5987 {@code filename*}), {@code
+ *       X-Content-Type-Options: nosniff} and {@code Cache-Control: private, max-age=<seconds left>};
+ *   <li>400 when the path has a malformed percent-encoding or invalid UTF-8;
+ *   <li>403 when {@code exp}, {@code etag} or {@code sig} is missing or malformed, the signature does
+ *       not match, or the URL has expired ({@code now >= exp} by the clock);
+ *   <li>404 when the disk or artifact no longer exists, or its etag differs from the signed one (the
+ *       artifact was replaced or changed since the URL was issued), and for any path outside {@code
+ *       /v1/};
+ *   <li>405 with {@code Allow: GET, HEAD} for other methods; 500 when the resolver or the blob fails
+ *       before the response headers went out (afterwards the connection is simply cut).
+ * </ul>
+ *
+ * <p><b>Security model.</b> The server listens on the bind address given by the store, loopback by
+ * default, so only local processes can reach it. Every URL carries an HMAC-SHA256 over the version
+ * tag {@code v1}, disk id, directory path, filename, etag and expiry (each field length-prefixed, so
+ * no two field tuples share an encoding), keyed with the per-store secret; it is compared in constant
+ * time ({@link MessageDigest#isEqual}). A URL therefore grants read access to exactly one version of
+ * one artifact until its expiry: editing any part of it breaks the signature, and once the artifact
+ * is re-uploaded or its metadata changes (new etag) the old URL answers 404 instead of serving the
+ * new bytes. The server does not authenticate clients and does not use TLS; URLs are bearer tokens.
+ *
+ * <p><b>Resources.</b> The HTTP server is started lazily, exactly once, by the first successful
+ * {@link #sign} call; before that no port is bound and no thread exists. Requests run on a bounded
+ * pool of at most {@value #MAX_THREADS} daemon threads named {@code diskstore-url-server-N} with a
+ * queue of {@value #QUEUE_CAPACITY}; connections beyond that are closed unanswered, so slow clients
+ * can exhaust neither threads nor memory. Bodies are streamed, never buffered, and every response
+ * closes its connection ({@code Connection: close}: the JDK server offers no per-server
+ * {@code TCP_NODELAY}, and without it small responses on a reused connection stall ~40 ms). The
+ * server's own dispatcher thread is a daemon too, so a forgotten {@link #close()} does not keep the
+ * JVM alive. Logs never contain the query string, which is a bearer token.
+ *
+ * <p><b>Thread-safety and ownership.</b> All methods are thread-safe. The owner (the store) closes
+ * this server; {@link #close()} stops listening immediately, cuts open connections and is idempotent.
+ * The server does not own the {@link UrlResolver}; it closes every stream it opens from it.
+ */
+public final class UrlServer implements PublicUrlSigner, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(UrlServer.class.getName());
+
+  /** Upper bound on request-handling threads. */
+  static final int MAX_THREADS = 16;
+
+  /** Requests accepted while all threads are busy; further ones are refused. */
+  static final int QUEUE_CAPACITY = 64;
+
+  /**
+   * Pending TCP connections the kernel holds for the dispatcher, which accepts one per loop; the
+   * JDK default of 50 drops SYNs (a 1 s client retry) on a burst of downloads.
+   */
+  static final int ACCEPT_BACKLOG = 128;
+
+  /** Shortest accepted secret: 128 bits. */
+  static final int MIN_SECRET_BYTES = 16;
+
+  private static final String PREFIX = "/v1/";
+  private static final String VERSION_TAG = "v1";
+  private static final String MAC_ALGORITHM = "HmacSHA256";
+  private static final int SIGNATURE_HEX_LENGTH = 64;
+  private static final int COPY_BUFFER_BYTES = 64 * 1024;
+  private static final char[] UPPER_HEX = "0123456789ABCDEF".toCharArray();
+
+  private final InetAddress bindAddress;
+  private final int port;
+  private final SecretKeySpec key;
+  private final Clock clock;
+  private final UrlResolver resolver;
+
+  /** Guards the fields below: start happens once, close wins over a later start. */
+  private final Object lock = new Object();
+
+  private @Nullable HttpServer server;
+  private @Nullable ThreadPoolExecutor executor;
+  private boolean closed;
+
+  /** Where the running server answers ({@code http://host:port}); null when not running. */
+  private volatile @Nullable URI base;
+
+  /**
+   * Creates a server that is not yet listening.
+   *
+   * @param bindAddress the address to listen on; use a loopback address unless other hosts must
+   *     download. URLs name this address, or {@code 127.0.0.1} when it is a wildcard address
+   * @param port the port, or 0 for an ephemeral one
+   * @param secret the per-store HMAC key, at least {@value #MIN_SECRET_BYTES} bytes; copied
+   * @param clock decides when a URL has expired
+   * @param resolver looks up the current version of an artifact; not closed by this server
+   * @throws IllegalArgumentException if the port is out of range or the secret too short
+   */
+  public UrlServer(
+      InetAddress bindAddress, int port, byte[] secret, Clock clock, UrlResolver resolver) {
+    this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(secret, "secret");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.resolver = Objects.requireNonNull(resolver, "resolver");
+    if (port < 0 || port > 0xFFFF) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    if (secret.length < MIN_SECRET_BYTES) {
+      throw new IllegalArgumentException(
+          "secret must have at least " + MIN_SECRET_BYTES + " bytes, got " + secret.length);
+    }
+    this.port = port;
+    this.key = new SecretKeySpec(secret, MAC_ALGORITHM);
+    newMac(); // fail fast if the key is unusable
+  }
+
+  /**
+   * Signs a download URL for {@code request}, starting the server on first use.
+   *
+   * <p>{@code request.path()} must be normalised ({@code /} or {@code /a/b/}); the expiry is rounded
+   * down to whole seconds.
+   *
+   * @throws StoreClosedException after {@link #close()}
+   * @throws StorageException if the server cannot bind its address
+   * @throws InvalidPathException if the path is not in normalised form or the filename is empty
+   * @throws InvalidRequestException if the disk id is empty
+   */
+  @Override
+  public URI sign(PublicUrlRequest request) {
+    Objects.requireNonNull(request, "request");
+    if (request.diskId().isEmpty()) {
+      throw new InvalidRequestException("diskId must not be empty");
+    }
+    if (request.filename().isEmpty()) {
+      throw new InvalidPathException(request.filename(), "filename must not be empty");
+    }
+    List<String> segments = directorySegments(request.path());
+    URI running = ensureStarted();
+    long exp = request.expiresAt().getEpochSecond();
+    byte[] sig =
+        signature(request.diskId(), request.path(), request.filename(), request.etag(), exp);
+
+    StringBuilder url = new StringBuilder(running.toString()).append(PREFIX);
+    url.append(percentEncode(request.diskId())).append('/');
+    for (String segment : segments) {
+      url.append(percentEncode(segment)).append('/');
+    }
+    url.append(percentEncode(request.filename()));
+    url.append("?exp=").append(exp);
+    url.append("&etag=").append(percentEncode(request.etag()));
+    url.append("&sig=").append(HexFormat.of().formatHex(sig));
+    return URI.create(url.toString());
+  }
+
+  /** {@code http://host:port} while the server is running; empty before the first sign and after close. */
+  public Optional<URI> baseUri() {
+    return Optional.ofNullable(base);
+  }
+
+  /** Stops the server (no grace period) and its threads. Idempotent; later signs fail. */
+  @Override
+  public void close() {
+    HttpServer stopping;
+    ThreadPoolExecutor pool;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      base = null;
+      stopping = server;
+      pool = executor;
+      server = null;
+      executor = null;
+    }
+    if (stopping != null) {
+      stopping.stop(0);
+    }
+    if (pool != null) {
+      // Running handlers fail on their closed connections and end; threads are daemons anyway.
+      pool.shutdown();
+    }
+  }
+
+  private URI ensureStarted() {
+    URI running = base;
+    if (running != null) {
+      return running;
+    }
+    synchronized (lock) {
+      if (closed) {
+        throw new StoreClosedException();
+      }
+      if (base == null) {
+        start();
+      }
+      return Objects.requireNonNull(base);
+    }
+  }
+
+  /** Binds and starts; called once under {@link #lock}. On failure nothing is left running. */
+  private void start() {
+    ThreadPoolExecutor pool = newExecutor();
+    HttpServer http;
+    try {
+      http = HttpServer.create(new InetSocketAddress(bindAddress, port), ACCEPT_BACKLOG);
+    } catch (IOException e) {
+      pool.shutdown();
+      throw new StorageException(
+          "cannot start the download URL server on "
+              + hostLiteral(bindAddress)
+              + ":"
+              + port
+              + ": "
+              + e.getMessage(),
+          false,
+          e);
+    }
+    http.createContext("/", this::handle);
+    http.setExecutor(pool);
+    startOnDaemonThread(http);
+    server = http;
+    executor = pool;
+    String host = bindAddress.isAnyLocalAddress() ? "127.0.0.1" : hostLiteral(bindAddress);
+    base = URI.create("http://" + host + ":" + http.getAddress().getPort());
+    LOG.log(Level.DEBUG, "download URL server listening on {0}", base);
+  }
+
+  /**
+   * The JDK's dispatcher thread inherits the daemon flag of the thread calling {@code start()};
+   * starting from a daemon thread keeps an unclosed store from blocking JVM exit.
+   */
+  private static void startOnDaemonThread(HttpServer http) {
+    RuntimeException[] failure = new RuntimeException[1];
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                http.start();
+              } catch (RuntimeException e) {
+                failure[0] = e;
+              }
+            },
+            "diskstore-url-server-start");
+    starter.setDaemon(true);
+    starter.start();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        starter.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure[0] != null) {
+      http.stop(0);
+      throw new StorageException("cannot start the download URL server", false, failure[0]);
+    }
+  }
+
+  private static ThreadPoolExecutor newExecutor() {
+    AtomicInteger threadNumber = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            MAX_THREADS,
+            MAX_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUE_CAPACITY),
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, "diskstore-url-server-" + threadNumber.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            },
+            (runnable, rejectingPool) -> {
+              // The JDK's dispatcher closes the connection when execute() throws.
+              LOG.log(Level.DEBUG, "download URL server busy; refusing a connection");
+              throw new RejectedExecutionException("download URL server busy");
+            });
+    pool.allowCoreThreadTimeOut(true); // an idle server holds no threads
+    return pool;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Request handling
+
+  private void handle(HttpExchange exchange) {
+    // The JDK server cannot set TCP_NODELAY per server, so on a kept-alive connection a small body
+    // written after the headers waits for the client's delayed ACK (~40 ms). Download URLs are
+    // fetched once each, so a fresh connection per request is cheaper than that stall.
+    exchange.getResponseHeaders().set("Connection", "close");
+    try {
+      serve(exchange);
+    } catch (IOException e) {
+      // Almost always the client going away mid-download. The query (a bearer token) is not logged.
+      LOG.log(Level.DEBUG, "download request for " + exchange.getRequestURI().getRawPath(), e);
+      answerServerError(exchange);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "download request for " + exchange.getRequestURI().getRawPath(), e);
+      answerServerError(exchange);
+    } finally {
+      exchange.close();
+    }
+  }
+
+  private static void answerServerError(HttpExchange exchange) {
+    if (exchange.getResponseCode() != -1) {
+      return; // headers already went out; closing the exchange cuts the response short
+    }
+    try {
+      exchange.getResponseHeaders().clear();
+      exchange.getResponseHeaders().set("Connection", "close");
+      respond(exchange, 500, "internal error while serving this download");
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "could not send a 500 response", e);
+    }
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    URI uri = exchange.getRequestURI();
+    String rawPath = uri.getRawPath();
+    if (rawPath == null || !rawPath.startsWith(PREFIX)) {
+      respond(exchange, 404, "not found");
+      return;
+    }
+    String method = exchange.getRequestMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+      respond(exchange, 405, "method not allowed; use GET or HEAD");
+      return;
+    }
+    List<String> segments = new ArrayList<>();
+    for (String rawSegment : rawPath.substring(PREFIX.length()).split("/", -1)) {
+      Optional<String> segment = percentDecode(rawSegment);
+      if (segment.isEmpty()) {
+        respond(exchange, 400, "malformed percent-encoding in the URL path");
+        return;
+      }
+      segments.add(segment.get());
+    }
+    List<String> directories = segments.subList(1, Math.max(1, segments.size() - 1));
+    if (segments.size() < 2
+        || segments.contains("")
+        || directories.stream().anyMatch(segment -> segment.indexOf('/') >= 0)) {
+      // A decoded "/" inside a directory segment would be a second spelling of a signed URL.
+      respond(exchange, 404, "not found");
+      return;
+    }
+    String diskId = segments.get(0);
+    String filename = segments.get(segments.size() - 1);
+    StringBuilder pathBuilder = new StringBuilder("/");
+    for (String segment : directories) {
+      pathBuilder.append(segment).append('/');
+    }
+    String path = pathBuilder.toString();
+
+    Optional<SignedParams> parsed = SignedParams.parse(uri.getRawQuery());
+    if (parsed.isEmpty()) {
+      respond(exchange, 403, "missing or malformed exp, etag or sig parameter");
+      return;
+    }
+    SignedParams params = parsed.get();
+    byte[] expected = signature(diskId, path, filename, params.etag(), params.exp());
+    if (!MessageDigest.isEqual(expected, params.sig())) {
+      respond(exchange, 403, "invalid signature");
+      return;
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(Instant.ofEpochSecond(params.exp()))) {
+      respond(exchange, 403, "this download link has expired");
+      return;
+    }
+
+    Optional<UrlResolver.Served> found = resolver.resolve(diskId, path, filename);
+    if (found.isEmpty()) {
+      respond(exchange, 404, "the artifact no longer exists");
+      return;
+    }
+    UrlResolver.Served served = found.get();
+    if (!served.etag().equals(params.etag())) {
+      respond(
+          exchange, 404, "the artifact was replaced or changed since this link was issued");
+      return;
+    }
+    long remaining = Math.max(1, params.exp() - now.getEpochSecond());
+    boolean head = method.equals("HEAD");
+    long size = served.sizeBytes();
+    if (head) {
+      sendDownloadHeaders(exchange, served, filename, remaining, -1);
+      return;
+    }
+    try (InputStream in = served.open()) {
+      // -1 tells the JDK "no body" (0 would mean chunked).
+      sendDownloadHeaders(exchange, served, filename, remaining, size == 0 ? -1 : size);
+      if (size > 0) {
+        copyBody(in, exchange.getResponseBody(), size, diskId + path + filename);
+      }
+    }
+  }
+
+  /**
+   * Streams exactly {@code size} bytes. Separates blob read failures (logged as warnings) from
+   * client write failures (a client going away is routine), and never writes more than the {@code
+   * Content-Length} it announced.
+   */
+  private static void copyBody(InputStream in, OutputStream body, long size, String artifact)
+      throws IOException {
+    byte[] buffer = new byte[COPY_BUFFER_BYTES];
+    long copied = 0;
+    while (copied < size) {
+      int n;
+      try {
+        n = in.read(buffer, 0, (int) Math.min(buffer.length, size - copied));
+      } catch (IOException e) {
+        throw new StorageException("reading the blob of " + artifact + " failed", e);
+      }
+      if (n < 0) {
+        break;
+      }
+      body.write(buffer, 0, n);
+      copied += n;
+    }
+    if (copied < size) {
+      // Closing the exchange with bytes missing cuts the connection: the client sees a truncated
+      // download rather than a silently short file.
+      LOG.log(
+          Level.WARNING,
+          "blob of {0} ended after {1} of {2} bytes; the download was cut",
+          artifact,
+          copied,
+          size);
+      return;
+    }
+    body.close();
+  }
+
+  private static void sendDownloadHeaders(
+      HttpExchange exchange,
+      UrlResolver.Served served,
+      String filename,
+      long maxAgeSeconds,
+      long bodyLength)
+      throws IOException {
+    Headers headers = exchange.getResponseHeaders();
+    headers.set("Content-Type", safeContentType(served.contentType()));
+    headers.set("Content-Disposition", contentDisposition(filename));
+    headers.set("X-Content-Type-Options", "nosniff");
+    headers.set("Cache-Control", "private, max-age=" + maxAgeSeconds);
+    if (bodyLength < 0) {
+      // HEAD or an empty body: the JDK writes no length itself for HEAD, so state it here.
+      headers.set("Content-Length", Long.toString(Math.max(0, served.sizeBytes())));
+    }
+    exchange.sendResponseHeaders(200, bodyLength);
+  }
+
+  private static void respond(HttpExchange exchange, int status, String message)
+      throws IOException {
+    byte[] body = (message + "\n").getBytes(UTF_8);
+    Headers headers = exchange.getResponseHeaders();
+    headers.set("Content-Type", "text/plain; charset=utf-8");
+    headers.set("X-Content-Type-Options", "nosniff");
+    headers.set("Cache-Control", "no-store");
+    if (exchange.getRequestMethod().equals("HEAD")) {
+      headers.set("Content-Length", Integer.toString(body.length));
+      exchange.sendResponseHeaders(status, -1);
+    } else {
+      exchange.sendResponseHeaders(status, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  /** The exp, etag and sig query parameters of a download URL. */
+  private record SignedParams(long exp, String etag, byte[] sig) {
+    /** Empty when a parameter is missing, repeated or malformed; other parameters are ignored. */
+    static Optional<SignedParams> parse(@Nullable String rawQuery) {
+      if (rawQuery == null) {
+        return Optional.empty();
+      }
+      Map<String, String> values = new HashMap<>();
+      for (String pair : rawQuery.split("&", -1)) {
+        int eq = pair.indexOf('=');
+        if (eq < 0) {
+          continue;
+        }
+        String name = pair.substring(0, eq);
+        if (!name.equals("exp") && !name.equals("etag") && !name.equals("sig")) {
+          continue;
+        }
+        Optional<String> value = percentDecode(pair.substring(eq + 1));
+        if (value.isEmpty() || values.put(name, value.get()) != null) {
+          return Optional.empty();
+        }
+      }
+      String exp = values.get("exp");
+      String etag = values.get("etag");
+      String sig = values.get("sig");
+      if (exp == null || etag == null || sig == null) {
+        return Optional.empty();
+      }
+      if (exp.isEmpty() || exp.length() > 18 || !exp.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return Optional.empty();
+      }
+      if (sig.length() != SIGNATURE_HEX_LENGTH || !sig.chars().allMatch(UrlServer::isHexDigit)) {
+        return Optional.empty();
+      }
+      return Optional.of(new SignedParams(Long.parseLong(exp), etag, HexFormat.of().parseHex(sig)));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Signing and encoding
+
+  private byte[] signature(String diskId, String path, String filename, String etag, long exp) {
+    Mac mac = newMac();
+    for (String field :
+        new String[] {VERSION_TAG, diskId, path, filename, etag, Long.toString(exp)}) {
+      byte[] bytes = field.getBytes(UTF_8);
+      mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+      mac.update(bytes);
+    }
+    return mac.doFinal();
+  }
+
+  /** A fresh MAC: {@link Mac} instances are not thread-safe. */
+  private Mac newMac() {
+    try {
+      Mac mac = Mac.getInstance(MAC_ALGORITHM);
+      mac.init(key);
+      return mac;
+    } catch (GeneralSecurityException e) {
+      // HmacSHA256 is mandatory in every Java platform; reaching this is a broken JDK.
+      throw new IllegalStateException(MAC_ALGORITHM + " unavailable", e);
+    }
+  }
+
+  /** The segments of a normalised directory path ({@code /} or {@code /a/b/}). */
+  private static List<String> directorySegments(String path) {
+    if (!path.startsWith("/") || !path.endsWith("/")) {
+      throw new InvalidPathException(path, "expected a normalised path starting and ending with /");
+    }
+    if (path.length() == 1) {
+      return List.of();
+    }
+    List<String> segments = List.of(path.substring(1, path.length() - 1).split("/", -1));
+    if (segments.contains("")) {
+      throw new InvalidPathException(path, "expected a normalised path without empty segments");
+    }
+    return segments;
+  }
+
+  /** UTF-8 percent-encoding keeping only RFC 3986 unreserved characters. */
+  static String percentEncode(String text) {
+    byte[] bytes = text.getBytes(UTF_8);
+    StringBuilder out = new StringBuilder(bytes.length + 16);
+    for (byte b : bytes) {
+      int c = b & 0xFF;
+      if (isUnreserved(c)) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(UPPER_HEX[c >> 4]).append(UPPER_HEX[c & 0xF]);
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Decodes {@code %XX} escapes as UTF-8; other characters stand for themselves (including {@code
+   * +}). Empty when an escape is truncated or not hex, or the bytes are not valid UTF-8.
+   */
+  static Optional<String> percentDecode(String raw) {
+    if (raw.indexOf('%') < 0) {
+      return Optional.of(raw);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); ) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= raw.length()) {
+          return Optional.empty();
+        }
+        int high = Character.digit(raw.charAt(i + 1), 16);
+        int low = Character.digit(raw.charAt(i + 2), 16);
+        if (high < 0 || low < 0) {
+          return Optional.empty();
+        }
+        bytes.write((high << 4) | low);
+        i += 3;
+      } else if (c < 0x80) {
+        bytes.write(c);
+        i++;
+      } else {
+        // java.net.URI lets raw non-ASCII through; take it as the character it is.
+        int codePoint = raw.codePointAt(i);
+        bytes.writeBytes(Character.toString(codePoint).getBytes(UTF_8));
+        i += Character.charCount(codePoint);
+      }
+    }
+    try {
+      return Optional.of(UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray())).toString());
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * {@code attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>} (RFC 6266,
+   * RFC 5987). The fallback replaces quotes, backslashes and anything outside printable ASCII with
+   * {@code _}.
+   */
+  static String contentDisposition(String filename) {
+    StringBuilder fallback = new StringBuilder(filename.length());
+    filename
+        .codePoints()
+        .forEach(
+            c -> {
+              boolean plain = c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+              fallback.append(plain ? (char) c : '_');
+            });
+    return "attachment; filename=\""
+        + fallback
+        + "\"; filename*=UTF-8''"
+        + percentEncode(filename);
+  }
+
+  /** The stored media type if it is a plain header value, else a neutral one. */
+  private static String safeContentType(String contentType) {
+    boolean plain =
+        !contentType.isEmpty() && contentType.chars().allMatch(c -> c >= 0x20 && c < 0x7F);
+    return plain ? contentType : "application/octet-stream";
+  }
+
+  /** The address as a URI host: IPv6 literals in brackets. */
+  private static String hostLiteral(InetAddress address) {
+    String literal = address.getHostAddress();
+    return address instanceof java.net.Inet6Address ? "[" + literal + "]" : literal;
+  }
+
+  private static boolean isUnreserved(int c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
+  }
+
+  private static boolean isHexDigit(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+}
