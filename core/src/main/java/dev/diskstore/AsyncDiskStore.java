@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -42,7 +43,15 @@ public final class AsyncDiskStore {
   }
 
   private <T> CompletableFuture<T> run(Supplier<T> call) {
-    return CompletableFuture.supplyAsync(call, executor);
+    try {
+      store.checkOpen();
+      return CompletableFuture.supplyAsync(call, executor);
+    } catch (StoreClosedException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(
+          new DiskStoreException("the async executor rejected the call: " + e.getMessage(), e));
+    }
   }
 
   /** Asynchronous {@link Disks}. */

@@ -127,6 +127,11 @@ public final class DiskStore implements AutoCloseable {
     return new AsyncDiskStore(this, Objects.requireNonNull(executor, "executor"));
   }
 
+  /** @throws StoreClosedException if the store was closed */
+  void checkOpen() {
+    engine.checkOpen();
+  }
+
   /** Closes connections, backend, URL server and the default executor. Idempotent. */
   @Override
   public void close() {

@@ -242,7 +242,8 @@ public final class Engine implements AutoCloseable {
     return executor;
   }
 
-  void checkOpen() {
+  /** @throws StoreClosedException once {@link #close()} was called */
+  public void checkOpen() {
     if (closed.get()) {
       throw new StoreClosedException();
     }
