@@ -50,6 +50,7 @@ public final class DiskStoreConfig {
   private final boolean collectGarbageOnOpen;
   private final Duration busyTimeout;
   private final int readConnections;
+  private final boolean extractContentOnUpsert;
 
   private DiskStoreConfig(Builder b) {
     this.directory = Objects.requireNonNull(b.directory, "directory is required");
@@ -68,6 +69,7 @@ public final class DiskStoreConfig {
     this.collectGarbageOnOpen = b.collectGarbageOnOpen;
     this.busyTimeout = b.busyTimeout;
     this.readConnections = b.readConnections;
+    this.extractContentOnUpsert = b.extractContentOnUpsert;
   }
 
   public static Builder builder() {
@@ -92,6 +94,7 @@ public final class DiskStoreConfig {
     b.collectGarbageOnOpen = collectGarbageOnOpen;
     b.busyTimeout = busyTimeout;
     b.readConnections = readConnections;
+    b.extractContentOnUpsert = extractContentOnUpsert;
     return b;
   }
 
@@ -161,6 +164,10 @@ public final class DiskStoreConfig {
     return readConnections;
   }
 
+  public boolean extractContentOnUpsert() {
+    return extractContentOnUpsert;
+  }
+
   /** Builder for {@link DiskStoreConfig}; not thread-safe. */
   public static final class Builder {
     private @Nullable Path directory;
@@ -179,6 +186,7 @@ public final class DiskStoreConfig {
     private boolean collectGarbageOnOpen = true;
     private Duration busyTimeout = Duration.ofSeconds(30);
     private int readConnections = 4;
+    private boolean extractContentOnUpsert;
 
     private Builder() {}
 
@@ -303,6 +311,17 @@ public final class DiskStoreConfig {
         throw new InvalidRequestException("readConnections must be 1-64, was " + readConnections);
       }
       this.readConnections = readConnections;
+      return this;
+    }
+
+    /**
+     * Whether an upsert also extracts and caches the content, so that the first
+     * {@code get(withContent)} is cheap (and search can index it). Only parsers that cache
+     * (the Tika parser) are run; failures never fail the upsert. Default: false (extract lazily on
+     * the first request).
+     */
+    public Builder extractContentOnUpsert(boolean extract) {
+      this.extractContentOnUpsert = extract;
       return this;
     }
 

@@ -8,6 +8,7 @@ import dev.diskstore.ArtifactNotFoundException;
 import dev.diskstore.ArtifactResult;
 import dev.diskstore.Artifacts;
 import dev.diskstore.ByteRange;
+import dev.diskstore.ContentUnavailable;
 import dev.diskstore.DiskStoreException;
 import dev.diskstore.FileUpload;
 import dev.diskstore.GetOptions;
@@ -158,6 +159,9 @@ final class ArtifactOps implements Artifacts {
                   c, diskId, path, filename, condition, metaJson, key, sha256, size, contentType));
       committed = true;
       engine.deleteGarbage(commit.garbage());
+      if (engine.config.extractContentOnUpsert() && engine.parser.isCacheable()) {
+        engine.extractQuietly(commit.artifact());
+      }
       return commit.artifact();
     } finally {
       if (!committed) {
@@ -567,23 +571,16 @@ final class ArtifactOps implements Artifacts {
                       row.contentType(), row.size(), options.expire(), expiresAt)));
     }
     Optional<ArtifactContent> content = Optional.empty();
+    Optional<ContentUnavailable> unavailable = Optional.empty();
     if (options.withContent()) {
-      ContentParser.Request request =
-          new ContentParser.Request(
-              row.filename(), row.contentType(), row.size(), engine.config.maxContentChars(),
-              () -> engine.backend.open(row.blobKey(), ByteRange.from(0)));
-      try {
-        content = engine.parser.parse(request);
-      } catch (BlobNotFoundException e) {
-        throw e;
-      } catch (DiskStoreException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        Engine.LOG.log(Level.WARNING, "content parser failed on " + row.filename(), e);
-        content = Optional.empty();
+      ContentParser.Result parsed = engine.content(row);
+      if (parsed instanceof ContentParser.Parsed p) {
+        content = Optional.of(p.content());
+      } else if (parsed instanceof ContentParser.Unavailable u) {
+        unavailable = Optional.of(u.reason());
       }
     }
-    return new ArtifactResult(artifact, url, content);
+    return new ArtifactResult(artifact, url, content, unavailable);
   }
 
   private static StorageException missingBlob(Row row, Exception cause) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.diskstore.ArtifactContent;
+import dev.diskstore.ContentUnavailable;
 import dev.diskstore.StorageException;
 import dev.diskstore.spi.ContentParser;
 import java.io.IOException;
@@ -170,7 +171,17 @@ public final class BuiltinContentParser implements ContentParser {
   public BuiltinContentParser() {}
 
   @Override
-  public Optional<ArtifactContent> parse(Request request) {
+  public Result parse(Request request) {
+    return extract(request)
+        .<Result>map(Parsed::new)
+        .orElseGet(
+            () -> new Unavailable(
+                ContentUnavailable.UNSUPPORTED,
+                "not a text, JSON, CSV or code file, or not valid UTF-8"));
+  }
+
+  /** The text of a text, JSON, CSV or code file, or empty. */
+  Optional<ArtifactContent> extract(Request request) {
     Objects.requireNonNull(request, "request");
     String kind = kindOf(request.filename(), request.contentType());
     if (kind == null) {

@@ -1,5 +1,7 @@
 package dev.diskstore.internal;
 
+import dev.diskstore.ArtifactContent;
+import dev.diskstore.ContentUnavailable;
 import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.DiskStoreException;
 import dev.diskstore.Disks;
@@ -296,6 +298,130 @@ public final class Engine implements AutoCloseable {
         }
       }
       return signer;
+    }
+  }
+
+  /**
+   * The parse result for an artifact's content: from the cache when the parser is cacheable and
+   * the same bytes were parsed before, else parsed now (and cached).
+   */
+  ContentParser.Result content(ArtifactOps.Row row) {
+    return content(row.sha256(), row.filename(), row.contentType(), row.size(), row.blobKey());
+  }
+
+  private ContentParser.Result content(
+      String sha256, String filename, String contentType, long size, String key) {
+    int maxChars = config.maxContentChars();
+    boolean cacheable = parser.isCacheable();
+    String parserId = parser.id();
+    if (cacheable) {
+      ContentParser.Result cached =
+          index.read(
+              c -> {
+                try (PreparedStatement s =
+                    c.prepareStatement(
+                        "SELECT type, raw, truncated, reason, detail FROM extracted_content"
+                            + " WHERE sha256 = ? AND content_type = ? AND parser = ?"
+                            + " AND max_chars = ?")) {
+                  s.setString(1, sha256);
+                  s.setString(2, contentType);
+                  s.setString(3, parserId);
+                  s.setInt(4, maxChars);
+                  try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                      return null;
+                    }
+                    String reason = rs.getString(4);
+                    if (reason != null) {
+                      return new ContentParser.Unavailable(
+                          ContentUnavailable.valueOf(reason), String.valueOf(rs.getString(5)));
+                    }
+                    return new ContentParser.Parsed(
+                        new ArtifactContent(rs.getString(1), rs.getString(2), rs.getInt(3) != 0));
+                  }
+                }
+              });
+      if (cached != null) {
+        return cached;
+      }
+    }
+    ContentParser.Request request =
+        new ContentParser.Request(
+            filename, contentType, size, maxChars,
+            () -> backend.open(key, dev.diskstore.ByteRange.from(0)));
+    ContentParser.Result result;
+    try {
+      result = parser.parse(request);
+    } catch (DiskStoreException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A parser bug must not fail a get: report the file as unparseable.
+      LOG.log(Level.WARNING, "content parser " + parserId + " failed on " + filename, e);
+      result = new ContentParser.Unavailable(ContentUnavailable.CORRUPT, "parser failed: " + e);
+    }
+    if (cacheable) {
+      ContentParser.Result toStore = result;
+      try {
+        index.write(
+            false,
+            c -> {
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "INSERT OR REPLACE INTO extracted_content (sha256, content_type, parser,"
+                          + " max_chars, type, raw, truncated, reason, detail, created_at)"
+                          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+                          + " WHERE EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?)")) {
+                s.setString(1, sha256);
+                s.setString(2, contentType);
+                s.setString(3, parserId);
+                s.setInt(4, maxChars);
+                if (toStore instanceof ContentParser.Parsed p) {
+                  s.setString(5, p.content().type());
+                  s.setString(6, p.content().raw());
+                  s.setInt(7, p.content().truncated() ? 1 : 0);
+                  s.setString(8, null);
+                  s.setString(9, null);
+                } else {
+                  ContentParser.Unavailable u = (ContentParser.Unavailable) toStore;
+                  s.setString(5, null);
+                  s.setString(6, null);
+                  s.setInt(7, 0);
+                  s.setString(8, u.reason().name());
+                  s.setString(9, u.detail());
+                }
+                s.setLong(10, micros(now()));
+                s.setString(11, sha256);
+                s.executeUpdate();
+              }
+              return null;
+            });
+      } catch (RuntimeException e) {
+        LOG.log(Level.DEBUG, "could not cache extracted content of " + filename, e);
+      }
+    }
+    return result;
+  }
+
+  /** Extracts and caches an artifact's content after an upsert; never fails the upsert. */
+  void extractQuietly(dev.diskstore.Artifact artifact) {
+    try {
+      String key =
+          index.read(
+              c -> {
+                try (PreparedStatement s =
+                    c.prepareStatement("SELECT key FROM blobs WHERE sha256 = ?")) {
+                  s.setString(1, artifact.sha256());
+                  try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                  }
+                }
+              });
+      if (key != null) {
+        content(artifact.sha256(), artifact.filename(), artifact.contentType(),
+            artifact.sizeBytes(), key);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "extraction on upsert failed for " + artifact.filename(), e);
     }
   }
 

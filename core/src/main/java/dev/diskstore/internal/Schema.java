@@ -11,6 +11,8 @@ import java.util.List;
  * blob's and is kept in step in the same transaction as the artifacts. {@code pending_writes} holds
  * keys being written by a live store instance ({@code owner}); {@code garbage} holds keys whose
  * object is to be deleted. A key is in at most one of blobs, pending_writes and garbage.
+ * {@code extracted_content} caches parse results of cacheable parsers per blob; it goes with the
+ * blob row.
  */
 final class Schema {
   private Schema() {}
@@ -59,7 +61,19 @@ final class Schema {
               + " key TEXT PRIMARY KEY,"
               + " owner TEXT NOT NULL,"
               + " created_at INTEGER NOT NULL) STRICT",
-          "CREATE TABLE garbage (key TEXT PRIMARY KEY, created_at INTEGER NOT NULL) STRICT");
+          "CREATE TABLE garbage (key TEXT PRIMARY KEY, created_at INTEGER NOT NULL) STRICT",
+          "CREATE TABLE extracted_content ("
+              + " sha256 TEXT NOT NULL REFERENCES blobs (sha256) ON DELETE CASCADE,"
+              + " content_type TEXT NOT NULL,"
+              + " parser TEXT NOT NULL,"
+              + " max_chars INTEGER NOT NULL,"
+              + " type TEXT,"
+              + " raw TEXT,"
+              + " truncated INTEGER NOT NULL,"
+              + " reason TEXT,"
+              + " detail TEXT,"
+              + " created_at INTEGER NOT NULL,"
+              + " PRIMARY KEY (sha256, content_type, parser, max_chars)) STRICT");
       default -> throw new IllegalArgumentException("no migration to schema version " + version);
     };
   }

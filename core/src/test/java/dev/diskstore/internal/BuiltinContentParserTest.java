@@ -101,7 +101,7 @@ class BuiltinContentParserTest {
             () -> {
               throw new AssertionError("must not open " + filename);
             });
-    assertThat(parser.parse(request)).isEmpty();
+    assertThat(parser.extract(request)).isEmpty();
   }
 
   @Test
@@ -179,7 +179,7 @@ class BuiltinContentParserTest {
   void byteOrderMarkSplitAcrossReadsIsDropped() {
     byte[] data = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, utf8("{\"a\":1}"));
     Optional<ArtifactContent> content =
-        parser.parse(
+        parser.extract(
             new Request("a.json", "application/json", data.length, MAX, oneByteAtATime(data)));
     assertThat(content).contains(new ArtifactContent("json", "{\"a\":1}", false));
   }
@@ -251,7 +251,7 @@ class BuiltinContentParserTest {
     assertThat(parse("a.txt", "text/plain", data, MAX))
         .contains(new ArtifactContent("text", text, false));
     Optional<ArtifactContent> slow =
-        parser.parse(new Request("a.txt", "text/plain", data.length, MAX, oneByteAtATime(data)));
+        parser.extract(new Request("a.txt", "text/plain", data.length, MAX, oneByteAtATime(data)));
     assertThat(slow).contains(new ArtifactContent("text", text, false));
   }
 
@@ -260,7 +260,7 @@ class BuiltinContentParserTest {
     String text = "x".repeat(50_000);
     TrackedStream stream = track(new ByteArrayInputStream(utf8(text)));
     Optional<ArtifactContent> content =
-        parser.parse(new Request("a.txt", "text/plain", 0, MAX, () -> stream));
+        parser.extract(new Request("a.txt", "text/plain", 0, MAX, () -> stream));
     assertThat(content).contains(new ArtifactContent("text", text, false));
   }
 
@@ -269,7 +269,7 @@ class BuiltinContentParserTest {
     GeneratedStream stream = new GeneratedStream(50L * 1024 * 1024);
     opened.add(stream);
     Optional<ArtifactContent> content =
-        parser.parse(new Request("big.log", "text/plain", stream.size, 1000, () -> stream));
+        parser.extract(new Request("big.log", "text/plain", stream.size, 1000, () -> stream));
     assertThat(content).isPresent();
     assertThat(content.get().type()).isEqualTo("text");
     assertThat(content.get().raw()).hasSize(1000).startsWith("line 0000000\n");
@@ -283,7 +283,7 @@ class BuiltinContentParserTest {
     GeneratedStream stream = new GeneratedStream(50L * 1024 * 1024);
     opened.add(stream);
     Optional<ArtifactContent> content =
-        parser.parse(new Request("big.json", "application/json", stream.size, 1000, () -> stream));
+        parser.extract(new Request("big.json", "application/json", stream.size, 1000, () -> stream));
     assertThat(content.orElseThrow().type()).isEqualTo("json");
     assertThat(content.get().truncated()).isTrue();
     assertThat(stream.consumed).isLessThan(1024 * 1024);
@@ -312,7 +312,7 @@ class BuiltinContentParserTest {
               }
             });
     Request request = new Request("a.txt", "text/plain", 10, MAX, () -> stream);
-    assertThatThrownBy(() -> parser.parse(request))
+    assertThatThrownBy(() -> parser.extract(request))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("a.txt")
         .hasCause(failure);
@@ -331,14 +331,14 @@ class BuiltinContentParserTest {
             () -> {
               throw failure;
             });
-    assertThatThrownBy(() -> parser.parse(request)).isSameAs(failure);
+    assertThatThrownBy(() -> parser.extract(request)).isSameAs(failure);
   }
 
   // ---------------------------------------------------------------------------------------------
 
   private Optional<ArtifactContent> parse(
       String filename, String contentType, byte[] data, int maxChars) {
-    return parser.parse(
+    return parser.extract(
         new Request(
             filename,
             contentType,
