@@ -40,11 +40,11 @@ import org.junit.jupiter.api.io.TempDir;
  * runs. Each round starts a worker, waits a random 200–1,500 ms after the worker reports the store
  * open, kills it with SIGKILL, reopens the store here (which collects garbage), verifies it and
  * compares every path with the model built from the log; the next round continues on the same
- * store. {@code -Ddiskstore.crash.rounds=N} sets the rounds (default 6), {@code
+ * store. {@code -Ddiskstore.crash.rounds=N} sets the rounds (default 20), {@code
  * -Ddiskstore.crash.seed=S} replays a seed.
  */
 class CrashRecoveryTest {
-  private static final int DEFAULT_ROUNDS = 6;
+  private static final int DEFAULT_ROUNDS = 20;
   /** A worker's own time limit; the test kills it long before. */
   private static final int WORKER_SECONDS = 60;
 

@@ -339,7 +339,7 @@ final class ArtifactOps implements Artifacts {
     }
   }
 
-  private static @Nullable String blobKey(Connection c, String sha256) throws SQLException {
+  static @Nullable String blobKey(Connection c, String sha256) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT key FROM blobs WHERE sha256 = ?")) {
       s.setString(1, sha256);
       try (ResultSet rs = s.executeQuery()) {
@@ -460,6 +460,24 @@ final class ArtifactOps implements Artifacts {
             current.etag());
       }
     }
+  }
+
+  /**
+   * The row an update or delete applies to, inside its transaction: the disk must exist, the
+   * condition must hold, and then the artifact must exist.
+   */
+  private static Row requireForWrite(
+      Connection c, String diskId, String path, String name, Precondition condition)
+      throws SQLException {
+    Row row = selectRow(c, diskId, path, name);
+    if (row == null) {
+      DiskOps.requireDisk(c, diskId);
+    }
+    checkCondition(condition, row, diskId, path, name);
+    if (row == null) {
+      throw new ArtifactNotFoundException(diskId, path, name);
+    }
+    return row;
   }
 
   private static String where(String diskId, String path, String filename) {
@@ -775,14 +793,7 @@ final class ArtifactOps implements Artifacts {
     return engine.index.write(
         true,
         c -> {
-          Row row = selectRow(c, diskId, path, name);
-          if (row == null) {
-            DiskOps.requireDisk(c, diskId);
-          }
-          checkCondition(condition, row, diskId, path, name);
-          if (row == null) {
-            throw new ArtifactNotFoundException(diskId, path, name);
-          }
+          Row row = requireForWrite(c, diskId, path, name, condition);
           long now = Engine.micros(engine.now());
           String etag = Engine.randomHex(16);
           try (PreparedStatement s =
@@ -815,14 +826,7 @@ final class ArtifactOps implements Artifacts {
         engine.index.write(
             true,
             c -> {
-              Row row = selectRow(c, diskId, path, name);
-              if (row == null) {
-                DiskOps.requireDisk(c, diskId);
-              }
-              checkCondition(condition, row, diskId, path, name);
-              if (row == null) {
-                throw new ArtifactNotFoundException(diskId, path, name);
-              }
+              Row row = requireForWrite(c, diskId, path, name, condition);
               try (PreparedStatement s = c.prepareStatement("DELETE FROM artifacts WHERE id = ?")) {
                 s.setLong(1, row.id());
                 s.executeUpdate();

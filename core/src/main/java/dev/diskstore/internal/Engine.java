@@ -405,17 +405,7 @@ public final class Engine implements AutoCloseable {
   /** Extracts and caches an artifact's content after an upsert; never fails the upsert. */
   void extractQuietly(dev.diskstore.Artifact artifact) {
     try {
-      String key =
-          index.read(
-              c -> {
-                try (PreparedStatement s =
-                    c.prepareStatement("SELECT key FROM blobs WHERE sha256 = ?")) {
-                  s.setString(1, artifact.sha256());
-                  try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                  }
-                }
-              });
+      String key = index.read(c -> ArtifactOps.blobKey(c, artifact.sha256()));
       if (key != null) {
         content(artifact.sha256(), artifact.filename(), artifact.contentType(),
             artifact.sizeBytes(), key);
