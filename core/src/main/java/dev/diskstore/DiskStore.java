@@ -117,6 +117,11 @@ public final class DiskStore implements AutoCloseable {
     return engine.maintenance();
   }
 
+  /** Glob, grep and full-text search over the artifacts of a disk. */
+  public Search search() {
+    return engine.search();
+  }
+
   /** The asynchronous twin of this store, running calls on the store's default executor. */
   public AsyncDiskStore async() {
     return async;

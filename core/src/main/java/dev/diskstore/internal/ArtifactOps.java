@@ -52,7 +52,7 @@ import org.jspecify.annotations.Nullable;
 final class ArtifactOps implements Artifacts {
   static final int MAX_LIST_LIMIT = 10_000;
   private static final int READ_RETRIES = 5;
-  private static final String ROW_COLUMNS =
+  static final String ROW_COLUMNS =
       "a.id, a.disk_id, a.path, a.filename, a.sha256, a.size, a.content_type, a.etag, a.user_meta,"
           + " a.created_at, a.updated_at, a.content_modified_at, b.key";
   private static final String SELECT_ROW =
@@ -152,11 +152,16 @@ final class ArtifactOps implements Artifacts {
       long size = upload.count();
       String sha256 = upload.sha256Hex();
       String contentType = detect(file, filename, upload.head());
+      String text =
+          BuiltinContentParser.kindOf(filename, contentType) == null
+              ? null
+              : TextIndex.decodeTextPrefix(upload.prefix());
       Commit commit =
           engine.index.write(
               true,
               c -> commitUpsert(
-                  c, diskId, path, filename, condition, metaJson, key, sha256, size, contentType));
+                  c, diskId, path, filename, condition, metaJson, key, sha256, size, contentType,
+                  text));
       committed = true;
       engine.deleteGarbage(commit.garbage());
       if (engine.config.extractContentOnUpsert() && engine.parser.isCacheable()) {
@@ -230,7 +235,8 @@ final class ArtifactOps implements Artifacts {
       String key,
       String sha256,
       long size,
-      String contentType)
+      String contentType,
+      @Nullable String text)
       throws SQLException {
     DiskOps.requireDisk(c, diskId);
     Row current = selectRow(c, diskId, path, filename);
@@ -311,10 +317,17 @@ final class ArtifactOps implements Artifacts {
         s.setLong(11, nowMicros);
         s.executeUpdate();
       }
+      try (var s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+        rs.next();
+        id = rs.getLong(1);
+      }
       addToDirectories(c, diskId, path);
     }
+    String body = text != null ? text : TextIndex.cachedText(c, sha256, contentType);
+    TextIndex.put(c, id, diskId, path, filename, body == null ? "" : body);
     Row row =
-        new Row(0, diskId, path, filename, sha256, size, contentType, etag, userMeta, createdAt,
+        new Row(id, diskId, path, filename, sha256, size, contentType, etag, userMeta, createdAt,
             nowMicros, nowMicros, key);
     return new Commit(toArtifact(row), garbage);
   }
@@ -498,7 +511,7 @@ final class ArtifactOps implements Artifacts {
     }
   }
 
-  private static Row toRow(ResultSet rs) throws SQLException {
+  static Row toRow(ResultSet rs) throws SQLException {
     return new Row(
         rs.getLong(1),
         rs.getString(2),
@@ -827,6 +840,7 @@ final class ArtifactOps implements Artifacts {
             true,
             c -> {
               Row row = requireForWrite(c, diskId, path, name, condition);
+              TextIndex.remove(c, row.id());
               try (PreparedStatement s = c.prepareStatement("DELETE FROM artifacts WHERE id = ?")) {
                 s.setLong(1, row.id());
                 s.executeUpdate();

@@ -67,6 +67,7 @@ public final class Engine implements AutoCloseable {
 
   private final byte[] urlSecret;
   private final DiskOps disks;
+  private final SearchOps search;
   private final Housekeeping housekeeping;
   private final Executor executor;
   private final @Nullable ExecutorService ownedExecutor;
@@ -107,7 +108,9 @@ public final class Engine implements AutoCloseable {
       this.executor = pool;
       this.ownedExecutor = pool;
     }
-    this.disks = new DiskOps(this, new ArtifactOps(this));
+    ArtifactOps artifactOps = new ArtifactOps(this);
+    this.disks = new DiskOps(this, artifactOps);
+    this.search = new SearchOps(this, artifactOps);
     this.housekeeping = new Housekeeping(this);
   }
 
@@ -233,6 +236,11 @@ public final class Engine implements AutoCloseable {
   public Disks disks() {
     checkOpen();
     return disks;
+  }
+
+  public dev.diskstore.Search search() {
+    checkOpen();
+    return search;
   }
 
   public Maintenance maintenance() {
@@ -392,6 +400,11 @@ public final class Engine implements AutoCloseable {
                 s.setLong(10, micros(now()));
                 s.setString(11, sha256);
                 s.executeUpdate();
+              }
+              if (toStore instanceof ContentParser.Parsed p
+                  && BuiltinContentParser.kindOf(filename, contentType) == null) {
+                // a document's text becomes searchable once extracted
+                TextIndex.updateBodies(c, sha256, contentType, p.content().raw());
               }
               return null;
             });

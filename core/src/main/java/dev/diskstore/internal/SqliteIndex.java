@@ -26,7 +26,7 @@ import org.sqlite.SQLiteException;
  */
 final class SqliteIndex implements AutoCloseable {
   /** The schema version this code writes; older databases are migrated forward on open. */
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
 
   /** Work done inside one transaction. */
   @FunctionalInterface

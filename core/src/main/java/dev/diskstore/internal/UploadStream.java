@@ -10,16 +10,18 @@ import java.util.HexFormat;
 
 /**
  * Wraps an upload on its way to the backend: computes the SHA-256, counts bytes, keeps the first
- * {@link #HEAD_BYTES} bytes for type detection, and stops the upload once it exceeds the size
- * limit (the read throws, so the backend write fails and nothing is committed).
+ * {@link #INDEX_BYTES} bytes for type detection and the full-text index (so that text need not be
+ * read back), and stops the upload once it exceeds the size limit (the read throws, so the backend
+ * write fails and nothing is committed).
  */
 final class UploadStream extends FilterInputStream {
   static final int HEAD_BYTES = 8192;
+  /** How much of an upload is kept for the full-text index (text files only use it). */
+  static final int INDEX_BYTES = 1 << 20;
 
   private final MessageDigest digest;
   private final long limit;
-  private final byte[] head = new byte[HEAD_BYTES];
-  private int headLength;
+  private final java.io.ByteArrayOutputStream prefix = new java.io.ByteArrayOutputStream();
   private long count;
   private boolean tooLarge;
 
@@ -50,10 +52,8 @@ final class UploadStream extends FilterInputStream {
         throw new IOException("upload exceeds the maximum size of " + limit + " bytes");
       }
       digest.update(b, off, n);
-      if (headLength < HEAD_BYTES) {
-        int copy = Math.min(n, HEAD_BYTES - headLength);
-        System.arraycopy(b, off, head, headLength, copy);
-        headLength += copy;
+      if (prefix.size() < INDEX_BYTES) {
+        prefix.write(b, off, Math.min(n, INDEX_BYTES - prefix.size()));
       }
     }
     return n;
@@ -83,8 +83,15 @@ final class UploadStream extends FilterInputStream {
     return tooLarge;
   }
 
+  /** The first {@link #HEAD_BYTES} bytes, for type detection. */
   byte[] head() {
-    return Arrays.copyOf(head, headLength);
+    byte[] all = prefix.toByteArray();
+    return all.length <= HEAD_BYTES ? all : Arrays.copyOf(all, HEAD_BYTES);
+  }
+
+  /** The first {@link #INDEX_BYTES} bytes, and whether that is all of the upload. */
+  byte[] prefix() {
+    return prefix.toByteArray();
   }
 
   String sha256Hex() {

@@ -1,0 +1,437 @@
+package dev.diskstore.internal;
+
+import dev.diskstore.Artifact;
+import dev.diskstore.ByteRange;
+import dev.diskstore.GrepOptions;
+import dev.diskstore.GrepResult;
+import dev.diskstore.GrepResult.FileMatches;
+import dev.diskstore.GrepResult.LineMatch;
+import dev.diskstore.InvalidQueryException;
+import dev.diskstore.InvalidRequestException;
+import dev.diskstore.Search;
+import dev.diskstore.StorageException;
+import dev.diskstore.TextHit;
+import dev.diskstore.spi.BlobNotFoundException;
+import dev.diskstore.spi.ContentParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
+
+/** {@link Search} on the index: glob and full-text in SQL, grep over each file's text. */
+final class SearchOps implements Search {
+  /** Longest line considered by grep; the rest of a longer line is skipped. */
+  static final int MAX_LINE_CHARS = 1 << 20;
+  /** Longest line text returned in a match. */
+  static final int MAX_REPORTED_LINE_CHARS = 2000;
+  private static final String MAX_CHAR = new String(Character.toChars(Character.MAX_CODE_POINT));
+
+  private final Engine engine;
+  private final ArtifactOps artifacts;
+
+  SearchOps(Engine engine, ArtifactOps artifacts) {
+    this.engine = engine;
+    this.artifacts = artifacts;
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new InvalidRequestException("limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
+    }
+  }
+
+  // ------------------------------------------------------------------ glob
+
+  @Override
+  public List<Artifact> glob(String diskId, String pattern, int limit) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(pattern, "pattern");
+    checkLimit(limit);
+    Glob glob = Glob.compile(pattern);
+    List<Artifact> out = new ArrayList<>();
+    scan(diskId, glob, row -> {
+      if (out.size() < limit) {
+        out.add(artifacts.toArtifact(row));
+      }
+      return out.size() < limit;
+    });
+    return out;
+  }
+
+  @FunctionalInterface
+  private interface RowVisitor {
+    /** @return whether to continue */
+    boolean visit(ArtifactOps.Row row);
+  }
+
+  /**
+   * Visits the rows of a disk whose path matches {@code glob} (all rows when null), in path and
+   * filename order, within one read transaction; only the glob's literal directory range is read.
+   */
+  private void scan(String diskId, @Nullable Glob glob, RowVisitor visitor) {
+    String prefix = glob == null ? "/" : glob.directoryPrefix();
+    engine.index.read(
+        c -> {
+          DiskOps.requireDisk(c, diskId);
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT " + ArtifactOps.ROW_COLUMNS + " FROM artifacts a JOIN blobs b"
+                      + " ON b.sha256 = a.sha256 WHERE a.disk_id = ? AND a.path >= ?"
+                      + " AND a.path < ? ORDER BY a.path, a.filename")) {
+            s.setString(1, diskId);
+            s.setString(2, prefix);
+            s.setString(3, prefix + MAX_CHAR);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                ArtifactOps.Row row = ArtifactOps.toRow(rs);
+                if ((glob == null || glob.matches(row.path() + row.filename()))
+                    && !visitor.visit(row)) {
+                  break;
+                }
+              }
+            }
+          }
+          return null;
+        });
+  }
+
+  // ------------------------------------------------------------------ grep
+
+  @Override
+  public GrepResult grep(String diskId, String regex, GrepOptions options) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(regex, "regex");
+    Objects.requireNonNull(options, "options");
+    Pattern pattern;
+    try {
+      int flags = options.caseInsensitive() ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
+      pattern = Pattern.compile(regex, flags);
+    } catch (PatternSyntaxException e) {
+      throw new InvalidQueryException(
+          "invalid regular expression \"" + abbreviate(regex) + "\": " + e.getDescription()
+              + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+    }
+    Glob glob = options.glob().map(Glob::compile).orElse(null);
+    long deadline = System.nanoTime() + options.timeBudget().toNanos();
+    // Collect candidates first: the text is read outside the index transaction.
+    List<ArtifactOps.Row> candidates = new ArrayList<>();
+    scan(diskId, glob, row -> {
+      candidates.add(row);
+      return true;
+    });
+    List<FileMatches> files = new ArrayList<>();
+    int searched = 0;
+    boolean truncated = false;
+    boolean timedOut = false;
+    for (ArtifactOps.Row row : candidates) {
+      if (System.nanoTime() > deadline) {
+        timedOut = true;
+        break;
+      }
+      FileMatches found;
+      try {
+        found = grepFile(row, pattern, options, deadline);
+      } catch (DeadlineExceeded e) {
+        timedOut = true;
+        break;
+      }
+      if (found == null) {
+        continue; // binary or no text
+      }
+      searched++;
+      if (!found.matches().isEmpty()) {
+        if (files.size() == options.maxFiles()) {
+          truncated = true;
+          break;
+        }
+        files.add(found);
+      }
+    }
+    return new GrepResult(files, searched, truncated, timedOut);
+  }
+
+  /** The matches in one file, or null when the file has no searchable text. */
+  private @Nullable FileMatches grepFile(
+      ArtifactOps.Row row, Pattern pattern, GrepOptions options, long deadline) {
+    Reader reader = openText(row);
+    if (reader == null) {
+      return null;
+    }
+    int context = options.contextLines();
+    List<LineMatch> matches = new ArrayList<>();
+    List<PendingMatch> waiting = new ArrayList<>();
+    Deque<String> before = new ArrayDeque<>();
+    boolean more = false;
+    try (Reader in = reader) {
+      LineReader lines = new LineReader(in);
+      Matcher matcher = pattern.matcher("");
+      String line;
+      int number = 0;
+      while ((line = lines.next()) != null) {
+        number++;
+        if (line.indexOf('\0') >= 0) {
+          return null; // binary after all
+        }
+        String shown = cut(line);
+        for (PendingMatch p : waiting) {
+          p.after.add(shown);
+        }
+        waiting.removeIf(p -> p.complete(context, matches));
+        if (!more && matcher.reset(new DeadlineCharSequence(line, deadline)).find()) {
+          if (matches.size() < options.maxMatchesPerFile()) {
+            PendingMatch p = new PendingMatch(number, shown, List.copyOf(before), matches.size());
+            matches.add(null);
+            if (!p.complete(context, matches)) {
+              waiting.add(p);
+            }
+          } else {
+            more = true;
+          }
+        }
+        if (more && waiting.isEmpty()) {
+          break;
+        }
+        if (context > 0) {
+          before.addLast(shown);
+          if (before.size() > context) {
+            before.removeFirst();
+          }
+        }
+      }
+    } catch (CharacterCodingException e) {
+      return null; // not UTF-8: a binary file
+    } catch (IOException e) {
+      throw new StorageException("reading " + row.path() + row.filename() + " failed: " + e, e);
+    }
+    for (PendingMatch p : waiting) {
+      p.complete(0, matches); // end of file: fewer following lines
+    }
+    return new FileMatches(artifacts.toArtifact(row), matches, more);
+  }
+
+  /** A match whose following context lines are still being collected. */
+  private static final class PendingMatch {
+    private final int lineNumber;
+    private final String line;
+    private final List<String> before;
+    private final int slot;
+    private final List<String> after = new ArrayList<>();
+
+    PendingMatch(int lineNumber, String line, List<String> before, int slot) {
+      this.lineNumber = lineNumber;
+      this.line = line;
+      this.before = before;
+      this.slot = slot;
+    }
+
+    /** Stores the match in its slot once it has {@code context} following lines. */
+    boolean complete(int context, List<LineMatch> matches) {
+      if (after.size() < context) {
+        return false;
+      }
+      matches.set(slot, new LineMatch(lineNumber, line, before, after));
+      return true;
+    }
+  }
+
+  /**
+   * The searchable text of an artifact, or null: text files are read as strict UTF-8 from the
+   * backend; other files through the content parser when it caches extractions (documents).
+   */
+  private @Nullable Reader openText(ArtifactOps.Row row) {
+    if (BuiltinContentParser.kindOf(row.filename(), row.contentType()) != null) {
+      InputStream in;
+      try {
+        in = engine.backend.open(row.blobKey(), ByteRange.from(0));
+      } catch (BlobNotFoundException e) {
+        return null; // replaced while we searched
+      }
+      return new InputStreamReader(
+          in,
+          StandardCharsets.UTF_8.newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT));
+    }
+    if (!engine.parser.isCacheable()) {
+      return null;
+    }
+    ContentParser.Result result;
+    try {
+      result = engine.content(row);
+    } catch (BlobNotFoundException e) {
+      return null;
+    }
+    return result instanceof ContentParser.Parsed p ? new StringReader(p.content().raw()) : null;
+  }
+
+  private static String cut(String line) {
+    return line.length() <= MAX_REPORTED_LINE_CHARS
+        ? line
+        : line.substring(0, MAX_REPORTED_LINE_CHARS) + "…";
+  }
+
+  // ------------------------------------------------------------------ full text
+
+  @Override
+  public List<TextHit> fullText(String diskId, String query, int limit) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(query, "query");
+    checkLimit(limit);
+    String match = TextIndex.matchExpression(diskId, query);
+    if (match == null) {
+      engine.index.read(c -> {
+        DiskOps.requireDisk(c, diskId);
+        return null;
+      });
+      return List.of();
+    }
+    record Hit(ArtifactOps.Row row, double score, String snippet) {}
+    List<Hit> hits =
+        engine.index.read(
+            c -> {
+              DiskOps.requireDisk(c, diskId);
+              List<Hit> out = new ArrayList<>();
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "SELECT " + ArtifactOps.ROW_COLUMNS + ","
+                          + " bm25(artifact_text, 0.0, 2.0, 4.0, 1.0) AS rank,"
+                          + " snippet(artifact_text, -1, '[', ']', '…', 16)"
+                          + " FROM artifact_text JOIN artifacts a ON a.id = artifact_text.rowid"
+                          + " JOIN blobs b ON b.sha256 = a.sha256"
+                          + " WHERE artifact_text MATCH ? AND a.disk_id = ?"
+                          + " ORDER BY rank, a.path, a.filename LIMIT ?")) {
+                s.setString(1, match);
+                s.setString(2, diskId);
+                s.setInt(3, limit);
+                try (ResultSet rs = s.executeQuery()) {
+                  while (rs.next()) {
+                    out.add(new Hit(ArtifactOps.toRow(rs), -rs.getDouble(14), rs.getString(15)));
+                  }
+                }
+              }
+              return out;
+            });
+    List<TextHit> result = new ArrayList<>(hits.size());
+    for (Hit h : hits) {
+      result.add(new TextHit(artifacts.toArtifact(h.row()), h.score(), h.snippet()));
+    }
+    return result;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "…";
+  }
+
+  /** Thrown from a matcher's input when the time budget is spent. */
+  private static final class DeadlineExceeded extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DeadlineExceeded() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * A line that makes the regex engine give up once the deadline passes: the matcher reads its
+   * input through {@link #charAt}, so even catastrophic backtracking is bounded in time.
+   */
+  private static final class DeadlineCharSequence implements CharSequence {
+    private final CharSequence text;
+    private final long deadline;
+    private int calls;
+
+    DeadlineCharSequence(CharSequence text, long deadline) {
+      this.text = text;
+      this.deadline = deadline;
+    }
+
+    @Override
+    public char charAt(int index) {
+      if ((++calls & 0xfff) == 0 && System.nanoTime() > deadline) {
+        throw new DeadlineExceeded();
+      }
+      return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return new DeadlineCharSequence(text.subSequence(start, end), deadline);
+    }
+
+    @Override
+    public String toString() {
+      return text.toString();
+    }
+  }
+
+  /** Reads lines ending in \n, \r\n or \r; keeps at most {@link #MAX_LINE_CHARS} of each. */
+  private static final class LineReader {
+    private final Reader in;
+    private final char[] buffer = new char[8192];
+    private int position;
+    private int limit;
+    private boolean pendingCr;
+
+    LineReader(Reader in) {
+      this.in = in;
+    }
+
+    @Nullable String next() throws IOException {
+      StringBuilder line = null;
+      while (true) {
+        if (position == limit) {
+          limit = in.read(buffer, 0, buffer.length);
+          position = 0;
+          if (limit <= 0) {
+            limit = 0;
+            return line == null ? null : line.toString();
+          }
+        }
+        if (line == null) {
+          line = new StringBuilder();
+        }
+        char ch = buffer[position++];
+        if (pendingCr) {
+          pendingCr = false;
+          if (ch == '\n') {
+            continue;
+          }
+        }
+        if (ch == '\n') {
+          return line.toString();
+        }
+        if (ch == '\r') {
+          pendingCr = true;
+          return line.toString();
+        }
+        if (line.length() < MAX_LINE_CHARS) {
+          line.append(ch);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.diskstore.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The full-text index ({@code artifact_text}, SQLite FTS5): one row per artifact, written in the
+ * same transaction as the artifact row. The body is the text of text files (their first
+ * {@link UploadStream#INDEX_BYTES} bytes) or the extracted text of documents once a cacheable
+ * parser has extracted it.
+ */
+final class TextIndex {
+  private TextIndex() {}
+
+  /** The disk id as one FTS token. */
+  static String diskToken(String diskId) {
+    return diskId.replace("-", "").toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Strict UTF-8 decoding of a prefix of a file; a multi-byte sequence cut at the end is dropped.
+   * Null when the bytes are not text (invalid UTF-8 or a NUL character).
+   */
+  static @Nullable String decodeTextPrefix(byte[] bytes) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CoderResult result = decoder.decode(in, out, false);
+    if (result.isError() || in.remaining() > 3) {
+      return null;
+    }
+    out.flip();
+    String text = out.toString();
+    if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+      text = text.substring(1);
+    }
+    return text.indexOf('\0') >= 0 ? null : text;
+  }
+
+  static void put(
+      Connection c, long rowid, String diskId, String path, String filename, String body)
+      throws SQLException {
+    remove(c, rowid);
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO artifact_text (rowid, disk, path, filename, body) VALUES (?, ?, ?, ?, ?)")) {
+      s.setLong(1, rowid);
+      s.setString(2, diskToken(diskId));
+      s.setString(3, path);
+      s.setString(4, filename);
+      s.setString(5, body);
+      s.executeUpdate();
+    }
+  }
+
+  static void remove(Connection c, long rowid) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM artifact_text WHERE rowid = ?")) {
+      s.setLong(1, rowid);
+      s.executeUpdate();
+    }
+  }
+
+  static void removeDisk(Connection c, String diskId) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "DELETE FROM artifact_text WHERE rowid IN (SELECT id FROM artifacts WHERE disk_id = ?)")) {
+      s.setString(1, diskId);
+      s.executeUpdate();
+    }
+  }
+
+  /** Text a cacheable parser extracted earlier from these bytes, if any. */
+  static @Nullable String cachedText(Connection c, String sha256, String contentType)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT raw FROM extracted_content WHERE sha256 = ? AND content_type = ?"
+                + " AND raw IS NOT NULL ORDER BY max_chars DESC LIMIT 1")) {
+      s.setString(1, sha256);
+      s.setString(2, contentType);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  /** Sets the body of every artifact with these bytes and type (after a late extraction). */
+  static void updateBodies(Connection c, String sha256, String contentType, String body)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE artifact_text SET body = ? WHERE rowid IN"
+                + " (SELECT id FROM artifacts WHERE sha256 = ? AND content_type = ?)")) {
+      s.setString(1, body);
+      s.setString(2, sha256);
+      s.setString(3, contentType);
+      s.executeUpdate();
+    }
+  }
+
+  /**
+   * An FTS5 MATCH expression for a user's query, restricted to one disk, that no input can break:
+   * every word or "quoted phrase" becomes a quoted FTS string. Null when the query has no word.
+   */
+  static @Nullable String matchExpression(String diskId, String query) {
+    List<String> terms = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    boolean inQuotes = false;
+    for (int i = 0; i < query.length(); i++) {
+      char ch = query.charAt(i);
+      if (ch == '"') {
+        addTerm(terms, current);
+        inQuotes = !inQuotes;
+      } else if (!inQuotes && Character.isWhitespace(ch)) {
+        addTerm(terms, current);
+      } else {
+        current.append(ch);
+      }
+    }
+    addTerm(terms, current);
+    if (terms.isEmpty()) {
+      return null;
+    }
+    return "disk : \"" + diskToken(diskId) + "\" AND {path filename body} : ("
+        + String.join(" AND ", terms) + ")";
+  }
+
+  private static void addTerm(List<String> terms, StringBuilder term) {
+    String t = term.toString().strip();
+    term.setLength(0);
+    if (t.isEmpty() || t.codePoints().noneMatch(Character::isLetterOrDigit) || terms.size() >= 64) {
+      return;
+    }
+    terms.add("\"" + t.replace("\"", "\"\"") + "\"");
+  }
+}
