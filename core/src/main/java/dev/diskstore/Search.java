@@ -55,4 +55,29 @@ public interface Search {
    * @throws DiskNotFoundException if the disk does not exist
    */
   List<TextHit> fullText(String diskId, String query, int limit);
+
+  /**
+   * One page of the artifacts of a disk matching a metadata query: conditions on user metadata
+   * keys and system fields, combined with and/or/not (see {@link Query} for the type, null and
+   * negation semantics). Evaluated in the SQLite index, one page at a time; the cost is the index
+   * range or scan SQLite needs, never loading the disk into memory.
+   *
+   * <p>Results follow {@link QueryOptions#sort()} with ties broken by artifact id, so the order is
+   * total. Pagination is keyset-based: pass {@link ArtifactPage#nextCursor()} back in
+   * {@link QueryOptions#withCursor}. While other artifacts are written, paging returns no artifact
+   * twice, and returns every artifact that matched when paging started and still matches when its
+   * page is read; artifacts added meanwhile appear if they sort after the current page. An
+   * artifact whose sort value changes between pages (e.g. sorting by {@code UPDATED_AT} while it
+   * is updated) may be missed or seen again.
+   *
+   * @throws InvalidCursorException for a cursor that is malformed or was issued for another disk,
+   *     query or sort
+   * @throws DiskNotFoundException if the disk does not exist
+   */
+  ArtifactPage query(String diskId, Query query, QueryOptions options);
+
+  /** The first page of {@link #query(String, Query, QueryOptions)} with default options. */
+  default ArtifactPage query(String diskId, Query query) {
+    return query(diskId, query, QueryOptions.defaults());
+  }
 }

@@ -1,6 +1,7 @@
 package dev.diskstore.internal;
 
 import dev.diskstore.Artifact;
+import dev.diskstore.ArtifactPage;
 import dev.diskstore.ByteRange;
 import dev.diskstore.GrepOptions;
 import dev.diskstore.GrepResult;
@@ -8,6 +9,8 @@ import dev.diskstore.GrepResult.FileMatches;
 import dev.diskstore.GrepResult.LineMatch;
 import dev.diskstore.InvalidQueryException;
 import dev.diskstore.InvalidRequestException;
+import dev.diskstore.Query;
+import dev.diskstore.QueryOptions;
 import dev.diskstore.Search;
 import dev.diskstore.StorageException;
 import dev.diskstore.TextHit;
@@ -44,16 +47,29 @@ final class SearchOps implements Search {
 
   private final Engine engine;
   private final ArtifactOps artifacts;
+  private final MetadataQueries queries;
 
   SearchOps(Engine engine, ArtifactOps artifacts) {
     this.engine = engine;
     this.artifacts = artifacts;
+    this.queries = new MetadataQueries(engine, artifacts);
   }
 
   private static void checkLimit(int limit) {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new InvalidRequestException("limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
     }
+  }
+
+  // ------------------------------------------------------------------ metadata query
+
+  @Override
+  public ArtifactPage query(String diskId, Query query, QueryOptions options) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(options, "options");
+    return queries.query(diskId, query, options);
   }
 
   // ------------------------------------------------------------------ glob
