@@ -34,6 +34,8 @@ public interface Search {
    * Lines matching a Java regular expression, per file, with line numbers and optional context.
    * Searches each file's text: text, JSON, CSV and code files as stored (valid UTF-8), documents
    * through their extracted text when a document parser is installed. Binary files are skipped.
+   * Lines end at LF, CRLF or CR; of a line longer than 1 Mi characters only the first 1 Mi characters
+   * are searched.
    *
    * @throws InvalidQueryException for an invalid regular expression or glob
    * @throws DiskNotFoundException if the disk does not exist

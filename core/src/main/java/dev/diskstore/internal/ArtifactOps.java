@@ -155,7 +155,8 @@ final class ArtifactOps implements Artifacts {
       String text =
           BuiltinContentParser.kindOf(filename, contentType) == null
               ? null
-              : TextIndex.decodeTextPrefix(upload.prefix());
+              : TextIndex.decodeTextPrefix(
+                  upload.prefix(), upload.count() <= UploadStream.INDEX_BYTES);
       Commit commit =
           engine.index.write(
               true,
@@ -325,7 +326,7 @@ final class ArtifactOps implements Artifacts {
       addToDirectories(c, diskId, path);
     }
     String body = text != null ? text : TextIndex.cachedText(c, sha256, contentType);
-    TextIndex.put(c, id, diskId, path, filename, body == null ? "" : body);
+    TextIndex.put(c, id, path, filename, body == null ? "" : body);
     Row row =
         new Row(id, diskId, path, filename, sha256, size, contentType, etag, userMeta, createdAt,
             nowMicros, nowMicros, key);

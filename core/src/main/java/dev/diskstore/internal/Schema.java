@@ -75,10 +75,10 @@ final class Schema {
               + " created_at INTEGER NOT NULL,"
               + " PRIMARY KEY (sha256, content_type, parser, max_chars)) STRICT");
       case 2 -> List.of(
-          // Full-text index, one row per artifact (rowid = artifacts.id). "disk" holds the disk id
-          // without hyphens, one token, so that a MATCH can be restricted to a disk.
+          // Full-text index, one row per artifact (rowid = artifacts.id); queries join artifacts
+          // to restrict hits to a disk.
           "CREATE VIRTUAL TABLE artifact_text USING fts5("
-              + " disk, path, filename, body,"
+              + " path, filename, body,"
               + " tokenize = 'porter unicode61 remove_diacritics 2')");
       default -> throw new IllegalArgumentException("no migration to schema version " + version);
     };

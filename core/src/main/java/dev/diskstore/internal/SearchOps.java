@@ -43,6 +43,7 @@ final class SearchOps implements Search {
   static final int MAX_LINE_CHARS = 1 << 20;
   /** Longest line text returned in a match. */
   static final int MAX_REPORTED_LINE_CHARS = 2000;
+  private static final int GREP_BATCH = 512;
   private static final String MAX_CHAR = new String(Character.toChars(Character.MAX_CODE_POINT));
 
   private final Engine engine;
@@ -82,7 +83,7 @@ final class SearchOps implements Search {
     checkLimit(limit);
     Glob glob = Glob.compile(pattern);
     List<Artifact> out = new ArrayList<>();
-    scan(diskId, glob, row -> {
+    scan(diskId, glob, null, row -> {
       if (out.size() < limit) {
         out.add(artifacts.toArtifact(row));
       }
@@ -99,9 +100,14 @@ final class SearchOps implements Search {
 
   /**
    * Visits the rows of a disk whose path matches {@code glob} (all rows when null), in path and
-   * filename order, within one read transaction; only the glob's literal directory range is read.
+   * filename order, after the given position (exclusive; null for the start), within one read
+   * transaction; only the glob's literal directory range is read.
    */
-  private void scan(String diskId, @Nullable Glob glob, RowVisitor visitor) {
+  private void scan(
+      String diskId,
+      @Nullable Glob glob,
+      ArtifactOps.@Nullable Row after,
+      RowVisitor visitor) {
     String prefix = glob == null ? "/" : glob.directoryPrefix();
     engine.index.read(
         c -> {
@@ -110,10 +116,16 @@ final class SearchOps implements Search {
               c.prepareStatement(
                   "SELECT " + ArtifactOps.ROW_COLUMNS + " FROM artifacts a JOIN blobs b"
                       + " ON b.sha256 = a.sha256 WHERE a.disk_id = ? AND a.path >= ?"
-                      + " AND a.path < ? ORDER BY a.path, a.filename")) {
+                      + " AND a.path < ?"
+                      + (after == null ? "" : " AND (a.path, a.filename) > (?, ?)")
+                      + " ORDER BY a.path, a.filename")) {
             s.setString(1, diskId);
             s.setString(2, prefix);
             s.setString(3, prefix + MAX_CHAR);
+            if (after != null) {
+              s.setString(4, after.path());
+              s.setString(5, after.filename());
+            }
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
                 ArtifactOps.Row row = ArtifactOps.toRow(rs);
@@ -147,39 +159,48 @@ final class SearchOps implements Search {
     }
     Glob glob = options.glob().map(Glob::compile).orElse(null);
     long deadline = System.nanoTime() + options.timeBudget().toNanos();
-    // Collect candidates first: the text is read outside the index transaction.
-    List<ArtifactOps.Row> candidates = new ArrayList<>();
-    scan(diskId, glob, row -> {
-      candidates.add(row);
-      return true;
-    });
     List<FileMatches> files = new ArrayList<>();
     int searched = 0;
     boolean truncated = false;
     boolean timedOut = false;
-    for (ArtifactOps.Row row : candidates) {
-      if (System.nanoTime() > deadline) {
-        timedOut = true;
-        break;
-      }
-      FileMatches found;
-      try {
-        found = grepFile(row, pattern, options, deadline);
-      } catch (DeadlineExceeded e) {
-        timedOut = true;
-        break;
-      }
-      if (found == null) {
-        continue; // binary or no text
-      }
-      searched++;
-      if (!found.matches().isEmpty()) {
-        if (files.size() == options.maxFiles()) {
-          truncated = true;
-          break;
+    ArtifactOps.Row after = null;
+    // Candidates come in batches, so that memory does not grow with the disk and no index
+    // transaction stays open while files are read.
+    batches:
+    while (true) {
+      List<ArtifactOps.Row> batch = new ArrayList<>(GREP_BATCH);
+      scan(diskId, glob, after, row -> {
+        batch.add(row);
+        return batch.size() < GREP_BATCH;
+      });
+      for (ArtifactOps.Row row : batch) {
+        if (System.nanoTime() > deadline) {
+          timedOut = true;
+          break batches;
         }
-        files.add(found);
+        FileMatches found;
+        try {
+          found = grepFile(row, pattern, options, deadline);
+        } catch (DeadlineExceeded e) {
+          timedOut = true;
+          break batches;
+        }
+        if (found == null) {
+          continue; // binary or no text
+        }
+        searched++;
+        if (!found.matches().isEmpty()) {
+          if (files.size() == options.maxFiles()) {
+            truncated = true;
+            break batches;
+          }
+          files.add(found);
+        }
       }
+      if (batch.size() < GREP_BATCH) {
+        break;
+      }
+      after = batch.get(batch.size() - 1);
     }
     return new GrepResult(files, searched, truncated, timedOut);
   }
@@ -203,6 +224,9 @@ final class SearchOps implements Search {
       int number = 0;
       while ((line = lines.next()) != null) {
         number++;
+        if (number == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
+          line = line.substring(1); // byte order mark
+        }
         if (line.indexOf('\0') >= 0) {
           return null; // binary after all
         }
@@ -211,7 +235,7 @@ final class SearchOps implements Search {
           p.after.add(shown);
         }
         waiting.removeIf(p -> p.complete(context, matches));
-        if (!more && matcher.reset(new DeadlineCharSequence(line, deadline)).find()) {
+        if (!more && find(matcher, line, deadline)) {
           if (matches.size() < options.maxMatchesPerFile()) {
             PendingMatch p = new PendingMatch(number, shown, List.copyOf(before), matches.size());
             matches.add(null);
@@ -241,6 +265,18 @@ final class SearchOps implements Search {
       p.complete(0, matches); // end of file: fewer following lines
     }
     return new FileMatches(artifacts.toArtifact(row), matches, more);
+  }
+
+  /**
+   * Whether the line matches, giving up when the time budget is spent or the regex engine's
+   * recursion would overflow the stack (nested repetitions over very long lines).
+   */
+  private static boolean find(Matcher matcher, String line, long deadline) {
+    try {
+      return matcher.reset(new DeadlineCharSequence(line, deadline)).find();
+    } catch (StackOverflowError e) {
+      throw new DeadlineExceeded();
+    }
   }
 
   /** A match whose following context lines are still being collected. */
@@ -312,7 +348,7 @@ final class SearchOps implements Search {
     Objects.requireNonNull(diskId, "diskId");
     Objects.requireNonNull(query, "query");
     checkLimit(limit);
-    String match = TextIndex.matchExpression(diskId, query);
+    String match = TextIndex.matchExpression(query);
     if (match == null) {
       engine.index.read(c -> {
         DiskOps.requireDisk(c, diskId);
@@ -329,7 +365,7 @@ final class SearchOps implements Search {
               try (PreparedStatement s =
                   c.prepareStatement(
                       "SELECT " + ArtifactOps.ROW_COLUMNS + ","
-                          + " bm25(artifact_text, 0.0, 2.0, 4.0, 1.0) AS rank,"
+                          + " bm25(artifact_text, 2.0, 4.0, 1.0) AS rank,"
                           + " snippet(artifact_text, -1, '[', ']', '…', 16)"
                           + " FROM artifact_text JOIN artifacts a ON a.id = artifact_text.rowid"
                           + " JOIN blobs b ON b.sha256 = a.sha256"
@@ -427,15 +463,15 @@ final class SearchOps implements Search {
             return line == null ? null : line.toString();
           }
         }
-        if (line == null) {
-          line = new StringBuilder();
-        }
         char ch = buffer[position++];
         if (pendingCr) {
           pendingCr = false;
           if (ch == '\n') {
             continue;
           }
+        }
+        if (line == null) {
+          line = new StringBuilder();
         }
         if (ch == '\n') {
           return line.toString();

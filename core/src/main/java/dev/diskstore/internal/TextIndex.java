@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,24 +23,20 @@ import org.jspecify.annotations.Nullable;
 final class TextIndex {
   private TextIndex() {}
 
-  /** The disk id as one FTS token. */
-  static String diskToken(String diskId) {
-    return diskId.replace("-", "").toLowerCase(Locale.ROOT);
-  }
-
   /**
-   * Strict UTF-8 decoding of a prefix of a file; a multi-byte sequence cut at the end is dropped.
-   * Null when the bytes are not text (invalid UTF-8 or a NUL character).
+   * Strict UTF-8 decoding of a file or, when not {@code complete}, of its prefix (where a
+   * multi-byte sequence cut at the end is dropped). Null when the bytes are not text (invalid UTF-8
+   * or a NUL character).
    */
-  static @Nullable String decodeTextPrefix(byte[] bytes) {
+  static @Nullable String decodeTextPrefix(byte[] bytes, boolean complete) {
     CharsetDecoder decoder =
         StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     CharBuffer out = CharBuffer.allocate(bytes.length);
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    CoderResult result = decoder.decode(in, out, false);
-    if (result.isError() || in.remaining() > 3) {
+    CoderResult result = decoder.decode(in, out, complete);
+    if (result.isError() || in.remaining() > (complete ? 0 : 3)) {
       return null;
     }
     out.flip();
@@ -52,18 +47,16 @@ final class TextIndex {
     return text.indexOf('\0') >= 0 ? null : text;
   }
 
-  static void put(
-      Connection c, long rowid, String diskId, String path, String filename, String body)
+  static void put(Connection c, long rowid, String path, String filename, String body)
       throws SQLException {
     remove(c, rowid);
     try (PreparedStatement s =
         c.prepareStatement(
-            "INSERT INTO artifact_text (rowid, disk, path, filename, body) VALUES (?, ?, ?, ?, ?)")) {
+            "INSERT INTO artifact_text (rowid, path, filename, body) VALUES (?, ?, ?, ?)")) {
       s.setLong(1, rowid);
-      s.setString(2, diskToken(diskId));
-      s.setString(3, path);
-      s.setString(4, filename);
-      s.setString(5, body);
+      s.setString(2, path);
+      s.setString(3, filename);
+      s.setString(4, body);
       s.executeUpdate();
     }
   }
@@ -114,10 +107,10 @@ final class TextIndex {
   }
 
   /**
-   * An FTS5 MATCH expression for a user's query, restricted to one disk, that no input can break:
-   * every word or "quoted phrase" becomes a quoted FTS string. Null when the query has no word.
+   * An FTS5 MATCH expression for a user's query that no input can break: every word or "quoted
+   * phrase" becomes a quoted FTS string, all of which must occur. Null when the query has no word.
    */
-  static @Nullable String matchExpression(String diskId, String query) {
+  static @Nullable String matchExpression(String query) {
     List<String> terms = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     boolean inQuotes = false;
@@ -136,12 +129,11 @@ final class TextIndex {
     if (terms.isEmpty()) {
       return null;
     }
-    return "disk : \"" + diskToken(diskId) + "\" AND {path filename body} : ("
-        + String.join(" AND ", terms) + ")";
+    return String.join(" AND ", terms);
   }
 
   private static void addTerm(List<String> terms, StringBuilder term) {
-    String t = term.toString().strip();
+    String t = term.toString().replace("\0", "").strip();
     term.setLength(0);
     if (t.isEmpty() || t.codePoints().noneMatch(Character::isLetterOrDigit) || terms.size() >= 64) {
       return;
