@@ -129,6 +129,33 @@ public interface Artifacts {
    */
   void delete(String diskId, String filePath, String filename, Precondition condition);
 
+  /** Moves an artifact to a new directory and/or filename; fails if the destination exists. */
+  default Artifact move(
+      String diskId, String fromPath, String fromFilename, String toPath, String toFilename) {
+    return move(diskId, fromPath, fromFilename, toPath, toFilename, Precondition.none(), false);
+  }
+
+  /**
+   * Moves (renames) an artifact within its disk in one transaction: the bytes are not copied, user
+   * metadata and {@code createdAt} are kept, the etag and {@code updatedAt} change. Readers see the
+   * artifact at its old place or at its new one, never at both or neither.
+   *
+   * @param sourceCondition a condition on the source (e.g. {@code ifMatch(etag)})
+   * @param overwrite replace an artifact at the destination; when false an existing destination
+   *     fails the move with {@link PreconditionFailedException} (its {@code currentEtag} is the
+   *     destination's)
+   * @throws ArtifactNotFoundException if the source does not exist
+   * @throws InvalidRequestException if source and destination are the same
+   */
+  Artifact move(
+      String diskId,
+      String fromPath,
+      String fromFilename,
+      String toPath,
+      String toFilename,
+      Precondition sourceCondition,
+      boolean overwrite);
+
   /** Opens the artifact's bytes. The caller closes the stream. */
   default InputStream open(String diskId, String filePath, String filename) {
     return open(diskId, filePath, filename, ByteRange.from(0));

@@ -181,6 +181,24 @@ public final class AsyncDiskStore {
       });
     }
 
+    public CompletableFuture<Artifact> move(
+        String diskId, String fromPath, String fromFilename, String toPath, String toFilename) {
+      return run(() -> sync().move(diskId, fromPath, fromFilename, toPath, toFilename));
+    }
+
+    public CompletableFuture<Artifact> move(
+        String diskId,
+        String fromPath,
+        String fromFilename,
+        String toPath,
+        String toFilename,
+        Precondition sourceCondition,
+        boolean overwrite) {
+      return run(
+          () -> sync().move(
+              diskId, fromPath, fromFilename, toPath, toFilename, sourceCondition, overwrite));
+    }
+
     /** Opens the bytes; the caller closes the stream the future yields. */
     public CompletableFuture<InputStream> open(String diskId, String filePath, String filename) {
       return run(() -> sync().open(diskId, filePath, filename));

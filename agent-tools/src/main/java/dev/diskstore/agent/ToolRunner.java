@@ -848,76 +848,29 @@ final class ToolRunner {
     }
     boolean replaced =
         overwrite && artifacts().find(diskId, target.directory(), target.filename()).isPresent();
-    Artifact copy;
-    InputStream in = artifacts().open(diskId, original.path(), original.filename());
+    Artifact moved;
     try {
-      // The source's user metadata and content type go with it; the destination gets exactly
-      // the source's metadata (an empty map clears what a replaced file had).
-      copy =
-          artifacts().upsert(
-              diskId, FileUpload.of(target.filename(), in, original.contentType()),
-              target.directory(), original.userMeta(),
-              overwrite ? Precondition.none() : Precondition.ifNoneMatch());
+      // One transaction in the store: no byte copy, metadata, type and createdAt stay; a
+      // replaced destination's metadata goes with it.
+      moved =
+          artifacts().move(
+              diskId, original.path(), original.filename(), target.directory(),
+              target.filename(), Precondition.ifMatch(original.etag()), overwrite);
     } catch (PreconditionFailedException e) {
+      Artifact now = artifacts().find(diskId, original.path(), original.filename())
+          .map(r -> r.artifact()).orElse(null);
+      if (now == null || !now.etag().equals(original.etag())) {
+        throw stale(original.fullPath(), original.etag(), now == null ? null : now.etag(),
+            "nothing was moved");
+      }
       throw new ToolFailure(
           target.display() + " already exists (etag: " + e.currentEtag() + "); nothing was"
               + " moved. Set overwrite=true to replace it, or choose another"
               + " destination_filename.");
-    } finally {
-      closeQuietly(in);
     }
-    if (!copy.sha256().equals(original.sha256())) {
-      // The source was replaced between our look-up and the copy: we copied a version whose
-      // etag we did not check. Undo the copy if we created it.
-      if (!overwrite || !replaced) {
-        try {
-          artifacts().delete(diskId, copy.path(), copy.filename(),
-              Precondition.ifMatch(copy.etag()));
-        } catch (RuntimeException ignored) {
-          // best effort: the message below tells the model to check
-        }
-        throw new ToolFailure(
-            original.fullPath() + " changed while it was being moved; nothing was moved. Read it"
-                + " again and retry.");
-      }
-      return "Partly done: " + original.fullPath() + " changed while it was being moved. "
-          + copy.fullPath() + " now holds its latest content (etag: " + copy.etag() + "), but "
-          + original.fullPath() + " was not deleted. Check both files and delete "
-          + original.fullPath() + " with delete_file_disk if the move is still wanted.";
-    }
-    String moved =
-        "Moved " + original.fullPath() + " to " + copy.fullPath()
-            + (replaced ? " (replacing the file that was there)" : "");
-    try {
-      artifacts().delete(
-          diskId, original.path(), original.filename(), Precondition.ifMatch(original.etag()));
-    } catch (PreconditionFailedException e) {
-      if (e.currentEtag() == null) {
-        return moved + "; the original had already been deleted by someone else. User metadata"
-            + " kept. etag: " + copy.etag();
-      }
-      return "Partly done: copied " + original.fullPath() + " to " + copy.fullPath() + " (etag: "
-          + copy.etag() + "), but " + original.fullPath() + " changed during the move, so it was"
-          + " not deleted; both files exist now. Read both and delete the one that is not"
-          + " wanted with delete_file_disk.";
-    } catch (ArtifactNotFoundException e) {
-      return moved + "; the original had already been deleted by someone else. User metadata"
-          + " kept. etag: " + copy.etag();
-    } catch (RuntimeException e) {
-      return "Partly done: copied " + original.fullPath() + " to " + copy.fullPath() + " (etag: "
-          + copy.etag() + "), but deleting " + original.fullPath() + " failed (" + e.getMessage()
-          + "); both files exist now. Delete " + original.fullPath()
-          + " with delete_file_disk to finish the move.";
-    }
-    return moved + ". User metadata kept. etag: " + copy.etag();
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException ignored) {
-      // the copy is complete or already failed; a close error changes nothing
-    }
+    return "Moved " + original.fullPath() + " to " + moved.fullPath()
+        + (replaced ? " (replacing the file that was there)" : "")
+        + ". User metadata kept. etag: " + moved.etag();
   }
 
   // ---------------------------------------------------------------- shared messages

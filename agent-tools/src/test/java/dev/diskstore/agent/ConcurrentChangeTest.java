@@ -3,6 +3,7 @@ package dev.diskstore.agent;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskstore.Artifact;
 import dev.diskstore.ByteRange;
 import dev.diskstore.DiskStore;
 import dev.diskstore.DiskStoreConfig;
@@ -102,45 +103,21 @@ class ConcurrentChangeTest {
   }
 
   @Test
-  void moveUndoesTheCopyWhenTheSourceChangesBeforeItIsRead() throws IOException {
+  void moveIsOneStoreTransactionWithoutReadingTheBytes() throws IOException {
     put("/", "a.txt", "one", Map.of("k", "v"));
+    Artifact source = store.disks().artifacts().get(diskId, "/", "a.txt").artifact();
+    // Any read of the bytes during the move would rewrite the source and break the move.
     onOpen.set(rewrite("/", "a.txt", "two"));
 
     String result = tools.execute("move_file_disk", """
         {"filename": "a.txt", "destination_path": "/moved/"}""");
 
-    assertThat(result)
-        .isEqualTo("Error: /a.txt changed while it was being moved; nothing was moved. Read it"
-            + " again and retry.");
-    assertThat(exists("/moved/", "a.txt")).isFalse();
-    assertThat(text("/", "a.txt")).isEqualTo("two");
-  }
-
-  @Test
-  void moveKeepsTheSourceWhenItChangesAfterTheCopy() throws IOException {
-    put("/", "a.txt", "one", Map.of("k", "v"));
-    onClose.set(rewrite("/", "a.txt", "two"));
-
-    String result = tools.execute("move_file_disk", """
-        {"filename": "a.txt", "destination_path": "/moved/"}""");
-
-    assertThat(result)
-        .startsWith("Partly done: copied /a.txt to /moved/a.txt (etag: ")
-        .endsWith("but /a.txt changed during the move, so it was not deleted; both files exist"
-            + " now. Read both and delete the one that is not wanted with delete_file_disk.");
+    assertThat(result).startsWith("Moved /a.txt to /moved/a.txt. User metadata kept. etag: ");
+    assertThat(exists("/", "a.txt")).isFalse();
+    onOpen.set(null);
     assertThat(text("/moved/", "a.txt")).isEqualTo("one");
-    assertThat(text("/", "a.txt")).isEqualTo("two");
-  }
-
-  @Test
-  void moveStillSucceedsWhenSomeoneElseDeletedTheSourceAfterTheCopy() {
-    put("/", "a.txt", "one", Map.of());
-    onClose.set(() -> store.disks().artifacts().delete(diskId, "/", "a.txt"));
-
-    assertThat(tools.execute("move_file_disk", """
-        {"filename": "a.txt", "destination_filename": "b.txt"}"""))
-        .startsWith("Moved /a.txt to /b.txt; the original had already been deleted by someone"
-            + " else.");
-    assertThat(exists("/", "b.txt")).isTrue();
+    Artifact moved = store.disks().artifacts().get(diskId, "/moved/", "a.txt").artifact();
+    assertThat(moved.createdAt()).isEqualTo(source.createdAt());
+    assertThat(moved.userMeta()).isEqualTo(Map.of("k", "v"));
   }
 }

@@ -785,6 +785,89 @@ final class ArtifactOps implements Artifacts {
     return new ArtifactListing(artifacts, dirs, next);
   }
 
+  // ---------------------------------------------------------------- move
+
+  @Override
+  public Artifact move(
+      String diskId,
+      String fromPath,
+      String fromFilename,
+      String toPath,
+      String toFilename,
+      Precondition sourceCondition,
+      boolean overwrite) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(sourceCondition, "sourceCondition");
+    String from = PathRules.directory(fromPath);
+    String fromName = PathRules.filename(fromFilename);
+    String to = PathRules.directory(toPath);
+    String toName = PathRules.filename(toFilename);
+    PathRules.checkFullPath(to, toName);
+    if (sourceCondition.requiresAbsent()) {
+      throw new InvalidRequestException("ifNoneMatch applies to upsert only, not to move");
+    }
+    if (from.equals(to) && fromName.equals(toName)) {
+      throw new InvalidRequestException(
+          "cannot move " + from + fromName + " onto itself; give another directory or filename");
+    }
+    List<String> garbage = new ArrayList<>();
+    Artifact moved =
+        engine.index.write(
+            true,
+            c -> {
+              Row source = requireForWrite(c, diskId, from, fromName, sourceCondition);
+              Row target = selectRow(c, diskId, to, toName);
+              Instant now = engine.now();
+              if (target != null) {
+                if (!overwrite) {
+                  throw new PreconditionFailedException(
+                      "cannot move " + from + fromName + ": " + where(diskId, to, toName)
+                          + " already exists (etag " + target.etag() + "); pass overwrite to"
+                          + " replace it",
+                      target.etag());
+                }
+                deleteRow(c, target, garbage, now);
+              }
+              long nowMicros = Engine.micros(now);
+              String etag = Engine.randomHex(16);
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "UPDATE artifacts SET path = ?, filename = ?, etag = ?, updated_at = ?"
+                          + " WHERE id = ?")) {
+                s.setString(1, to);
+                s.setString(2, toName);
+                s.setString(3, etag);
+                s.setLong(4, nowMicros);
+                s.setLong(5, source.id());
+                s.executeUpdate();
+              }
+              if (!from.equals(to)) {
+                removeFromDirectories(c, diskId, from);
+                addToDirectories(c, diskId, to);
+              }
+              TextIndex.rename(c, source.id(), to, toName);
+              return toArtifact(
+                  new Row(source.id(), diskId, to, toName, source.sha256(), source.size(),
+                      source.contentType(), etag, source.userMeta(), source.createdAt(),
+                      nowMicros, source.contentModifiedAt(), source.blobKey()));
+            });
+    engine.deleteGarbage(garbage);
+    return moved;
+  }
+
+  /** Deletes an artifact row with its directory counts, text and blob reference. */
+  private static void deleteRow(Connection c, Row row, List<String> garbage, Instant now)
+      throws SQLException {
+    TextIndex.remove(c, row.id());
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM artifacts WHERE id = ?")) {
+      s.setLong(1, row.id());
+      s.executeUpdate();
+    }
+    removeFromDirectories(c, row.diskId(), row.path());
+    releaseBlob(c, row.sha256(), 1, garbage, now);
+  }
+
   // ---------------------------------------------------------------- update, delete
 
   @Override
@@ -841,14 +924,8 @@ final class ArtifactOps implements Artifacts {
             true,
             c -> {
               Row row = requireForWrite(c, diskId, path, name, condition);
-              TextIndex.remove(c, row.id());
-              try (PreparedStatement s = c.prepareStatement("DELETE FROM artifacts WHERE id = ?")) {
-                s.setLong(1, row.id());
-                s.executeUpdate();
-              }
-              removeFromDirectories(c, diskId, path);
               List<String> keys = new ArrayList<>();
-              releaseBlob(c, row.sha256(), 1, keys, engine.now());
+              deleteRow(c, row, keys, engine.now());
               return keys;
             });
     engine.deleteGarbage(garbage);

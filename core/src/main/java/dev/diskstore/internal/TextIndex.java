@@ -61,6 +61,17 @@ final class TextIndex {
     }
   }
 
+  static void rename(Connection c, long rowid, String path, String filename)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("UPDATE artifact_text SET path = ?, filename = ? WHERE rowid = ?")) {
+      s.setString(1, path);
+      s.setString(2, filename);
+      s.setLong(3, rowid);
+      s.executeUpdate();
+    }
+  }
+
   static void remove(Connection c, long rowid) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("DELETE FROM artifact_text WHERE rowid = ?")) {
       s.setLong(1, rowid);
