@@ -367,7 +367,10 @@ public final class Engine implements AutoCloseable {
       LOG.log(Level.WARNING, "content parser " + parserId + " failed on " + filename, e);
       result = new ContentParser.Unavailable(ContentUnavailable.CORRUPT, "parser failed: " + e);
     }
-    if (cacheable) {
+    boolean transientFailure =
+        result instanceof ContentParser.Unavailable u && u.reason() == ContentUnavailable.TIMEOUT;
+    if (cacheable && !transientFailure) {
+      // A timeout may be the machine's load, not the file's fault: try again next time.
       ContentParser.Result toStore = result;
       try {
         index.write(

@@ -15,7 +15,8 @@ import java.util.Objects;
  *
  * <p><b>Caching.</b> When {@link #isCacheable()} is true, the store keeps each result in its index,
  * keyed by the content's SHA-256, the stored content type, {@link #id()} and {@code maxChars}, and
- * does not call the parser again for the same bytes. Change {@link #id()} when the parser's output
+ * does not call the parser again for the same bytes ({@link ContentUnavailable#TIMEOUT} results are
+ * not cached: they may be the machine's fault). Change {@link #id()} when the parser's output
  * changes (a new version), so that old results are not reused.
  */
 public interface ContentParser {
