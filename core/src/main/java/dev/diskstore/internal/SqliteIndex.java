@@ -82,17 +82,139 @@ final class SqliteIndex implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} in a write transaction ({@code BEGIN IMMEDIATE}) and commits it. Any
-   * exception rolls back. {@code durable=false} lets the commit skip its fsync (for bookkeeping
-   * rows whose loss on power failure garbage collection tolerates).
+   * Runs {@code work} in a write transaction ({@code BEGIN IMMEDIATE}) and commits it; an
+   * exception from {@code work} rolls back its changes and is rethrown to the caller.
+   *
+   * <p><b>Group commit.</b> Durable writes from concurrent threads are committed together: each
+   * caller queues its work, and whichever thread holds the writer runs every queued work in one
+   * transaction, each inside its own savepoint (so that one work's failure undoes only its own
+   * changes), then commits once: one WAL fsync for the whole group. A caller whose work a
+   * previous group already ran returns as soon as it gets the lock. A failed commit fails every
+   * work of its group.
+   *
+   * <p>{@code durable=false} commits without fsync (for bookkeeping rows whose loss on power
+   * failure garbage collection tolerates) and is never grouped.
    */
   <T> T write(boolean durable, Work<T> work) {
+    if (!durable) {
+      return writeAlone(work);
+    }
+    Pending<T> mine = new Pending<>(work);
+    commitQueue.add(mine);
+    writeLock.lock();
+    try {
+      if (!mine.done) {
+        checkOpen();
+        List<Pending<?>> group = new ArrayList<>();
+        Pending<?> next;
+        while (group.size() < MAX_GROUP && (next = commitQueue.poll()) != null) {
+          group.add(next);
+        }
+        try {
+          runGroup(group);
+        } finally {
+          for (Pending<?> p : group) {
+            p.fail(new StorageException("the write group was aborted", true, null));
+          }
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      // checkOpen failed or the group could not run: fail whatever was drained but not done
+      mine.fail(e);
+    } finally {
+      writeLock.unlock();
+    }
+    return mine.result();
+  }
+
+  private static final int MAX_GROUP = 64;
+
+  private final java.util.concurrent.ConcurrentLinkedQueue<Pending<?>> commitQueue =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** One queued durable write and, once its group ran, its outcome. */
+  private static final class Pending<T> {
+    private final Work<T> work;
+    private volatile boolean done;
+    private T value;
+    private Throwable failure;
+
+    Pending(Work<T> work) {
+      this.work = work;
+    }
+
+    void run(Connection c) throws SQLException {
+      value = work.run(c);
+    }
+
+    /** Records a failure, unless an outcome is already recorded. */
+    void fail(Throwable e) {
+      if (!done) {
+        failure = e;
+        done = true;
+      }
+    }
+
+    void succeed() {
+      done = true;
+    }
+
+    T result() {
+      if (failure instanceof SQLException sql) {
+        throw translate("index write failed", sql);
+      }
+      if (failure instanceof RuntimeException r) {
+        throw r;
+      }
+      if (failure instanceof Error err) {
+        throw err;
+      }
+      return value;
+    }
+  }
+
+  private void runGroup(List<Pending<?>> group) {
+    List<Pending<?>> succeeded = new ArrayList<>(group.size());
+    try {
+      exec(writer, "BEGIN IMMEDIATE");
+    } catch (SQLException e) {
+      group.forEach(p -> p.fail(e));
+      return;
+    }
+    for (Pending<?> p : group) {
+      try {
+        exec(writer, "SAVEPOINT work");
+        try {
+          p.run(writer);
+          exec(writer, "RELEASE work");
+          succeeded.add(p);
+        } catch (SQLException | RuntimeException | Error e) {
+          exec(writer, "ROLLBACK TO work");
+          exec(writer, "RELEASE work");
+          p.fail(e);
+        }
+      } catch (SQLException e) {
+        // the savepoint machinery itself failed: give up on the whole group
+        rollbackQuietly(writer);
+        group.forEach(q -> q.fail(e));
+        return;
+      }
+    }
+    try {
+      exec(writer, "COMMIT");
+      succeeded.forEach(Pending::succeed);
+    } catch (SQLException e) {
+      rollbackQuietly(writer);
+      succeeded.forEach(p -> p.fail(e));
+    }
+  }
+
+  /** A write transaction of its own, not grouped. */
+  private <T> T writeAlone(Work<T> work) {
     writeLock.lock();
     try {
       checkOpen();
-      if (!durable) {
-        exec(writer, "PRAGMA synchronous=NORMAL");
-      }
+      exec(writer, "PRAGMA synchronous=NORMAL");
       try {
         exec(writer, "BEGIN IMMEDIATE");
         T result;
@@ -105,9 +227,7 @@ final class SqliteIndex implements AutoCloseable {
         exec(writer, "COMMIT");
         return result;
       } finally {
-        if (!durable) {
-          exec(writer, "PRAGMA synchronous=FULL");
-        }
+        exec(writer, "PRAGMA synchronous=FULL");
       }
     } catch (SQLException e) {
       rollbackQuietly(writer);

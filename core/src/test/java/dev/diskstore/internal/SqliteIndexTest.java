@@ -85,6 +85,69 @@ class SqliteIndexTest {
   }
 
   @Test
+  void groupCommitIsolatesFailuresOfConcurrentWrites() throws Exception {
+    try (SqliteIndex index = open()) {
+      int threads = 16;
+      int perThread = 40;
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(threads);
+      java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < perThread; i++) {
+            String key = thread + "-" + i;
+            boolean fail = i % 5 == 0;
+            try {
+              index.write(true, c -> {
+                try (var s = c.prepareStatement("INSERT INTO store_meta (key, value) VALUES (?, ?)")) {
+                  s.setString(1, key);
+                  s.setString(2, "v");
+                  s.executeUpdate();
+                }
+                if (fail) {
+                  throw new IllegalStateException("fail " + key);
+                }
+                return null;
+              });
+            } catch (IllegalStateException e) {
+              assertThat(e).hasMessage("fail " + key);
+              failures.incrementAndGet();
+            }
+          }
+          return null;
+        }));
+      }
+      for (var f : futures) {
+        f.get();
+      }
+      pool.shutdown();
+      int rows =
+          index.read(c -> {
+            try (var s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM store_meta")) {
+              rs.next();
+              return rs.getInt(1);
+            }
+          });
+      assertThat(failures.get()).isEqualTo(threads * perThread / 5);
+      assertThat(rows).isEqualTo(threads * perThread - failures.get());
+      boolean anyFailedKeyStored =
+          index.read(c -> {
+            try (var s = c.createStatement();
+                ResultSet rs =
+                    s.executeQuery("SELECT count(*) FROM store_meta WHERE key LIKE '%-0'"
+                        + " OR key LIKE '%-5' OR key LIKE '%-10'")) {
+              rs.next();
+              return rs.getInt(1) > 0;
+            }
+          });
+      assertThat(anyFailedKeyStored).isFalse();
+    }
+  }
+
+  @Test
   void useAfterCloseFailsTyped() {
     SqliteIndex index = open();
     index.close();
