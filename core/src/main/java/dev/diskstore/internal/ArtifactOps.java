@@ -141,10 +141,19 @@ final class ArtifactOps implements Artifacts {
           if (upload.tooLarge()) {
             throw tooLarge(filename, maxBytes);
           }
+          if (e instanceof StorageException storage) {
+            // name what was being written, keep whether a retry may help
+            throw new StorageException(
+                "writing " + path + filename + " on disk " + diskId + " to the backend failed: "
+                    + storage.getMessage(),
+                storage.isRetryable(), storage);
+          }
           if (e instanceof DiskStoreException) {
             throw e;
           }
-          throw new StorageException("writing " + filename + " to the backend failed: " + e, e);
+          throw new StorageException(
+              "writing " + path + filename + " on disk " + diskId + " to the backend failed: " + e,
+              e);
         }
       } catch (IOException e) {
         throw new StorageException("reading the upload " + filename + " failed: " + e, e);
