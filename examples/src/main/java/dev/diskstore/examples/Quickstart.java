@@ -7,9 +7,12 @@ import dev.diskstore.ArtifactResult;
 import dev.diskstore.Disk;
 import dev.diskstore.DiskPage;
 import dev.diskstore.DiskStore;
+import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.FileUpload;
 import dev.diskstore.GetOptions;
+import dev.diskstore.s3.S3BlobBackend;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,12 +53,43 @@ public final class Quickstart {
   }
 
   /**
+   * The embedded default, {@link DiskStore#local(Path)}; or, when the system property {@code
+   * diskstore.s3.bucket} is set, the SQLite index in {@code directory} with the blobs in that
+   * bucket ({@code diskstore.s3.region} default {@code us-east-1}, {@code diskstore.s3.endpoint}
+   * for MinIO and other S3-compatible stores, {@code diskstore.s3.pathStyle}, {@code
+   * diskstore.s3.prefix} default {@code quickstart/}, {@code diskstore.s3.chunkedEncoding} default
+   * {@code true}; credentials from the AWS SDK's default chain,
+   * e.g. {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}).
+   */
+  static DiskStore open(Path directory, PrintStream out) {
+    String bucket = System.getProperty("diskstore.s3.bucket");
+    if (bucket == null || bucket.isBlank()) {
+      return DiskStore.local(directory);
+    }
+    S3BlobBackend.Builder backend =
+        S3BlobBackend.builder()
+            .bucket(bucket)
+            .region(System.getProperty("diskstore.s3.region", "us-east-1"))
+            .keyPrefix(System.getProperty("diskstore.s3.prefix", "quickstart/"))
+            .pathStyleAccess(Boolean.getBoolean("diskstore.s3.pathStyle"))
+            .chunkedEncoding(
+                Boolean.parseBoolean(System.getProperty("diskstore.s3.chunkedEncoding", "true")));
+    String endpoint = System.getProperty("diskstore.s3.endpoint");
+    if (endpoint != null && !endpoint.isBlank()) {
+      backend.endpoint(URI.create(endpoint));
+    }
+    out.println("  (blobs in s3://" + bucket + ", index in " + directory + ")");
+    return DiskStore.open(
+        DiskStoreConfig.builder().directory(directory).backend(backend.build()).build());
+  }
+
+  /**
    * Runs the example on a store in {@code directory}, printing each step to {@code out}.
    *
    * @return the process exit status: 0 on success, 1 after printing {@code ✗ Error: ...}
    */
   static int run(Path directory, PrintStream out) {
-    try (DiskStore store = DiskStore.local(directory)) {
+    try (DiskStore store = open(directory, out)) {
       // Create disk
       Disk disk = store.disks().create();
       out.println("✓ Created disk: " + disk.id());
