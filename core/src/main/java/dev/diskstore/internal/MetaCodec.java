@@ -49,6 +49,14 @@ final class MetaCodec {
       throw new InvalidMetadataException(
           "metadata is " + bytes + " bytes as JSON; the limit is " + maxBytes + " bytes");
     }
+    try {
+      // What is stored must read back: Jackson's read limits (number length, key length, ...)
+      // are checked here, before anything is written.
+      mapper.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidMetadataException(
+          "metadata cannot be stored as JSON that reads back: " + e.getOriginalMessage());
+    }
     return json;
   }
 
@@ -65,15 +73,27 @@ final class MetaCodec {
       throw new InvalidMetadataException(
           "metadata is nested deeper than " + MAX_DEPTH + " levels at " + display(where));
     }
+    if (value instanceof String text) {
+      checkText(text, where);
+      return;
+    }
+    if (value instanceof BigDecimal decimal) {
+      // Decimals read back as doubles: refuse what a double would silently change.
+      double d = decimal.doubleValue();
+      if (Double.isInfinite(d) || BigDecimal.valueOf(d).compareTo(decimal) != 0) {
+        throw new InvalidMetadataException(
+            "metadata value at " + display(where) + " (" + abbreviate(decimal.toString())
+                + ") cannot be stored exactly as a JSON number (a double); pass it as a string");
+      }
+      return;
+    }
     if (value == null
-        || value instanceof String
         || value instanceof Boolean
         || value instanceof Integer
         || value instanceof Long
         || value instanceof Short
         || value instanceof Byte
-        || value instanceof BigInteger
-        || value instanceof BigDecimal) {
+        || value instanceof BigInteger) {
       return;
     }
     if (value instanceof Double d) {
@@ -96,6 +116,7 @@ final class MetaCodec {
           throw new InvalidMetadataException(
               "metadata object keys must be strings; found " + e.getKey() + " at " + display(where));
         }
+        checkText(key, where + "." + abbreviate(key));
         check(e.getValue(), where + "." + key, depth + 1);
       }
       return;
@@ -110,6 +131,25 @@ final class MetaCodec {
     throw new InvalidMetadataException(
         "metadata value at " + display(where) + " is a " + value.getClass().getName()
             + "; only maps, lists, strings, numbers, booleans and null are JSON");
+  }
+
+  /** Unpaired UTF-16 surrogates are not Unicode text: JSON writers would replace them with '?'. */
+  private static void checkText(String text, String where) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new InvalidMetadataException(
+            "metadata text at " + display(where) + " has an unpaired UTF-16 surrogate at index "
+                + i);
+      }
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 60) + "…";
   }
 
   private static String display(String where) {

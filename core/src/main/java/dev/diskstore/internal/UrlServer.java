@@ -77,8 +77,9 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Resources.</b> The HTTP server is started lazily, exactly once, by the first successful
  * {@link #sign} call; before that no port is bound and no thread exists. Requests run on a bounded
  * pool of at most {@value #MAX_THREADS} daemon threads named {@code diskstore-url-server-N} with a
- * queue of {@value #QUEUE_CAPACITY}; connections beyond that are closed unanswered, so slow clients
- * can exhaust neither threads nor memory. Bodies are streamed, never buffered, and every response
+ * queue of {@value #QUEUE_CAPACITY}; connections beyond that are closed unanswered, and a request
+ * whose head is not complete after {@value #MAX_REQUEST_SECONDS} s is cut, so slow clients can
+ * exhaust neither threads nor memory. Bodies are streamed, never buffered, and every response
  * closes its connection ({@code Connection: close}: the JDK server offers no per-server
  * {@code TCP_NODELAY}, and without it small responses on a reused connection stall ~40 ms). The
  * server's own dispatcher thread is a daemon too, so a forgotten {@link #close()} does not keep the
@@ -91,8 +92,13 @@ import org.jspecify.annotations.Nullable;
 public final class UrlServer implements PublicUrlSigner, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(UrlServer.class.getName());
 
-  /** Upper bound on request-handling threads. */
-  static final int MAX_THREADS = 16;
+  /**
+   * Upper bound on request-handling threads. The JDK server reads a request's head on a pool
+   * thread, so a client that sends half a request holds a thread until {@code maxReqTime} (see
+   * {@link #limitRequestTime()}) cuts it; a large bound lets normal downloads through meanwhile.
+   * Threads are created on demand and time out when idle.
+   */
+  static final int MAX_THREADS = 128;
 
   /** Requests accepted while all threads are busy; further ones are refused. */
   static final int QUEUE_CAPACITY = 64;
@@ -243,10 +249,28 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
   }
 
   /** Binds and starts; called once under {@link #lock}. On failure nothing is left running. */
+  /**
+   * The JDK server reads a request's head on a pool thread without a deadline, so clients that send
+   * half a request and stop (slowloris) would hold every thread. Its only remedy is the JVM-wide
+   * {@code sun.net.httpserver.maxReqTime} (seconds), read once when the JDK's server configuration
+   * is first loaded: set it, unless the application already chose a value, before the first server
+   * of the JVM starts. (If another JDK server started earlier in this JVM without it, it has no
+   * effect; the bounded pool still keeps slow clients from exhausting threads.)
+   */
+  private static void limitRequestTime() {
+    if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
+      System.setProperty(MAX_REQUEST_TIME_PROPERTY, Long.toString(MAX_REQUEST_SECONDS));
+    }
+  }
+
+  static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+  static final long MAX_REQUEST_SECONDS = 2;
+
   private void start() {
     ThreadPoolExecutor pool = newExecutor();
     HttpServer http;
     try {
+      limitRequestTime();
       http = HttpServer.create(new InetSocketAddress(bindAddress, port), ACCEPT_BACKLOG);
     } catch (IOException e) {
       pool.shutdown();
