@@ -87,7 +87,10 @@ class TwoProcessTest {
     Set<Integer> betaWins = numbers(beta, "wins");
     Set<Integer> allClaims =
         IntStream.range(0, TwoProcessWorker.CLAIMS).boxed().collect(Collectors.toSet());
-    assertThat(alphaWins).as("claims won by both").doesNotContainAnyElementsOf(betaWins);
+    // (one process may win every claim when the other starts late on a loaded machine)
+    Set<Integer> wonByBoth = new HashSet<>(alphaWins);
+    wonByBoth.retainAll(betaWins);
+    assertThat(wonByBoth).as("claims won by both").isEmpty();
     Set<Integer> won = new HashSet<>(alphaWins);
     won.addAll(betaWins);
     assertThat(won).as("every claim won by someone").isEqualTo(allClaims);
