@@ -1,5 +1,7 @@
 package dev.diskstore.local;
 
+import dev.diskstore.testkit.ChildJvm;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 

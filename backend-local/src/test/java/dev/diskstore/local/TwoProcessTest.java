@@ -1,5 +1,8 @@
 package dev.diskstore.local;
 
+import dev.diskstore.testkit.PseudoRandomInputStream;
+import dev.diskstore.testkit.ChildJvm;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

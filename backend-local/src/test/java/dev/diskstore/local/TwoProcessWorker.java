@@ -1,5 +1,7 @@
 package dev.diskstore.local;
 
+import dev.diskstore.testkit.PseudoRandomInputStream;
+
 import dev.diskstore.DiskStore;
 import dev.diskstore.FileUpload;
 import dev.diskstore.Precondition;

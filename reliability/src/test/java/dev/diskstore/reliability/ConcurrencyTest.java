@@ -1,5 +1,9 @@
 package dev.diskstore.reliability;
 
+import dev.diskstore.testkit.PseudoRandomInputStream;
+import dev.diskstore.testkit.CanonicalJson;
+import dev.diskstore.testkit.ChildJvm;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

@@ -1,5 +1,7 @@
 package dev.diskstore.reliability;
 
+import dev.diskstore.testkit.ChildJvm;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskstore.DiskStore;

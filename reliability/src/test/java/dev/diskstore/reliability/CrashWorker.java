@@ -1,5 +1,8 @@
 package dev.diskstore.reliability;
 
+import dev.diskstore.testkit.PseudoRandomInputStream;
+import dev.diskstore.testkit.CanonicalJson;
+
 import dev.diskstore.Artifact;
 import dev.diskstore.ArtifactResult;
 import dev.diskstore.DiskStore;

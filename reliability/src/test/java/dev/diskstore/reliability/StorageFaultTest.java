@@ -1,5 +1,8 @@
 package dev.diskstore.reliability;
 
+import dev.diskstore.testkit.PseudoRandomInputStream;
+import dev.diskstore.testkit.CanonicalJson;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;

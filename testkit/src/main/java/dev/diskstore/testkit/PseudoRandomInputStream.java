@@ -1,4 +1,4 @@
-package dev.diskstore.reliability;
+package dev.diskstore.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +17,7 @@ import java.util.Objects;
  * the same seed and length always give the same bytes, however the stream is read, and nothing is
  * held in memory. Optionally hashes what it hands out with SHA-256. Not thread-safe.
  */
-final class PseudoRandomInputStream extends InputStream {
+public final class PseudoRandomInputStream extends InputStream {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -29,7 +29,7 @@ final class PseudoRandomInputStream extends InputStream {
   private long word;
   private int wordBytesLeft;
 
-  PseudoRandomInputStream(long seed, long length) {
+  public PseudoRandomInputStream(long seed, long length) {
     if (length < 0) {
       throw new IllegalArgumentException("length < 0");
     }
@@ -39,7 +39,7 @@ final class PseudoRandomInputStream extends InputStream {
   }
 
   /** Lowercase hex SHA-256 of the bytes of a stream with this seed and length. */
-  static String sha256Of(long seed, long length) {
+  public static String sha256Of(long seed, long length) {
     try (PseudoRandomInputStream in = new PseudoRandomInputStream(seed, length)) {
       in.transferTo(OutputStream.nullOutputStream());
       return in.sha256Hex();
@@ -49,19 +49,19 @@ final class PseudoRandomInputStream extends InputStream {
   }
 
   /** All bytes of a stream with this seed and length, for small payloads. */
-  static byte[] bytes(long seed, int length) {
+  public static byte[] bytes(long seed, int length) {
     byte[] bytes = new byte[length];
     new PseudoRandomInputStream(seed, length).fill(bytes, 0, length);
     return bytes;
   }
 
   /** Lowercase hex SHA-256 of {@code bytes}. */
-  static String sha256Hex(byte[] bytes) {
+  public static String sha256Hex(byte[] bytes) {
     return HexFormat.of().formatHex(newSha256().digest(bytes));
   }
 
   /** Lowercase hex SHA-256 of everything read from {@code in}; does not close it. */
-  static String sha256Hex(InputStream in) throws IOException {
+  public static String sha256Hex(InputStream in) throws IOException {
     MessageDigest sha = newSha256();
     byte[] buffer = new byte[1 << 16];
     for (int n; (n = in.read(buffer)) != -1; ) {
@@ -71,7 +71,7 @@ final class PseudoRandomInputStream extends InputStream {
   }
 
   /** SHA-256 of the bytes read so far (all of them once the stream is at its end). */
-  String sha256Hex() {
+  public String sha256Hex() {
     try {
       return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
     } catch (CloneNotSupportedException e) {
@@ -79,7 +79,7 @@ final class PseudoRandomInputStream extends InputStream {
     }
   }
 
-  long position() {
+  public long position() {
     return position;
   }
 

@@ -1,4 +1,4 @@
-package dev.diskstore.reliability;
+package dev.diskstore.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * process-level tests. The child's stdout and stderr go to one file (never to a pipe that could fill
  * up and block it). Whoever starts a child kills it with {@link #kill(Process)} in a finally block.
  */
-final class ChildJvm {
+public final class ChildJvm {
   private ChildJvm() {}
 
   /**
@@ -22,7 +22,7 @@ final class ChildJvm {
    * @param jvmOptions extra options before the class name, e.g. {@code -Xmx256m}
    * @param output receives the child's stdout and stderr
    */
-  static Process start(Class<?> mainClass, List<String> jvmOptions, List<String> args, Path output)
+  public static Process start(Class<?> mainClass, List<String> jvmOptions, List<String> args, Path output)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -41,7 +41,7 @@ final class ChildJvm {
   }
 
   /** Kills the child if it still runs (SIGKILL on Unix) and waits until it is gone. */
-  static void kill(Process process) throws InterruptedException {
+  public static void kill(Process process) throws InterruptedException {
     if (process.isAlive()) {
       process.destroyForcibly();
     }
@@ -51,7 +51,7 @@ final class ChildJvm {
   }
 
   /** The child's output so far, for failure messages. */
-  static String output(Path output) {
+  public static String output(Path output) {
     try {
       return Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "(no output)";
     } catch (IOException e) {

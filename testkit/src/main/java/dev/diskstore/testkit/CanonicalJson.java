@@ -1,4 +1,4 @@
-package dev.diskstore.reliability;
+package dev.diskstore.testkit;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -12,10 +12,10 @@ import java.util.TreeMap;
  * 5 and a {@code Long} 5 both give {@code 5}). Used to log expected metadata and compare it with
  * what the store returns.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
   private CanonicalJson() {}
 
-  static String write(Object value) {
+  public static String write(Object value) {
     StringBuilder out = new StringBuilder();
     append(out, value);
     return out.toString();
