@@ -96,9 +96,12 @@ fi
 n=0
 for scenario in "${scenarios[@]}"; do
   n=$((n + 1))
-  # shellcheck disable=SC2086 # the scenario string is a regex plus JMH options
+  # the scenario string is a regex plus JMH options: split it into words, but never glob (".*")
+  set -f
+  # shellcheck disable=SC2086
   java -jar "$jar" $scenario -e 'ColdStartBench' -foe true "${opts[@]}" "${extra[@]}" \
     -rf json -rff "$out/run-$(printf %02d $n).json" 2>&1 | tee -a "$out/jmh.log" || status=$?
+  set +f
 done
 if [ "$mode" != proto ] && { [ ${#include[@]} -eq 0 ] || [[ "${include[0]}" == *Cold* ]]; }; then
   java -jar "$jar" 'ColdStartBench' -foe true -wi 0 -i 1 "${cold[@]}" "${extra[@]}" \

@@ -74,7 +74,8 @@ public class ConcurrentUpsertBench {
   private Artifact upsert(Buffer buffer) {
     long n = counter.getAndIncrement();
     Content.stamp(buffer.content, "text", n);
-    return artifacts.upsert(disk, FileUpload.of(Content.name("text", n), buffer.content), "/bench/");
+    return artifacts.upsert(
+        disk, FileUpload.of(Content.name("text", n), buffer.content), "/bench/");
   }
 
   @Benchmark

@@ -99,7 +99,10 @@ final class DataSets {
     }
   }
 
-  /** Runs {@code count} tasks {@code task(i)} on the pool and waits for all; rethrows the first failure. */
+  /**
+   * Runs {@code count} tasks {@code task(i)} on the pool and waits for all; rethrows the first
+   * failure.
+   */
   static void parallel(ExecutorService pool, int count, IntTask task) throws Exception {
     List<Future<?>> futures = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {

@@ -100,7 +100,10 @@ final class FloorStore implements AutoCloseable {
     return publish(tmp, name, path, filename, bytes.length);
   }
 
-  /** Durably stores the stream's bytes (copied through a 64 KiB buffer) and indexes them; returns the size. */
+  /**
+   * Durably stores the stream's bytes (copied through a 64 KiB buffer) and indexes them; returns
+   * the size.
+   */
   long put(String path, String filename, InputStream in) {
     String name = (next++) + ".dat";
     Path tmp = files.resolve(name + ".tmp");

@@ -2,14 +2,14 @@ package dev.diskstore.bench;
 
 import dev.diskstore.Artifact;
 import dev.diskstore.Artifacts;
+import dev.diskstore.ByteRange;
 import dev.diskstore.DiskStore;
 import dev.diskstore.DiskStoreConfig;
+import dev.diskstore.FileUpload;
 import dev.diskstore.local.LocalBlobBackend;
 import dev.diskstore.spi.BlobBackend;
 import dev.diskstore.spi.BlobStat;
 import dev.diskstore.spi.ForwardingBlobBackend;
-import dev.diskstore.FileUpload;
-import dev.diskstore.ByteRange;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -78,7 +78,8 @@ public class ProtoShardsBench {
       int slash = key.indexOf('/');
       return slash < 0 || key.length() < slash + 5
           ? key
-          : key.substring(0, slash) + "/" + key.substring(slash + 3, slash + 5) + key.substring(slash);
+          : key.substring(0, slash) + "/" + key.substring(slash + 3, slash + 5)
+              + key.substring(slash);
     }
 
     @Override

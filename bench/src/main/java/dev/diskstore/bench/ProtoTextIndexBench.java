@@ -68,7 +68,8 @@ public class ProtoTextIndexBench {
     connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("fts.db"),
         config.toProperties());
     try (Statement s = connection.createStatement()) {
-      s.execute("CREATE VIRTUAL TABLE full_text USING fts5(path, filename, body, " + TOKENIZER + ")");
+      s.execute(
+          "CREATE VIRTUAL TABLE full_text USING fts5(path, filename, body, " + TOKENIZER + ")");
       s.execute("CREATE VIRTUAL TABLE contentless USING fts5(path, filename, body, content = '',"
           + " contentless_delete = 1, " + TOKENIZER + ")");
     }

@@ -28,9 +28,9 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * Scenario "upsert 1 KiB and 8 MiB on S3": a DiskStore whose blobs go to an in-process S3Proxy
  * (index in a local SQLite file, durable as always) upserting a new artifact per call, against a
  * raw {@code S3Client.putObject} of the same bytes to the same server with the same client
- * settings ({@link S3Server}). Every call stores new, unique bytes under a new name or key. 8 MiB is
- * DiskStore's default multipart threshold, so it still goes up as one {@code PutObject}. The
- * bucket is emptied between iterations.
+ * settings ({@link S3Server}). Every call stores new, unique bytes under a new name or key.
+ * 8 MiB is DiskStore's default multipart threshold, so it still goes up as one {@code PutObject}.
+ * The bucket is emptied between iterations.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Scenario "glob **&#47;*.md, grep, FTS on 10,000 files": absolute cost per call (the summary also
  * divides by the number of files). The disk holds {@code searchFiles} text files of about 1.5 KB
  * (25 lines of pseudo-words) in directories of 100, a third each {@code .md}, {@code .py} and
- * {@code .txt}; every file contains the word {@code system}, three contain {@code zyzzogeton}. It is
- * built once through the public API on the local backend (real blob files: grep reads them) and
+ * {@code .txt}; every file contains the word {@code system}, three contain {@code zyzzogeton}. It
+ * is built once through the public API on the local backend (real blob files: grep reads them) and
  * reused ({@link DataSets}).
  *
  * <ul>

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,8 +86,7 @@ public final class Summary {
     Map<String, String> params = new TreeMap<>();
     JsonNode p = node.get("params");
     if (p != null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : p.properties()) {
         params.put(e.getKey(), e.getValue().asText());
       }
     }
@@ -203,7 +201,8 @@ public final class Summary {
     for (Result r : results) {
       String cls = r.benchmark().substring(0, r.benchmark().indexOf('.'));
       JsonNode n = r.node();
-      String s = String.format(Locale.ROOT, "%s: %d fork(s), warm-up %d × %s, measurement %d × %s%s",
+      String s = String.format(Locale.ROOT,
+          "%s: %d fork(s), warm-up %d × %s, measurement %d × %s%s",
           n.path("mode").asText(), n.path("forks").asInt(), n.path("warmupIterations").asInt(),
           n.path("warmupTime").asText(), n.path("measurementIterations").asInt(),
           n.path("measurementTime").asText(),
@@ -323,7 +322,8 @@ public final class Summary {
     Result s = find("ListBench.list", "listArtifacts", small).orElseThrow();
     Result l = find("ListBench.list", "listArtifacts", large).orElseThrow();
     double ratio = l.score() / s.score();
-    line("| list a 100-entry directory: disk of %,d vs %,d artifacts | %s | %s | %.2f× | ≤ 1.2× | %s |",
+    line("| list a 100-entry directory: disk of %,d vs %,d artifacts | %s | %s | %.2f× | ≤ 1.2×"
+            + " | %s |",
         Long.parseLong(large), Long.parseLong(small), fig(l), fig(s), ratio,
         ratio <= 1.2 ? "met" : "**missed**");
   }
@@ -410,7 +410,8 @@ public final class Summary {
   /** The design prototypes (bench/run.sh proto), each figure against its reference. */
   private void prototypes() {
     String[][] rows = {
-      {"ProtoShardsBench.upsert", "layout", "oneLevel", "ProtoShardsBench.upsert", "layout", "stock",
+      {"ProtoShardsBench.upsert", "layout", "oneLevel", "ProtoShardsBench.upsert", "layout",
+          "stock",
           "upsert 1 KiB binary: one-level blob directories vs stock two-level"},
       {"ProtoShardsBench.upsert", "layout", "indexOnly", "ProtoShardsBench.upsert", "layout",
           "stock", "upsert 1 KiB binary: index work alone (bytes dropped) vs stock"},
