@@ -40,14 +40,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@link Artifacts} on the index and the backend.
  *
- * <p><b>Write protocol</b> (upsert): (1) validate everything; (2) record a fresh blob key in
- * {@code pending_writes} under this instance's owner id; (3) stream the bytes to the backend under
- * that key, hashing and counting; (4) in one {@code BEGIN IMMEDIATE} transaction re-check the disk
- * and the precondition, dedup by SHA-256 (an existing blob gains a reference and the new key goes to
- * {@code garbage}), update the artifact row, move the old blob's reference, and drop the pending
- * row; (5) after the commit delete garbage objects. A crash before (4) commits leaves a pending row
- * of a dead owner; a crash after leaves garbage rows; garbage collection cleans both. Readers never
- * see a row pointing at bytes that are not durable.
+ * <p><b>Write protocol</b> (upsert): (1) validate everything; (2) make a fresh blob key that
+ * embeds this instance's owner id ({@link Engine#newBlobKey()}) and mark it in flight; (3) stream
+ * the bytes to the backend under that key, hashing and counting; (4) in one durable transaction
+ * (group-committed with concurrent writers) re-check the disk and the precondition, dedup by
+ * SHA-256 (an existing blob gains a reference and the new key goes to {@code garbage}), update the
+ * artifact row and move the old blob's reference; (5) after the commit delete garbage objects. A
+ * crash before (4) commits leaves an object whose key names a dead owner; a crash after leaves
+ * garbage rows; garbage collection cleans both. Readers never see a row pointing at bytes that are
+ * not durable.
  */
 final class ArtifactOps implements Artifacts {
   static final int MAX_LIST_LIMIT = 10_000;
@@ -81,7 +82,7 @@ final class ArtifactOps implements Artifacts {
       long contentModifiedAt,
       String blobKey) {}
 
-  private record Commit(Artifact artifact, List<String> garbage) {}
+  private record Commit(Artifact artifact, long id, List<String> garbage) {}
 
   // ---------------------------------------------------------------- upsert
 
@@ -114,24 +115,12 @@ final class ArtifactOps implements Artifacts {
           return null;
         });
 
-    String key = Engine.newBlobKey();
+    // The key names this instance's owner id: until the commit below, that (and inFlight) is
+    // what keeps garbage collection away from the object; no index row is written first.
+    String key = engine.newBlobKey();
     engine.inFlight.add(key);
     boolean committed = false;
     try {
-      Instant started = engine.now();
-      engine.index.write(
-          false,
-          c -> {
-            try (PreparedStatement s =
-                c.prepareStatement(
-                    "INSERT INTO pending_writes (key, owner, created_at) VALUES (?, ?, ?)")) {
-              s.setString(1, key);
-              s.setString(2, engine.owners.id());
-              s.setLong(3, Engine.micros(started));
-              s.executeUpdate();
-            }
-            return null;
-          });
       UploadStream upload;
       try (InputStream in = file.openStream()) {
         upload = new UploadStream(in, maxBytes);
@@ -173,6 +162,7 @@ final class ArtifactOps implements Artifacts {
                   c, diskId, path, filename, condition, metaJson, key, sha256, size, contentType,
                   text));
       committed = true;
+      engine.textIndexer.queued(commit.id(), sha256, text);
       engine.deleteGarbage(commit.garbage());
       if (engine.config.extractContentOnUpsert() && engine.parser.isCacheable()) {
         engine.extractQuietly(commit.artifact());
@@ -280,10 +270,6 @@ final class ArtifactOps implements Artifacts {
         releaseBlob(c, current.sha256(), 1, garbage, now);
       }
     }
-    try (PreparedStatement s = c.prepareStatement("DELETE FROM pending_writes WHERE key = ?")) {
-      s.setString(1, key);
-      s.executeUpdate();
-    }
     String etag = Engine.randomHex(16);
     long id;
     long createdAt;
@@ -334,28 +320,17 @@ final class ArtifactOps implements Artifacts {
       }
       addToDirectories(c, diskId, path);
     }
-    String body = text != null ? text : TextIndex.cachedText(c, sha256, contentType);
-    TextIndex.put(c, id, path, filename, body == null ? "" : body);
+    TextIndex.enqueue(c, id);
     Row row =
         new Row(id, diskId, path, filename, sha256, size, contentType, etag, userMeta, createdAt,
             nowMicros, nowMicros, key);
-    return new Commit(toArtifact(row), garbage);
+    return new Commit(toArtifact(row), id, garbage);
   }
 
   /** Best-effort cleanup of a write that did not commit; garbage collection covers failures. */
   private void abandon(String key) {
     try {
       engine.backend.delete(key);
-      engine.index.write(
-          false,
-          c -> {
-            try (PreparedStatement s =
-                c.prepareStatement("DELETE FROM pending_writes WHERE key = ?")) {
-              s.setString(1, key);
-              s.executeUpdate();
-            }
-            return null;
-          });
     } catch (RuntimeException e) {
       Engine.LOG.log(
           Level.DEBUG, "cleanup of abandoned blob " + key + " failed; garbage collection retries", e);
@@ -868,7 +843,7 @@ final class ArtifactOps implements Artifacts {
   /** Deletes an artifact row with its directory counts, text and blob reference. */
   private static void deleteRow(Connection c, Row row, List<String> garbage, Instant now)
       throws SQLException {
-    TextIndex.remove(c, row.id());
+    TextIndex.forget(c, row.id());
     try (PreparedStatement s = c.prepareStatement("DELETE FROM artifacts WHERE id = ?")) {
       s.setLong(1, row.id());
       s.executeUpdate();

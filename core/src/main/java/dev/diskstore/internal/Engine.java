@@ -69,6 +69,7 @@ public final class Engine implements AutoCloseable {
   private final DiskOps disks;
   private final SearchOps search;
   private final Housekeeping housekeeping;
+  final TextIndexer textIndexer;
   private final Executor executor;
   private final @Nullable ExecutorService ownedExecutor;
   private final Set<TrackedStream> openStreams = ConcurrentHashMap.newKeySet();
@@ -112,6 +113,7 @@ public final class Engine implements AutoCloseable {
     this.disks = new DiskOps(this, artifactOps);
     this.search = new SearchOps(this, artifactOps);
     this.housekeeping = new Housekeeping(this);
+    this.textIndexer = new TextIndexer(this);
   }
 
   /**
@@ -138,6 +140,7 @@ public final class Engine implements AutoCloseable {
           LOG.log(Level.WARNING, "garbage collection on open failed; the store is usable", e);
         }
       }
+      engine.textIndexer.start();
       return engine;
     } catch (RuntimeException | Error e) {
       if (owners != null) {
@@ -272,10 +275,25 @@ public final class Engine implements AutoCloseable {
     return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
   }
 
-  /** A fresh, never reused blob key: {@code ab/cd/<32 hex>}. */
-  static String newBlobKey() {
-    String hex = randomHex(16);
-    return hex.substring(0, 2) + "/" + hex.substring(2, 4) + "/" + hex;
+  /**
+   * A fresh blob key, {@code <2 hex>/<owner id>-<16 hex>}: one level of 256 shard directories
+   * (local backend: a new directory, and the fsync of its parent, at most 256 times per process
+   * instead of once per upsert in a young store), and the id of the owner writing it, so that
+   * garbage collection can tell an object of a live writer from one a crashed writer left without
+   * any index row being written before the bytes (see {@link Housekeeping}).
+   */
+  String newBlobKey() {
+    String hex = randomHex(9);
+    return hex.substring(0, 2) + "/" + owners.id() + "-" + hex.substring(2);
+  }
+
+  private static final java.util.regex.Pattern OWNED_KEY =
+      java.util.regex.Pattern.compile("[0-9a-f]{2}/([0-9a-f]{32})-[0-9a-f]{16}");
+
+  /** The owner id inside a key made by {@link #newBlobKey()}, or null for any other key. */
+  static @Nullable String ownerOf(String key) {
+    var m = OWNED_KEY.matcher(key);
+    return m.matches() ? m.group(1) : null;
   }
 
   static String randomHex(int bytes) {
@@ -495,6 +513,7 @@ public final class Engine implements AutoCloseable {
     if (ownedExecutor != null) {
       steps.add(ownedExecutor::shutdown);
     }
+    steps.add(textIndexer::close);
     steps.add(index::close);
     steps.add(owners::close);
     steps.add(backend::close);

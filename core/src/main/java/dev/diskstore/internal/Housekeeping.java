@@ -30,10 +30,16 @@ import java.util.stream.Stream;
 /**
  * Garbage collection and verification.
  *
- * <p>Both list the backend <em>before</em> reading the index. A writer records its key in
- * {@code pending_writes} before the first byte reaches the backend, so any object seen in the
- * listing is accounted for by the index read that follows, and a live writer's object is never
- * mistaken for an orphan. The listing is held in memory (a few dozen bytes per blob).
+ * <p>Both list the backend <em>before</em> reading the index. Every object a store writes has a
+ * key naming its owner (the writing store instance, {@link Engine#newBlobKey()}), and a writer
+ * marks its key in flight before the first byte reaches the backend and unmarks it only after its
+ * commit. So an object seen in the listing is either known to the index read that follows, or
+ * belongs to a writer that is still running (its owner is alive and, for this instance, the key
+ * was in flight when the listing ended), or was left by a writer that will never commit (its owner
+ * is dead, or it is this instance's and no longer in flight): only the last kind is deleted.
+ * Objects whose key names no owner are orphans. Stores written by earlier versions may still have
+ * {@code pending_writes} rows (key and owner); they are honoured the same way. The listing is held
+ * in memory (a few dozen bytes per blob).
  */
 final class Housekeeping implements Maintenance {
   private final Engine engine;
@@ -64,18 +70,28 @@ final class Housekeeping implements Maintenance {
     return engine.index.read(this::readKnownOn);
   }
 
-  /** Whether a pending write can no longer complete: its owner is gone, or it is ours and idle. */
-  private boolean abandoned(String key, String owner) {
-    if (owner.equals(engine.owners.id())) {
-      return !engine.inFlight.contains(key);
+  /**
+   * Decides whether writes can still commit. Must be created after the backend was listed and
+   * before the index is read: it snapshots this instance's in-flight keys at that point.
+   */
+  private final class Liveness {
+    private final Set<String> inFlight = Set.copyOf(engine.inFlight);
+    private final Map<String, Boolean> alive = new HashMap<>();
+
+    /** Whether the write of {@code key} by {@code owner} can no longer commit. */
+    boolean abandoned(String key, String owner) {
+      if (owner.equals(engine.owners.id())) {
+        return !inFlight.contains(key);
+      }
+      return !alive.computeIfAbsent(owner, engine.owners::isAlive);
     }
-    return !engine.owners.isAlive(owner);
   }
 
   @Override
   public GcReport collectGarbage() {
     engine.checkOpen();
     Map<String, Long> listed = listBackend();
+    Liveness liveness = new Liveness();
     Known known = readKnown();
 
     int unreferenced = 0;
@@ -90,7 +106,7 @@ final class Housekeeping implements Maintenance {
     for (Map.Entry<String, String> e : known.pendingOwners().entrySet()) {
       String key = e.getKey();
       String owner = e.getValue();
-      if (abandoned(key, owner)) {
+      if (liveness.abandoned(key, owner)) {
         if (deleteObject(key)) {
           removeRow("DELETE FROM pending_writes WHERE key = ? AND owner = ?", key, owner);
           abandoned++;
@@ -101,8 +117,18 @@ final class Housekeeping implements Maintenance {
     }
     int orphans = 0;
     for (String key : listed.keySet()) {
-      if (!known.accountsFor(key) && deleteObject(key)) {
-        orphans++;
+      if (known.accountsFor(key)) {
+        continue;
+      }
+      String owner = Engine.ownerOf(key);
+      if (owner == null) {
+        if (deleteObject(key)) {
+          orphans++;
+        }
+      } else if (!liveness.abandoned(key, owner)) {
+        liveOwners.add(owner);
+      } else if (deleteObject(key)) {
+        abandoned++;
       }
     }
     engine.owners.forgetDead(liveOwners);
@@ -144,6 +170,7 @@ final class Housekeeping implements Maintenance {
   public VerifyReport verify(boolean deep) {
     engine.checkOpen();
     Map<String, Long> listed = listBackend();
+    Liveness liveness = new Liveness();
     List<Problem> problems = new ArrayList<>();
     record IndexFacts(
         Known known,
@@ -242,18 +269,29 @@ final class Housekeeping implements Maintenance {
           "unreferenced blob not yet deleted; collectGarbage() removes it"));
     }
     for (Map.Entry<String, String> e : known.pendingOwners().entrySet()) {
-      if (abandoned(e.getKey(), e.getValue())) {
-        problems.add(new Problem(Kind.UNCOLLECTED_GARBAGE, e.getKey(),
-            "blob of a write whose owner " + e.getValue() + " is gone; collectGarbage() removes it"));
+      if (liveness.abandoned(e.getKey(), e.getValue())) {
+        problems.add(abandonedWrite(e.getKey(), e.getValue()));
       }
     }
     for (String key : listed.keySet()) {
-      if (!known.accountsFor(key)) {
+      if (known.accountsFor(key)) {
+        continue;
+      }
+      String owner = Engine.ownerOf(key);
+      if (owner == null) {
         problems.add(new Problem(Kind.ORPHAN_BLOB, key,
             "backend object unknown to the index; collectGarbage() removes it"));
+      } else if (liveness.abandoned(key, owner)) {
+        problems.add(abandonedWrite(key, owner));
       }
     }
     return new VerifyReport(facts.artifacts(), known.blobSizes().size(), problems);
+  }
+
+  private static Problem abandonedWrite(String key, String owner) {
+    return new Problem(Kind.UNCOLLECTED_GARBAGE, key,
+        "blob of a write that will not commit (its owner " + owner + " is gone or gave up);"
+            + " collectGarbage() removes it");
   }
 
   private Known readKnownOn(java.sql.Connection c) throws java.sql.SQLException {

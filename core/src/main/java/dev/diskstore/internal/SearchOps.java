@@ -349,6 +349,10 @@ final class SearchOps implements Search {
     Objects.requireNonNull(query, "query");
     checkLimit(limit);
     String match = TextIndex.matchExpression(query);
+    if (match != null) {
+      // read-your-writes: index whatever upserts queued before this query
+      engine.textIndexer.catchUp();
+    }
     if (match == null) {
       engine.index.read(c -> {
         DiskOps.requireDisk(c, diskId);

@@ -26,7 +26,10 @@ import org.sqlite.SQLiteException;
  */
 final class SqliteIndex implements AutoCloseable {
   /** The schema version this code writes; older databases are migrated forward on open. */
-  static final int SCHEMA_VERSION = 2;
+  static final int SCHEMA_VERSION = 3;
+
+  /** Prepared statements kept per connection (see {@link StatementCache}). */
+  private static final int STATEMENT_CACHE_SIZE = 64;
 
   /** Work done inside one transaction. */
   @FunctionalInterface
@@ -50,13 +53,17 @@ final class SqliteIndex implements AutoCloseable {
       writeConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
       // Transactions are begun explicitly (BEGIN IMMEDIATE for writes), in auto-commit mode, so
       // that the driver never holds a transaction open between our calls.
-      w = DriverManager.getConnection(url, writeConfig.toProperties());
+      w = StatementCache.wrap(
+          DriverManager.getConnection(url, writeConfig.toProperties()), STATEMENT_CACHE_SIZE);
       this.writer = w;
       migrate();
       this.readers = new ArrayBlockingQueue<>(readConnections);
       for (int i = 0; i < readConnections; i++) {
         SQLiteConfig readConfig = baseConfig(busyTimeout);
-        Connection r = DriverManager.getConnection(url, readConfig.toProperties());
+        Connection r =
+            StatementCache.wrap(
+                DriverManager.getConnection(url, readConfig.toProperties()),
+                STATEMENT_CACHE_SIZE);
         allReaders.add(r);
         readers.add(r);
       }
@@ -271,28 +278,25 @@ final class SqliteIndex implements AutoCloseable {
           "the index " + file + " has schema version " + version + ", newer than this DiskStore ("
               + SCHEMA_VERSION + "); upgrade DiskStore to open it");
     }
-    while (version < SCHEMA_VERSION) {
-      int expected = version;
-      int next = version + 1;
-      // Re-read the version under the write lock so that two processes opening a fresh store at
-      // once migrate it once.
-      int current =
-          write(
-              true,
-              c -> {
-                int now = userVersionOn(c);
-                if (now == expected) {
-                  try (Statement s = c.createStatement()) {
-                    for (String sql : Schema.migration(next)) {
-                      s.execute(sql);
-                    }
-                    s.execute("PRAGMA user_version = " + next);
-                  }
-                  return next;
+    if (version < SCHEMA_VERSION) {
+      // One transaction takes the schema from whatever version it has (re-read under the write
+      // lock, so that two processes opening a fresh store at once migrate it once) to the
+      // current one: a fresh store costs one durable commit, and a crash leaves either version.
+      write(
+          true,
+          c -> {
+            int now = userVersionOn(c);
+            try (Statement s = c.createStatement()) {
+              while (now < SCHEMA_VERSION) {
+                now++;
+                for (String sql : Schema.migration(now)) {
+                  s.execute(sql);
                 }
-                return now;
-              });
-      version = Math.max(next, current);
+              }
+              s.execute("PRAGMA user_version = " + now);
+            }
+            return now;
+          });
     }
   }
 
@@ -328,9 +332,10 @@ final class SqliteIndex implements AutoCloseable {
     }
   }
 
+  /** Runs a statement without parameters (BEGIN, COMMIT, SAVEPOINT...) through the cache. */
   private static void exec(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
+    try (var s = c.prepareStatement(sql)) {
+      s.execute();
     }
   }
 

@@ -15,8 +15,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The full-text index ({@code artifact_text}, SQLite FTS5): one row per artifact, written in the
- * same transaction as the artifact row. The body is the text of text files (their first
+ * The full-text index ({@code artifact_text}, SQLite FTS5): one row per artifact, written by
+ * {@link TextIndexer} after the artifact's commit queued it ({@code text_queue}). The body is the text of text files (their first
  * {@link UploadStream#INDEX_BYTES} bytes) or the extracted text of documents once a cacheable
  * parser has extracted it.
  */
@@ -45,6 +45,15 @@ final class TextIndex {
       text = text.substring(1);
     }
     return text.indexOf('\0') >= 0 ? null : text;
+  }
+
+  /** Marks an artifact's text row stale; {@link TextIndexer} brings it up to date. */
+  static void enqueue(Connection c, long artifactId) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("INSERT OR IGNORE INTO text_queue (artifact_id) VALUES (?)")) {
+      s.setLong(1, artifactId);
+      s.executeUpdate();
+    }
   }
 
   static void put(Connection c, long rowid, String path, String filename, String body)
@@ -79,10 +88,26 @@ final class TextIndex {
     }
   }
 
+  /** Removes an artifact's text row and any queued indexing of it (the artifact goes). */
+  static void forget(Connection c, long rowid) throws SQLException {
+    remove(c, rowid);
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM text_queue WHERE artifact_id = ?")) {
+      s.setLong(1, rowid);
+      s.executeUpdate();
+    }
+  }
+
   static void removeDisk(Connection c, String diskId) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
             "DELETE FROM artifact_text WHERE rowid IN (SELECT id FROM artifacts WHERE disk_id = ?)")) {
+      s.setString(1, diskId);
+      s.executeUpdate();
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "DELETE FROM text_queue WHERE artifact_id IN"
+                + " (SELECT id FROM artifacts WHERE disk_id = ?)")) {
       s.setString(1, diskId);
       s.executeUpdate();
     }
