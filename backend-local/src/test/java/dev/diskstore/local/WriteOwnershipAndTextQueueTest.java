@@ -67,7 +67,11 @@ class WriteOwnershipAndTextQueueTest {
   }
 
   private <T> T sql(SqlWork<T> work) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("index.db"))) {
+    return sql("index.db", work);
+  }
+
+  private <T> T sql(String file, SqlWork<T> work) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(file))) {
       c.createStatement().execute("PRAGMA busy_timeout = 10000");
       return work.run(c);
     }
@@ -78,13 +82,31 @@ class WriteOwnershipAndTextQueueTest {
   }
 
   private int count(String query) throws SQLException {
-    return sql(c -> {
+    return count("index.db", query);
+  }
+
+  private int count(String file, String query) throws SQLException {
+    return sql(file, c -> {
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery(query)) {
         rs.next();
         return rs.getInt(1);
       }
     });
+  }
+
+  /** Queue entries the text index has not applied yet. */
+  private int unapplied() throws SQLException {
+    int watermark = count("text.db", "SELECT value FROM text_state WHERE key = 'watermark'");
+    return count("SELECT count(*) FROM text_queue WHERE seq > " + watermark);
+  }
+
+  private void awaitTextIndexed() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (unapplied() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(unapplied()).as("applied in the background, without a query").isZero();
   }
 
   @Test
@@ -207,24 +229,19 @@ class WriteOwnershipAndTextQueueTest {
 
   @Test
   void theTextQueueDrainsInTheBackgroundAndQueriesSeeEveryReturnedWrite() throws Exception {
-    String disk;
     try (DiskStore store = DiskStore.local(dir)) {
-      disk = store.disks().create().id();
+      String disk = store.disks().create().id();
       for (int i = 0; i < 50; i++) {
         store.disks().artifacts().upsert(
             disk, FileUpload.ofText("n" + i + ".md", "note " + i + " mentions zebra"), "/notes/");
       }
-      // read-your-writes: the query indexes whatever is still queued first
+      // read-your-writes: the query applies whatever is still queued first
       assertThat(store.search().fullText(disk, "zebra", 100)).hasSize(50);
-      assertThat(count("SELECT count(*) FROM text_queue")).isZero();
+      assertThat(unapplied()).isZero();
 
       store.disks().artifacts().upsert(disk, FileUpload.ofText("late.md", "quokka"), "/");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (count("SELECT count(*) FROM text_queue") > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertThat(count("SELECT count(*) FROM text_queue")).as("drained without a query").isZero();
-      assertThat(count("SELECT count(*) FROM artifact_text WHERE artifact_text MATCH 'quokka'"))
+      awaitTextIndexed();
+      assertThat(count("text.db", "SELECT count(*) FROM artifact_text WHERE artifact_text MATCH 'quokka'"))
           .isEqualTo(1);
     }
   }
@@ -254,7 +271,7 @@ class WriteOwnershipAndTextQueueTest {
   }
 
   @Test
-  void workQueuedBeforeACrashIsDoneAfterReopening() throws Exception {
+  void queuedWorkLeftByACrashIsAppliedAfterReopening() throws Exception {
     String disk;
     try (DiskStore store = DiskStore.local(dir)) {
       disk = store.disks().create().id();
@@ -264,26 +281,45 @@ class WriteOwnershipAndTextQueueTest {
       }
       assertThat(store.search().fullText(disk, "wombat", 100)).hasSize(20);
     }
-    // as if the process died after the commits and before any indexing
+    // as if the process died after the commits and before the text index applied them
     sql(c -> {
-      try (Statement s = c.createStatement()) {
-        s.execute("INSERT INTO text_queue (artifact_id) SELECT id FROM artifacts");
-        s.execute("DELETE FROM artifact_text");
-      }
+      c.createStatement().execute("INSERT INTO text_queue (artifact_id) SELECT id FROM artifacts");
+      return null;
+    });
+    sql("text.db", c -> {
+      c.createStatement().execute("DELETE FROM artifact_text");
       return null;
     });
     try (DiskStore store = DiskStore.local(dir)) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (count("SELECT count(*) FROM text_queue") > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertThat(count("SELECT count(*) FROM text_queue")).isZero();
+      awaitTextIndexed();
+      assertThat(count("text.db", "SELECT count(*) FROM artifact_text")).isEqualTo(20);
       assertThat(store.search().fullText(disk, "wombat", 100)).hasSize(20);
     }
   }
 
   @Test
-  void aTextWhoseBytesCannotBeReadStaysQueuedAndQueriesStillAnswer() throws Exception {
+  void aLostTextDatabaseIsRebuiltFromTheArtifacts() throws Exception {
+    String disk;
+    try (DiskStore store = DiskStore.local(dir)) {
+      disk = store.disks().create().id();
+      for (int i = 0; i < 10; i++) {
+        store.disks().artifacts().upsert(
+            disk, FileUpload.ofText("k" + i + ".md", "kakapo " + i), "/k/");
+      }
+      store.disks().artifacts().upsert(disk, FileUpload.ofText("gone.md", "kakapo gone"), "/k/");
+      store.disks().artifacts().delete(disk, "/k/", "gone.md");
+    }
+    for (String name : List.of("text.db", "text.db-wal", "text.db-shm")) {
+      Files.deleteIfExists(dir.resolve(name));
+    }
+    try (DiskStore store = DiskStore.local(dir)) {
+      assertThat(store.search().fullText(disk, "kakapo", 100)).hasSize(10);
+      assertThat(count("text.db", "SELECT count(*) FROM artifact_text")).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void aTextWhoseBlobIsMissingIsIndexedWithoutBodyAndTheRestIsApplied() throws Exception {
     String disk;
     try (DiskStore store = DiskStore.local(dir)) {
       disk = store.disks().create().id();
@@ -295,7 +331,6 @@ class WriteOwnershipAndTextQueueTest {
         sql(c -> {
           try (Statement s = c.createStatement()) {
             s.execute("INSERT INTO text_queue (artifact_id) SELECT id FROM artifacts");
-            s.execute("DELETE FROM artifact_text");
             try (ResultSet rs =
                 s.executeQuery(
                     "SELECT b.key FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256"
@@ -305,12 +340,20 @@ class WriteOwnershipAndTextQueueTest {
             }
           }
         });
+    sql("text.db", c -> {
+      c.createStatement().execute("DELETE FROM artifact_text");
+      return null;
+    });
     Files.delete(dir.resolve("blobs").resolve("objects").resolve(lostKey + ".blob"));
     try (DiskStore store = DiskStore.local(dir)) {
       assertThat(store.search().fullText(disk, "platypus", 10))
           .extracting(h -> h.artifact().filename())
           .containsExactly("ok.txt");
-      assertThat(count("SELECT count(*) FROM text_queue")).as("retried later").isEqualTo(1);
+      assertThat(store.search().fullText(disk, "lost", 10))
+          .as("still found by its name")
+          .extracting(h -> h.artifact().filename())
+          .containsExactly("lost.txt");
+      assertThat(unapplied()).isZero();
     }
   }
 }

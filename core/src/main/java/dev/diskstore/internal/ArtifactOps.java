@@ -830,7 +830,7 @@ final class ArtifactOps implements Artifacts {
                 removeFromDirectories(c, diskId, from);
                 addToDirectories(c, diskId, to);
               }
-              TextIndex.rename(c, source.id(), to, toName);
+              TextIndex.enqueue(c, source.id());
               return toArtifact(
                   new Row(source.id(), diskId, to, toName, source.sha256(), source.size(),
                       source.contentType(), etag, source.userMeta(), source.createdAt(),
@@ -843,7 +843,7 @@ final class ArtifactOps implements Artifacts {
   /** Deletes an artifact row with its directory counts, text and blob reference. */
   private static void deleteRow(Connection c, Row row, List<String> garbage, Instant now)
       throws SQLException {
-    TextIndex.forget(c, row.id());
+    TextIndex.enqueue(c, row.id());
     try (PreparedStatement s = c.prepareStatement("DELETE FROM artifacts WHERE id = ?")) {
       s.setLong(1, row.id());
       s.executeUpdate();

@@ -209,7 +209,7 @@ final class DiskOps implements Disks {
               for (Object[] use : uses) {
                 ArtifactOps.releaseBlob(c, (String) use[0], (Integer) use[1], keys, engine.now());
               }
-              TextIndex.removeDisk(c, diskId);
+              TextIndex.enqueueDisk(c, diskId);
               try (PreparedStatement s = c.prepareStatement("DELETE FROM disks WHERE id = ?")) {
                 s.setString(1, diskId);
                 s.executeUpdate();

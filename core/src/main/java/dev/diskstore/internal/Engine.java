@@ -113,7 +113,7 @@ public final class Engine implements AutoCloseable {
     this.disks = new DiskOps(this, artifactOps);
     this.search = new SearchOps(this, artifactOps);
     this.housekeeping = new Housekeeping(this);
-    this.textIndexer = new TextIndexer(this);
+    this.textIndexer = new TextIndexer(this, config.directory(), config.busyTimeout());
   }
 
   /**
@@ -133,14 +133,19 @@ public final class Engine implements AutoCloseable {
       index = new SqliteIndex(dir.resolve("index.db"), config.busyTimeout(), config.readConnections());
       owners = new Owners(dir);
       Engine engine = new Engine(config, index, owners);
-      if (config.collectGarbageOnOpen()) {
-        try {
-          engine.housekeeping.collectGarbage();
-        } catch (StorageException e) {
-          LOG.log(Level.WARNING, "garbage collection on open failed; the store is usable", e);
+      try {
+        if (config.collectGarbageOnOpen()) {
+          try {
+            engine.housekeeping.collectGarbage();
+          } catch (StorageException e) {
+            LOG.log(Level.WARNING, "garbage collection on open failed; the store is usable", e);
+          }
         }
+        engine.textIndexer.start();
+      } catch (RuntimeException | Error e) {
+        engine.textIndexer.close();
+        throw e;
       }
-      engine.textIndexer.start();
       return engine;
     } catch (RuntimeException | Error e) {
       if (owners != null) {
@@ -425,10 +430,11 @@ public final class Engine implements AutoCloseable {
               if (toStore instanceof ContentParser.Parsed p
                   && BuiltinContentParser.kindOf(filename, contentType) == null) {
                 // a document's text becomes searchable once extracted
-                TextIndex.updateBodies(c, sha256, contentType, p.content().raw());
+                TextIndex.enqueueBlob(c, sha256, contentType);
               }
               return null;
             });
+        textIndexer.wake();
       } catch (RuntimeException e) {
         LOG.log(Level.DEBUG, "could not cache extracted content of " + filename, e);
       }

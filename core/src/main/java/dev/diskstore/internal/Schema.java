@@ -11,8 +11,8 @@ import java.util.List;
  * blob's and is kept in step in the same transaction as the artifacts. {@code pending_writes} held
  * keys being written by a live store instance ({@code owner}) up to schema 2; since then a key
  * names its owner instead. {@code garbage} holds keys whose object is to be deleted. A key is in at
- * most one of blobs, pending_writes and garbage. {@code text_queue} lists artifacts whose
- * {@code artifact_text} row is stale (see {@code TextIndexer}).
+ * most one of blobs, pending_writes and garbage. {@code text_queue} is the log of artifacts whose
+ * full-text row (in {@code text.db}) is to be brought up to date (see {@code TextIndexer}).
  * {@code extracted_content} caches parse results of cacheable parsers per blob; it goes with the
  * blob row.
  */
@@ -83,10 +83,13 @@ final class Schema {
               + " path, filename, body,"
               + " tokenize = 'porter unicode61 remove_diacritics 2')");
       case 3 -> List.of(
-          // Artifacts whose full-text row is out of date: filled by the upsert's commit, drained
-          // by TextIndexer outside it. pending_writes is no longer written (blob keys name their
-          // owner); rows left by earlier versions are still honoured by garbage collection.
-          "CREATE TABLE text_queue (artifact_id INTEGER PRIMARY KEY) STRICT");
+          // The full-text index moves to text.db (TextIndexer), rebuilt from the artifacts; the
+          // commits that change artifacts append to text_queue. pending_writes is no longer
+          // written (blob keys name their owner); rows of earlier versions are still honoured.
+          "DROP TABLE artifact_text",
+          "CREATE TABLE text_queue ("
+              + " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+              + " artifact_id INTEGER NOT NULL) STRICT");
       default -> throw new IllegalArgumentException("no migration to schema version " + version);
     };
   }

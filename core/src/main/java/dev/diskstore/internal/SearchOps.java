@@ -371,7 +371,8 @@ final class SearchOps implements Search {
                       "SELECT " + ArtifactOps.ROW_COLUMNS + ","
                           + " bm25(artifact_text, 2.0, 4.0, 1.0) AS rank,"
                           + " snippet(artifact_text, -1, '[', ']', '…', 16)"
-                          + " FROM artifact_text JOIN artifacts a ON a.id = artifact_text.rowid"
+                          + " FROM " + TextIndexer.SCHEMA + ".artifact_text"
+                          + " JOIN artifacts a ON a.id = artifact_text.rowid"
                           + " JOIN blobs b ON b.sha256 = a.sha256"
                           + " WHERE artifact_text MATCH ? AND a.disk_id = ?"
                           + " ORDER BY rank, a.path, a.filename LIMIT ?")) {

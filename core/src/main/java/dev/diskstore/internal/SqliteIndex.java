@@ -53,6 +53,7 @@ final class SqliteIndex implements AutoCloseable {
       writeConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
       // Transactions are begun explicitly (BEGIN IMMEDIATE for writes), in auto-commit mode, so
       // that the driver never holds a transaction open between our calls.
+      SqliteNativeLibrary.prepare();
       w = StatementCache.wrap(
           DriverManager.getConnection(url, writeConfig.toProperties()), STATEMENT_CACHE_SIZE);
       this.writer = w;
@@ -241,6 +242,26 @@ final class SqliteIndex implements AutoCloseable {
       throw translate("index write failed", e);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * Attaches another database file to every read connection as {@code schema}. Only while the
+   * index is being opened, before any read.
+   */
+  void attachToReaders(Path other, String schema) {
+    if (!schema.matches("[a-z]+")) {
+      throw new IllegalArgumentException("schema name " + schema);
+    }
+    try {
+      for (Connection r : allReaders) {
+        try (var s = r.prepareStatement("ATTACH DATABASE ? AS " + schema)) {
+          s.setString(1, other.toAbsolutePath().toString());
+          s.execute();
+        }
+      }
+    } catch (SQLException e) {
+      throw translate("cannot attach " + other + " to the index", e);
     }
   }
 

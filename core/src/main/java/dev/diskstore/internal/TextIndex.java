@@ -15,8 +15,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The full-text index ({@code artifact_text}, SQLite FTS5): one row per artifact, written by
- * {@link TextIndexer} after the artifact's commit queued it ({@code text_queue}). The body is the text of text files (their first
+ * Helpers of the full-text index ({@code artifact_text}, SQLite FTS5, in {@code text.db}): one row
+ * per artifact, written by {@link TextIndexer} after a commit queued it ({@code text_queue}). The body is the text of text files (their first
  * {@link UploadStream#INDEX_BYTES} bytes) or the extracted text of documents once a cacheable
  * parser has extracted it.
  */
@@ -47,68 +47,34 @@ final class TextIndex {
     return text.indexOf('\0') >= 0 ? null : text;
   }
 
-  /** Marks an artifact's text row stale; {@link TextIndexer} brings it up to date. */
+  /** Queues an artifact whose text row must be brought up to date (written, moved or gone). */
   static void enqueue(Connection c, long artifactId) throws SQLException {
     try (PreparedStatement s =
-        c.prepareStatement("INSERT OR IGNORE INTO text_queue (artifact_id) VALUES (?)")) {
+        c.prepareStatement("INSERT INTO text_queue (artifact_id) VALUES (?)")) {
       s.setLong(1, artifactId);
       s.executeUpdate();
     }
   }
 
-  static void put(Connection c, long rowid, String path, String filename, String body)
-      throws SQLException {
-    remove(c, rowid);
+  /** Queues every artifact of a disk (before the disk's rows go). */
+  static void enqueueDisk(Connection c, String diskId) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
-            "INSERT INTO artifact_text (rowid, path, filename, body) VALUES (?, ?, ?, ?)")) {
-      s.setLong(1, rowid);
-      s.setString(2, path);
-      s.setString(3, filename);
-      s.setString(4, body);
-      s.executeUpdate();
-    }
-  }
-
-  static void rename(Connection c, long rowid, String path, String filename)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("UPDATE artifact_text SET path = ?, filename = ? WHERE rowid = ?")) {
-      s.setString(1, path);
-      s.setString(2, filename);
-      s.setLong(3, rowid);
-      s.executeUpdate();
-    }
-  }
-
-  static void remove(Connection c, long rowid) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("DELETE FROM artifact_text WHERE rowid = ?")) {
-      s.setLong(1, rowid);
-      s.executeUpdate();
-    }
-  }
-
-  /** Removes an artifact's text row and any queued indexing of it (the artifact goes). */
-  static void forget(Connection c, long rowid) throws SQLException {
-    remove(c, rowid);
-    try (PreparedStatement s = c.prepareStatement("DELETE FROM text_queue WHERE artifact_id = ?")) {
-      s.setLong(1, rowid);
-      s.executeUpdate();
-    }
-  }
-
-  static void removeDisk(Connection c, String diskId) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "DELETE FROM artifact_text WHERE rowid IN (SELECT id FROM artifacts WHERE disk_id = ?)")) {
+            "INSERT INTO text_queue (artifact_id) SELECT id FROM artifacts WHERE disk_id = ?"
+                + " ORDER BY id")) {
       s.setString(1, diskId);
       s.executeUpdate();
     }
+  }
+
+  /** Queues every artifact with these bytes and type (their text was just extracted). */
+  static void enqueueBlob(Connection c, String sha256, String contentType) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
-            "DELETE FROM text_queue WHERE artifact_id IN"
-                + " (SELECT id FROM artifacts WHERE disk_id = ?)")) {
-      s.setString(1, diskId);
+            "INSERT INTO text_queue (artifact_id) SELECT id FROM artifacts"
+                + " WHERE sha256 = ? AND content_type = ? ORDER BY id")) {
+      s.setString(1, sha256);
+      s.setString(2, contentType);
       s.executeUpdate();
     }
   }
@@ -125,20 +91,6 @@ final class TextIndex {
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;
       }
-    }
-  }
-
-  /** Sets the body of every artifact with these bytes and type (after a late extraction). */
-  static void updateBodies(Connection c, String sha256, String contentType, String body)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "UPDATE artifact_text SET body = ? WHERE rowid IN"
-                + " (SELECT id FROM artifacts WHERE sha256 = ? AND content_type = ?)")) {
-      s.setString(1, body);
-      s.setString(2, sha256);
-      s.setString(3, contentType);
-      s.executeUpdate();
     }
   }
 

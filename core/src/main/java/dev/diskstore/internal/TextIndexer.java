@@ -2,13 +2,18 @@ package dev.diskstore.internal;
 
 import dev.diskstore.ByteRange;
 import dev.diskstore.StorageException;
+import dev.diskstore.spi.BlobNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,50 +22,74 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteConfig;
 
 /**
- * Keeps the full-text index ({@code artifact_text}) up to date <em>outside</em> the upsert's
- * durable commit.
+ * The full-text index: an FTS5 table in a database file of its own ({@code text.db}), kept up to
+ * date <em>outside</em> the upsert's durable commit.
  *
- * <p>Tokenising text into FTS5 costs about 20 ms per MiB, far more than the rest of an upsert, and
- * every page it writes would go through the commit's fsync. So an upsert's commit only adds the
- * artifact's id to {@code text_queue} (one small row, in the same transaction as the artifact row:
- * the queue survives any crash), and this indexer brings the text index up to date in batches:
- * in the background shortly after upserts (one daemon thread per store, batches of at most
- * {@value #MAX_BATCH_ITEMS} artifacts or about {@value #MAX_BATCH_CHARS} characters per
- * transaction, so the writer lock is never held long), and synchronously before every full-text
- * query ({@link #catchUp()}), so a query sees every write that returned before it started.
+ * <p><b>Why.</b> Tokenising text into FTS5 costs about 20 ms per MiB, far more than the rest of an
+ * upsert, and in the index database it would hold the single writer lock that every upsert's
+ * commit needs. So an upsert's commit only appends the artifact's id to {@code text_queue} in the
+ * index (one small row in the same transaction as the artifact row, so the queue survives any
+ * crash), and this indexer applies the queue to {@code text.db} — a separate file with its own
+ * writer lock, so indexing never delays a commit:
  *
- * <p>An indexing transaction is not fsynced ({@code synchronous=NORMAL}): on power loss it may roll
- * back, but atomically with the deletion of its queue rows, so the work is simply redone. Each item
- * is reconciled with the artifact's current row inside the transaction: a deleted artifact loses
- * its text row, an artifact replaced since its text was read stays queued, and the path and name
- * are always the current ones. Several stores (threads or processes) may index the same queue;
- * the queue row's deletion decides who indexes an item.
+ * <ul>
+ *   <li>in the background, shortly after writes (one daemon thread per store), in batches of at
+ *       most {@value #MAX_BATCH_ITEMS} queue entries or about {@value #MAX_BATCH_CHARS} characters;
+ *   <li>synchronously before every full-text query ({@link #catchUp()}), so a query sees every
+ *       write that returned before it started.
+ * </ul>
  *
- * <p>The text of a text file comes from the upsert that wrote it when it is still in memory (a
- * bounded hint cache), otherwise from the first {@link UploadStream#INDEX_BYTES} bytes of the
- * blob; a document's text comes from the extracted-content cache once a parser filled it.
+ * <p><b>Consistency.</b> Queue entries have increasing sequence numbers; {@code text.db} stores the
+ * last one applied (its watermark) in the same transaction as the text rows, so a batch is applied
+ * exactly once however processes and crashes interleave (the text database's write lock
+ * serialises indexers of all processes). A batch reads its entries and the artifacts they name
+ * from one snapshot of the index and makes each artifact's text row match that snapshot (current
+ * path, name and bytes, or no row if the artifact is gone); a later change has a later entry.
+ * Queries join the artifacts table, so they never return an artifact that no longer exists.
+ * {@code text.db} is written with {@code synchronous=NORMAL} (a power loss may roll back its last
+ * batches, together with their watermark, so they are simply redone); applied queue entries are
+ * deleted from the index only after a checkpoint made them durable. {@code text.db} is a derived
+ * cache: if it is missing, replaced or from another generation than the index expects, it is
+ * rebuilt from the artifacts (every artifact queued again).
  *
- * <p>Thread-safe. {@link #close()} stops the thread after its current batch; queued items stay
- * queued for the next open.
+ * <p><b>Text.</b> A text file's text comes from the upsert that wrote it while it is still in
+ * memory (a bounded hint cache), otherwise from the first {@link UploadStream#INDEX_BYTES} bytes of
+ * its blob; a document's text comes from the extracted-content cache once a parser filled it. A
+ * blob that the backend cannot serve right now stops the batch before it (retried later); a blob
+ * that is gone while the index still references it is indexed without body and logged
+ * ({@code verify()} reports the missing blob).
+ *
+ * <p>Thread-safe. {@link #close()} stops the thread after its current batch and closes the text
+ * database; entries not yet applied stay queued for the next open.
  */
 final class TextIndexer implements AutoCloseable {
-  static final int MAX_BATCH_ITEMS = 64;
+  static final String FILE_NAME = "text.db";
+  /** Schema name of {@code text.db} on the index's read connections. */
+  static final String SCHEMA = "fts";
+  static final int MAX_BATCH_ITEMS = 256;
   static final int MAX_BATCH_CHARS = 1 << 20;
-  /** How long the background thread waits after a signal, to gather upserts into one batch. */
+  private static final int FORMAT = 1;
+  /** How long the background thread waits after a signal, to gather writes into one batch. */
   private static final long GATHER_MILLIS = 5;
+  /** Applied queue entries are deleted from the index once this many accumulated. */
+  private static final long PRUNE_EVERY = 4096;
   private static final int MAX_HINTS = 256;
   private static final long MAX_HINT_CHARS = 16L << 20;
 
   private final Engine engine;
-  /** Serialises batches within this store (the queue rows serialise them across stores). */
+  private final Path file;
+  private final Connection text;
+  /** Guards {@link #text} and the batch logic within this store. */
   private final ReentrantLock batchLock = new ReentrantLock();
   private final ReentrantLock signalLock = new ReentrantLock();
   private final Condition signalled = signalLock.newCondition();
   private boolean signal;
   private volatile boolean closed;
   private final Thread thread;
+  private long prunedUpTo;
 
   /** Text recent upserts already decoded, by artifact id: saves reading it back. */
   private final LinkedHashMap<Long, Hint> hints = new LinkedHashMap<>();
@@ -68,19 +97,119 @@ final class TextIndexer implements AutoCloseable {
 
   private record Hint(String sha256, String text) {}
 
-  /** One queued artifact, read outside the write transaction. */
-  private record Item(long id, @Nullable String sha256, @Nullable String text) {}
+  /** One queue entry with the state of its artifact in the batch's snapshot. */
+  private record Entry(
+      long seq, long id, @Nullable String path, @Nullable String filename,
+      @Nullable String sha256, @Nullable String contentType, @Nullable String key, long size,
+      @Nullable String cachedText) {}
 
-  /** Marks text that could not be read this time (the item stays queued). */
-  private static final String UNREADABLE = new String("unreadable");
-
-  TextIndexer(Engine engine) {
+  /**
+   * Opens (creating or rebuilding as needed) the text database next to the index and attaches it
+   * to the index's read connections as {@value #SCHEMA}.
+   */
+  TextIndexer(Engine engine, Path storeDirectory, Duration busyTimeout) {
     this.engine = engine;
+    this.file = storeDirectory.resolve(FILE_NAME);
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+    Connection c = null;
+    try {
+      c = StatementCache.wrap(
+          DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties()),
+          32);
+      this.text = c;
+      prepareSchema();
+      engine.index.attachToReaders(file, SCHEMA);
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c);
+      if (e instanceof SQLException sql) {
+        throw SqliteIndex.translate("cannot open the text index " + file, sql);
+      }
+      throw (RuntimeException) e;
+    }
     this.thread = new Thread(this::runBackground, "diskstore-text-indexer");
     thread.setDaemon(true);
   }
 
-  /** Starts the background thread; it first indexes whatever an earlier run left queued. */
+  private void prepareSchema() throws SQLException {
+    String generation;
+    exec("BEGIN IMMEDIATE");
+    try {
+      int format = intPragma("user_version");
+      if (format != FORMAT) {
+        // fresh file, or one written by another version: it is a cache, start it over
+        try (Statement s = text.createStatement()) {
+          s.execute("DROP TABLE IF EXISTS artifact_text");
+          s.execute("DROP TABLE IF EXISTS text_state");
+          s.execute("CREATE TABLE text_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT");
+          s.execute(
+              "CREATE VIRTUAL TABLE artifact_text USING fts5("
+                  + " path, filename, body,"
+                  + " tokenize = 'porter unicode61 remove_diacritics 2')");
+          s.execute("PRAGMA user_version = " + FORMAT);
+        }
+      }
+      generation = state("generation");
+      exec("COMMIT");
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      throw e;
+    }
+    String expected =
+        engine.index.read(
+            c -> {
+              try (PreparedStatement s =
+                  c.prepareStatement("SELECT value FROM store_meta WHERE key = 'text_generation'")) {
+                try (ResultSet rs = s.executeQuery()) {
+                  return rs.next() ? rs.getString(1) : null;
+                }
+              }
+            });
+    if (generation == null || !generation.equals(expected)) {
+      rebuild();
+    }
+  }
+
+  /**
+   * Starts the text database over and queues every artifact again. The text database is
+   * committed durably first, so a crash in between leaves generations that differ: the next open
+   * rebuilds again.
+   */
+  private void rebuild() throws SQLException {
+    String generation = Engine.randomHex(16);
+    exec("BEGIN IMMEDIATE");
+    try {
+      try (Statement s = text.createStatement()) {
+        s.execute("DELETE FROM artifact_text");
+      }
+      setState("generation", generation);
+      setState("watermark", "0");
+      exec("COMMIT");
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      throw e;
+    }
+    checkpoint();
+    engine.index.write(
+        true,
+        c -> {
+          try (Statement s = c.createStatement()) {
+            s.execute("DELETE FROM text_queue");
+            s.execute("INSERT INTO text_queue (artifact_id) SELECT id FROM artifacts ORDER BY id");
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('text_generation', ?)")) {
+            s.setString(1, generation);
+            s.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** Starts the background thread; it first applies whatever an earlier run left queued. */
   void start() {
     thread.start();
     wake();
@@ -90,11 +219,11 @@ final class TextIndexer implements AutoCloseable {
    * Tells the indexer that {@code id} was queued by a commit that just returned, with its text if
    * the caller has it (null for a file that is not text or whose text it does not have).
    */
-  void queued(long id, String sha256, @Nullable String text) {
-    if (text != null && text.length() <= MAX_HINT_CHARS / 4) {
+  void queued(long id, String sha256, @Nullable String decoded) {
+    if (decoded != null && decoded.length() <= MAX_HINT_CHARS / 4) {
       synchronized (hints) {
-        Hint old = hints.put(id, new Hint(sha256, text));
-        hintChars += text.length() - (old == null ? 0 : old.text().length());
+        Hint old = hints.put(id, new Hint(sha256, decoded));
+        hintChars += decoded.length() - (old == null ? 0 : old.text().length());
         var it = hints.values().iterator();
         while ((hints.size() > MAX_HINTS || hintChars > MAX_HINT_CHARS) && it.hasNext()) {
           hintChars -= it.next().text().length();
@@ -105,7 +234,8 @@ final class TextIndexer implements AutoCloseable {
     wake();
   }
 
-  private void wake() {
+  /** Asks the background thread to apply the queue soon. */
+  void wake() {
     signalLock.lock();
     try {
       signal = true;
@@ -116,9 +246,9 @@ final class TextIndexer implements AutoCloseable {
   }
 
   /**
-   * Indexes everything queued, on the calling thread. Best effort: when the index cannot be written
-   * (a read-only or full disk), it logs and returns, and the query that called it sees the text
-   * index as of the last successful batch.
+   * Applies everything queued, on the calling thread. Best effort: when the text index cannot be
+   * written (a read-only or full disk, a backend that cannot serve a text right now), it logs and
+   * returns, and the caller's query sees the text index as of the last applied batch.
    */
   void catchUp() {
     try {
@@ -154,129 +284,187 @@ final class TextIndexer implements AutoCloseable {
     }
   }
 
-  /**
-   * One pass over the queue, in id order. Items whose text cannot be read now stay queued for the
-   * next pass (the next upsert's signal or query), so a pass always ends.
-   */
+  /** Applies batches until the queue is empty or a batch cannot make progress. */
   private void drain() {
-    long after = 0;
-    while (!closed) {
-      long last = runBatch(after);
-      if (last < 0) {
-        return;
-      }
-      after = last;
-    }
-  }
-
-  /** Indexes one batch of queued items with ids above {@code after}; the last id seen, or -1. */
-  private long runBatch(long after) {
     batchLock.lock();
     try {
-      record Queued(
-          long id, @Nullable String path, @Nullable String filename, @Nullable String sha256,
-          @Nullable String contentType, @Nullable String key, long size) {}
-      List<Queued> queued =
-          engine.index.read(
-              c -> {
-                List<Queued> out = new ArrayList<>();
-                try (PreparedStatement s =
-                    c.prepareStatement(
-                        "SELECT q.artifact_id, a.path, a.filename, a.sha256, a.content_type,"
-                            + " b.key, a.size FROM text_queue q"
-                            + " LEFT JOIN artifacts a ON a.id = q.artifact_id"
-                            + " LEFT JOIN blobs b ON b.sha256 = a.sha256"
-                            + " WHERE q.artifact_id > ?"
-                            + " ORDER BY q.artifact_id LIMIT " + MAX_BATCH_ITEMS)) {
-                  s.setLong(1, after);
-                  try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                      out.add(new Queued(rs.getLong(1), rs.getString(2), rs.getString(3),
-                          rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7)));
-                    }
-                  }
-                }
-                return out;
-              });
-      if (queued.isEmpty()) {
-        return -1;
-      }
-      List<Item> items = new ArrayList<>(queued.size());
-      long chars = 0;
-      for (Queued q : queued) {
-        if (q.sha256() == null) {
-          items.add(new Item(q.id(), null, null));
-          continue;
-        }
-        String text = null;
-        if (BuiltinContentParser.kindOf(q.filename(), q.contentType()) != null) {
-          text = hintFor(q.id(), q.sha256());
-          if (text == null && q.key() != null) {
-            text = readText(q.key(), q.size());
-          }
-        }
-        items.add(new Item(q.id(), q.sha256(), text));
-        chars += text == null || text == UNREADABLE ? 0 : text.length();
-        if (chars >= MAX_BATCH_CHARS) {
+      while (!closed) {
+        if (!applyBatch()) {
           break;
         }
       }
-      engine.index.write(false, c -> {
-        for (Item item : items) {
-          index(c, item);
-        }
-        return null;
-      });
-      synchronized (hints) {
-        for (Item item : items) {
-          Hint h = hints.get(item.id());
-          if (h != null && h.sha256().equals(item.sha256())) {
-            hints.remove(item.id());
-            hintChars -= h.text().length();
-          }
-        }
-      }
-      return items.get(items.size() - 1).id();
+      maybePrune(false);
+    } catch (SQLException e) {
+      throw SqliteIndex.translate("full-text indexing failed", e);
     } finally {
       batchLock.unlock();
     }
   }
 
-  private void index(Connection c, Item item) throws SQLException {
-    String path = null;
-    String filename = null;
-    String sha256 = null;
-    String contentType = null;
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT path, filename, sha256, content_type FROM artifacts WHERE id = ?")) {
-      s.setLong(1, item.id());
-      try (ResultSet rs = s.executeQuery()) {
-        if (rs.next()) {
-          path = rs.getString(1);
-          filename = rs.getString(2);
-          sha256 = rs.getString(3);
-          contentType = rs.getString(4);
+  /** Applies one batch; whether it applied anything (and more may be queued). */
+  private boolean applyBatch() throws SQLException {
+    exec("BEGIN IMMEDIATE");
+    boolean committed = false;
+    try {
+      long watermark = Long.parseLong(state("watermark"));
+      List<Entry> entries =
+          engine.index.read(
+              c -> {
+                List<Entry> out = new ArrayList<>();
+                try (PreparedStatement s =
+                    c.prepareStatement(
+                        "SELECT q.seq, q.artifact_id, a.path, a.filename, a.sha256,"
+                            + " a.content_type, b.key, a.size FROM text_queue q"
+                            + " LEFT JOIN artifacts a ON a.id = q.artifact_id"
+                            + " LEFT JOIN blobs b ON b.sha256 = a.sha256"
+                            + " WHERE q.seq > ? ORDER BY q.seq LIMIT " + MAX_BATCH_ITEMS)) {
+                  s.setLong(1, watermark);
+                  try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                      out.add(new Entry(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                          rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                          rs.getLong(8), null));
+                    }
+                  }
+                }
+                // documents: the text a parser extracted, from the same snapshot
+                for (int i = 0; i < out.size(); i++) {
+                  Entry e = out.get(i);
+                  if (e.sha256() != null
+                      && BuiltinContentParser.kindOf(e.filename(), e.contentType()) == null) {
+                    String cached = TextIndex.cachedText(c, e.sha256(), e.contentType());
+                    if (cached != null) {
+                      out.set(i, new Entry(e.seq(), e.id(), e.path(), e.filename(), e.sha256(),
+                          e.contentType(), e.key(), e.size(), cached));
+                    }
+                  }
+                }
+                return out;
+              });
+      if (entries.isEmpty()) {
+        return false;
+      }
+      // All entries come from one snapshot: the last entry of an artifact says all.
+      Map<Long, Entry> last = new LinkedHashMap<>();
+      for (Entry e : entries) {
+        last.remove(e.id());
+        last.put(e.id(), e);
+      }
+      long applied = watermark;
+      long chars = 0;
+      List<Long> usedHints = new ArrayList<>();
+      for (Entry e : entries) {
+        if (last.get(e.id()) != e) {
+          applied = e.seq(); // superseded within this batch
+          continue;
+        }
+        if (e.sha256() == null) {
+          deleteRow(e.id());
+        } else {
+          String body = e.cachedText();
+          if (BuiltinContentParser.kindOf(e.filename(), e.contentType()) != null) {
+            body = hintFor(e.id(), e.sha256());
+            if (body != null) {
+              usedHints.add(e.id());
+            } else {
+              try {
+                body = readText(e.key(), e.size());
+              } catch (BlobNotFoundException missing) {
+                Engine.LOG.log(Level.WARNING, "blob " + e.key() + " of " + e.path()
+                    + e.filename() + " is missing; indexed without its text", missing);
+                body = null;
+              } catch (IOException | RuntimeException unavailable) {
+                Engine.LOG.log(Level.DEBUG, "cannot read blob " + e.key()
+                    + " for the text index now; retried later", unavailable);
+                break;
+              }
+            }
+          }
+          putRow(e.id(), e.path(), e.filename(), body == null ? "" : body);
+          chars += body == null ? 0 : body.length();
+        }
+        applied = e.seq();
+        if (chars >= MAX_BATCH_CHARS) {
+          break;
         }
       }
-    }
-    if (!java.util.Objects.equals(sha256, item.sha256()) || item.text() == UNREADABLE) {
-      // replaced or deleted since the text was read, or unreadable now: stays queued
-      return;
-    }
-    try (PreparedStatement s =
-        c.prepareStatement("DELETE FROM text_queue WHERE artifact_id = ?")) {
-      s.setLong(1, item.id());
-      if (s.executeUpdate() == 0) {
-        return; // another store indexed it meanwhile
+      if (applied == watermark) {
+        return false;
+      }
+      setState("watermark", Long.toString(applied));
+      exec("COMMIT");
+      committed = true;
+      synchronized (hints) {
+        for (Long id : usedHints) {
+          Hint h = hints.remove(id);
+          if (h != null) {
+            hintChars -= h.text().length();
+          }
+        }
+      }
+      return true;
+    } finally {
+      if (!committed) {
+        rollbackQuietly();
       }
     }
-    if (sha256 == null) {
-      TextIndex.remove(c, item.id());
+  }
+
+  /**
+   * Deletes applied entries from the index's queue, once a checkpoint made the text database's
+   * batches durable (so a power loss cannot take back text whose queue entries are gone).
+   */
+  private void maybePrune(boolean force) throws SQLException {
+    long watermark;
+    try (PreparedStatement s =
+        text.prepareStatement("SELECT value FROM text_state WHERE key = 'watermark'")) {
+      try (ResultSet rs = s.executeQuery()) {
+        watermark = rs.next() ? Long.parseLong(rs.getString(1)) : 0;
+      }
+    }
+    if (watermark <= prunedUpTo || (!force && watermark - prunedUpTo < PRUNE_EVERY)) {
       return;
     }
-    String body = item.text() != null ? item.text() : TextIndex.cachedText(c, sha256, contentType);
-    TextIndex.put(c, item.id(), path, filename, body == null ? "" : body);
+    checkpoint();
+    long upTo = watermark;
+    engine.index.write(
+        false,
+        c -> {
+          try (PreparedStatement s = c.prepareStatement("DELETE FROM text_queue WHERE seq <= ?")) {
+            s.setLong(1, upTo);
+            s.executeUpdate();
+          }
+          return null;
+        });
+    prunedUpTo = upTo;
+  }
+
+  /** Syncs the text database's WAL (and copies it into the database where no reader needs it). */
+  private void checkpoint() throws SQLException {
+    try (Statement s = text.createStatement()) {
+      s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    }
+  }
+
+  private void putRow(long rowid, @Nullable String path, @Nullable String filename, String body)
+      throws SQLException {
+    deleteRow(rowid);
+    try (PreparedStatement s =
+        text.prepareStatement(
+            "INSERT INTO artifact_text (rowid, path, filename, body) VALUES (?, ?, ?, ?)")) {
+      s.setLong(1, rowid);
+      s.setString(2, path);
+      s.setString(3, filename);
+      s.setString(4, body);
+      s.executeUpdate();
+    }
+  }
+
+  private void deleteRow(long rowid) throws SQLException {
+    try (PreparedStatement s = text.prepareStatement("DELETE FROM artifact_text WHERE rowid = ?")) {
+      s.setLong(1, rowid);
+      s.executeUpdate();
+    }
   }
 
   private @Nullable String hintFor(long id, String sha256) {
@@ -286,43 +474,93 @@ final class TextIndexer implements AutoCloseable {
     }
   }
 
-  /**
-   * The indexed prefix of a text blob; null if it is not UTF-8 text, {@link #UNREADABLE} if it
-   * cannot be read now.
-   */
-  private @Nullable String readText(String key, long size) {
+  /** The indexed prefix of a text blob; null if it is not UTF-8 text. */
+  private @Nullable String readText(@Nullable String key, long size) throws IOException {
+    if (key == null) {
+      return null;
+    }
     int length = (int) Math.min(size, UploadStream.INDEX_BYTES);
     try (InputStream in = engine.backend.open(key, ByteRange.of(0, length))) {
       byte[] bytes = in.readNBytes(length);
       return TextIndex.decodeTextPrefix(bytes, size <= UploadStream.INDEX_BYTES);
-    } catch (IOException | StorageException e) {
-      // replaced and collected meanwhile (reconciliation sees it), or a backend failure (a later
-      // pass retries)
-      Engine.LOG.log(Level.DEBUG, "could not read blob " + key + " for the text index", e);
-      return UNREADABLE;
     }
   }
 
-  /** Stops the background thread after its current batch. Queued items stay queued. */
+  private @Nullable String state(String key) throws SQLException {
+    try (PreparedStatement s = text.prepareStatement("SELECT value FROM text_state WHERE key = ?")) {
+      s.setString(1, key);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private void setState(String key, String value) throws SQLException {
+    try (PreparedStatement s =
+        text.prepareStatement("INSERT OR REPLACE INTO text_state (key, value) VALUES (?, ?)")) {
+      s.setString(1, key);
+      s.setString(2, value);
+      s.executeUpdate();
+    }
+  }
+
+  private int intPragma(String name) throws SQLException {
+    try (Statement s = text.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
+  private void exec(String sql) throws SQLException {
+    try (PreparedStatement s = text.prepareStatement(sql)) {
+      s.execute();
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      exec("ROLLBACK");
+    } catch (SQLException ignored) {
+      // no transaction open, or the connection is unusable: the next statement reports it
+    }
+  }
+
+  private static void closeQuietly(@Nullable Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // closing; nothing to do
+    }
+  }
+
+  /**
+   * Stops the background thread after its current batch, prunes applied queue entries (best
+   * effort) and closes the text database. Entries not yet applied stay queued for the next open.
+   */
   @Override
   public void close() {
     closed = true;
     wake();
-    thread.interrupt();
-    if (Thread.currentThread() != thread) {
+    if (Thread.currentThread() != thread && thread.isAlive()) {
       try {
         thread.join(TimeUnit.SECONDS.toMillis(10));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  /** Whether text_queue is empty (tests and verify). */
-  static boolean queueEmpty(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM text_queue LIMIT 1");
-        ResultSet rs = s.executeQuery()) {
-      return !rs.next();
+    batchLock.lock();
+    try {
+      try {
+        maybePrune(true);
+      } catch (SQLException | RuntimeException e) {
+        Engine.LOG.log(Level.DEBUG, "could not prune the text queue on close", e);
+      }
+      closeQuietly(text);
+    } finally {
+      batchLock.unlock();
     }
   }
 }
