@@ -156,17 +156,21 @@ public interface Artifacts {
       Precondition sourceCondition,
       boolean overwrite);
 
-  /** Opens the artifact's bytes. The caller closes the stream. */
-  default InputStream open(String diskId, String filePath, String filename) {
+  /**
+   * Opens the artifact's bytes, with the metadata of the version being read ({@link
+   * ArtifactStream#artifact()}). The caller closes the stream.
+   */
+  default ArtifactStream open(String diskId, String filePath, String filename) {
     return open(diskId, filePath, filename, ByteRange.from(0));
   }
 
   /**
    * Opens part of the artifact's bytes. The stream reads the version current at the call, even if
-   * the artifact is replaced while it is being read. The caller closes the stream; the store closes
+   * the artifact is replaced while it is being read, and {@link ArtifactStream#artifact()} describes
+   * that version (one index lookup for both). The caller closes the stream; the store closes
    * streams still open when it is closed.
    *
    * @throws ArtifactNotFoundException if there is no such artifact
    */
-  InputStream open(String diskId, String filePath, String filename, ByteRange range);
+  ArtifactStream open(String diskId, String filePath, String filename, ByteRange range);
 }

@@ -200,11 +200,12 @@ public final class AsyncDiskStore {
     }
 
     /** Opens the bytes; the caller closes the stream the future yields. */
-    public CompletableFuture<InputStream> open(String diskId, String filePath, String filename) {
+    public CompletableFuture<ArtifactStream> open(
+        String diskId, String filePath, String filename) {
       return run(() -> sync().open(diskId, filePath, filename));
     }
 
-    public CompletableFuture<InputStream> open(
+    public CompletableFuture<ArtifactStream> open(
         String diskId, String filePath, String filename, ByteRange range) {
       return run(() -> sync().open(diskId, filePath, filename, range));
     }

@@ -6,6 +6,7 @@ import dev.diskstore.ArtifactInfo;
 import dev.diskstore.ArtifactListing;
 import dev.diskstore.ArtifactNotFoundException;
 import dev.diskstore.ArtifactResult;
+import dev.diskstore.ArtifactStream;
 import dev.diskstore.Artifacts;
 import dev.diskstore.ByteRange;
 import dev.diskstore.ContentUnavailable;
@@ -127,6 +128,7 @@ final class ArtifactOps implements Artifacts {
         try {
           engine.backend.write(key, upload, known);
         } catch (RuntimeException e) {
+          upload.release(); // drop hashing still queued for this upload
           if (upload.tooLarge()) {
             throw tooLarge(filename, maxBytes);
           }
@@ -607,7 +609,7 @@ final class ArtifactOps implements Artifacts {
   }
 
   @Override
-  public InputStream open(String diskId, String filePath, String filename, ByteRange range) {
+  public ArtifactStream open(String diskId, String filePath, String filename, ByteRange range) {
     engine.checkOpen();
     Objects.requireNonNull(diskId, "diskId");
     Objects.requireNonNull(range, "range");
@@ -619,7 +621,8 @@ final class ArtifactOps implements Artifacts {
         throw new ArtifactNotFoundException(diskId, path, name);
       }
       try {
-        return engine.track(engine.backend.open(row.blobKey(), range));
+        return new ArtifactStream(
+            engine.track(engine.backend.open(row.blobKey(), range)), toArtifact(row));
       } catch (BlobNotFoundException e) {
         if (attempt >= READ_RETRIES) {
           throw missingBlob(row, e);

@@ -15,6 +15,7 @@ import dev.diskstore.ArtifactInfo;
 import dev.diskstore.ArtifactListing;
 import dev.diskstore.ArtifactNotFoundException;
 import dev.diskstore.ArtifactResult;
+import dev.diskstore.ArtifactStream;
 import dev.diskstore.Artifacts;
 import dev.diskstore.AsyncDiskStore;
 import dev.diskstore.ByteRange;
@@ -1523,6 +1524,30 @@ public abstract class DiskStoreContract {
         assertThat(all).isEqualTo(v1);
       }
       assertThat(readAll(disk, "/", "moving.bin")).isEqualTo(v2);
+    }
+
+    @Test
+    void theStreamCarriesTheMetadataOfTheVersionItReads() throws IOException {
+      String disk = newDiskId();
+      byte[] v1 = randomBytes(50_000, 33);
+      Artifact first =
+          artifacts().upsert(disk, FileUpload.of("v.bin", v1), "/m/", Map.of("version", 1));
+      try (ArtifactStream in = artifacts().open(disk, "/m/", "v.bin")) {
+        artifacts().upsert(disk, FileUpload.of("v.bin", utf8("second")), "/m/", Map.of("version", 2));
+        Artifact read = in.artifact();
+        assertThat(read.info().etag()).isEqualTo(first.info().etag());
+        assertThat(read.info().sha256()).isEqualTo(first.info().sha256());
+        assertThat(read.info().sizeBytes()).isEqualTo(v1.length);
+        assertThat(read.userMeta()).containsEntry("version", 1);
+        assertThat(read.path()).isEqualTo("/m/");
+        assertThat(read.filename()).isEqualTo("v.bin");
+        assertThat(in.readAllBytes()).isEqualTo(v1);
+      }
+      try (ArtifactStream in = artifacts().open(disk, "/m/", "v.bin", ByteRange.of(1, 3))) {
+        assertThat(in.artifact().userMeta()).containsEntry("version", 2);
+        assertThat(in.artifact().info().sizeBytes()).as("the artifact's size, not the range's").isEqualTo(6);
+        assertThat(in.readAllBytes()).isEqualTo(utf8("eco"));
+      }
     }
   }
 
