@@ -82,6 +82,9 @@ public class ListBench {
                 .backend(new DiscardingBlobBackend()).collectGarbageOnOpen(false).build());
     artifacts = store.disks().artifacts();
     disk = set.getProperty("disk");
+    // bring the full-text index up to date now, so that no background indexing runs while listing
+    // is measured
+    store.search().fullText(disk, "warmup", 1);
     directory = dirName(directories / 2);
     int entries = artifacts.list(disk, directory).artifacts().size();
     if (entries != PER_DIRECTORY) {
