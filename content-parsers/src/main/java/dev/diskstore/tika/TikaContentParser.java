@@ -101,6 +101,10 @@ public final class TikaContentParser implements ContentParser {
   static final Limits DEFAULT_LIMITS =
       new Limits(Duration.ofSeconds(30), 64L * 1024 * 1024, 100, 1_000_000, 100);
 
+  /** The id with the default limits; a compile-time constant, so no string is built at start-up. */
+  private static final String DEFAULT_ID =
+      "tika-" + TikaRuntime.TIKA_VERSION + "/" + OUTPUT_VERSION;
+
   private static final Set<String> HTML_EXTENSIONS = Set.of("html", "htm", "xhtml");
   private static final Set<String> HTML_TYPES = Set.of("text/html", "application/xhtml+xml");
 
@@ -142,9 +146,7 @@ public final class TikaContentParser implements ContentParser {
 
   private TikaContentParser(Limits limits) {
     this.limits = limits;
-    this.id =
-        "tika-" + TikaRuntime.TIKA_VERSION + "/" + OUTPUT_VERSION
-            + (limits.equals(DEFAULT_LIMITS) ? "" : ";" + limits.describe());
+    this.id = limits.equals(DEFAULT_LIMITS) ? DEFAULT_ID : DEFAULT_ID + ";" + limits.describe();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
             0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -348,6 +350,29 @@ public final class TikaContentParser implements ContentParser {
       return "timeout=" + parseTimeout.toMillis() + "ms,maxInput=" + maxInputBytes
           + ",ratio=" + maxCompressionRatio + ",threshold=" + zipBombThresholdChars
           + ",embedded=" + maxEmbeddedDocuments;
+    }
+
+    // equals and hashCode are written out, with the record's semantics, because the generated
+    // ones bootstrap java.lang.runtime.ObjectMethods on first call: about 21 ms on a cold JVM,
+    // and the constructor calls equals while the store opens (BENCHMARKS.md, section 6).
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+      return other instanceof Limits that
+          && Objects.equals(parseTimeout, that.parseTimeout)
+          && maxInputBytes == that.maxInputBytes
+          && maxCompressionRatio == that.maxCompressionRatio
+          && zipBombThresholdChars == that.zipBombThresholdChars
+          && maxEmbeddedDocuments == that.maxEmbeddedDocuments;
+    }
+
+    @Override
+    public int hashCode() {
+      int hash = Objects.hashCode(parseTimeout);
+      hash = 31 * hash + Long.hashCode(maxInputBytes);
+      hash = 31 * hash + Long.hashCode(maxCompressionRatio);
+      hash = 31 * hash + Long.hashCode(zipBombThresholdChars);
+      return 31 * hash + maxEmbeddedDocuments;
     }
   }
 
