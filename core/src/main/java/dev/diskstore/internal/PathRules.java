@@ -26,7 +26,7 @@ public final class PathRules {
     if (input == null) {
       throw new InvalidPathException("null", "the path must not be null");
     }
-    String nfc = Normalizer.normalize(input, Normalizer.Form.NFC);
+    String nfc = nfc(input);
     StringBuilder out = new StringBuilder(nfc.length() + 2).append('/');
     for (String segment : nfc.split("/", -1)) {
       if (segment.isEmpty()) {
@@ -52,7 +52,7 @@ public final class PathRules {
     if (input == null) {
       throw new InvalidPathException("null", "the filename must not be null");
     }
-    String nfc = Normalizer.normalize(input, Normalizer.Form.NFC);
+    String nfc = nfc(input);
     if (nfc.isEmpty()) {
       throw new InvalidPathException(input, "the filename is empty");
     }
@@ -94,6 +94,20 @@ public final class PathRules {
   public static String name(String directory) {
     int slash = directory.lastIndexOf('/', directory.length() - 2);
     return directory.substring(slash + 1, directory.length() - 1);
+  }
+
+  /**
+   * {@code input} in Unicode normalisation form C. ASCII text is already NFC, and most paths are
+   * ASCII: returning it as is skips {@link Normalizer}, whose first call loads the JDK's ICU
+   * normalisation data (a few milliseconds on a cold JVM's first upsert).
+   */
+  private static String nfc(String input) {
+    for (int i = 0; i < input.length(); i++) {
+      if (input.charAt(i) >= 0x80) {
+        return Normalizer.normalize(input, Normalizer.Form.NFC);
+      }
+    }
+    return input;
   }
 
   private static void checkSegment(String input, String segment) {
