@@ -152,19 +152,17 @@ final class ArtifactOps implements Artifacts {
       long size = upload.count();
       String sha256 = upload.sha256Hex();
       String contentType = detect(file, filename, upload.head());
-      String text =
-          BuiltinContentParser.kindOf(filename, contentType) == null
-              ? null
-              : TextIndex.decodeTextPrefix(
-                  upload.prefix(), upload.count() <= UploadStream.INDEX_BYTES);
+      // the text index decodes the kept prefix itself, on its own thread
+      byte[] textPrefix =
+          BuiltinContentParser.kindOf(filename, contentType) == null ? null : upload.prefix();
+      boolean wholeText = upload.count() <= UploadStream.INDEX_BYTES;
       Commit commit =
           engine.index.write(
               true,
               c -> commitUpsert(
-                  c, diskId, path, filename, condition, metaJson, key, sha256, size, contentType,
-                  text));
+                  c, diskId, path, filename, condition, metaJson, key, sha256, size, contentType));
       committed = true;
-      engine.textIndexer.queued(commit.id(), sha256, text);
+      engine.textIndexer.queued(commit.id(), sha256, textPrefix, wholeText);
       engine.deleteGarbage(commit.garbage());
       if (engine.config.extractContentOnUpsert() && engine.parser.isCacheable()) {
         engine.extractQuietly(commit.artifact());
@@ -237,8 +235,7 @@ final class ArtifactOps implements Artifacts {
       String key,
       String sha256,
       long size,
-      String contentType,
-      @Nullable String text)
+      String contentType)
       throws SQLException {
     DiskOps.requireDisk(c, diskId);
     Row current = selectRow(c, diskId, path, filename);
@@ -315,8 +312,8 @@ final class ArtifactOps implements Artifacts {
         s.setLong(11, nowMicros);
         s.executeUpdate();
       }
-      try (var s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+      try (PreparedStatement s = c.prepareStatement("SELECT last_insert_rowid()");
+          ResultSet rs = s.executeQuery()) {
         rs.next();
         id = rs.getLong(1);
       }

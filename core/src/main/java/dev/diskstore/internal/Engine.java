@@ -51,7 +51,7 @@ import org.jspecify.annotations.Nullable;
  * including streams handed out by {@code open} and not yet closed.
  */
 public final class Engine implements AutoCloseable {
-  static final System.Logger LOG = System.getLogger("dev.diskstore");
+  static final System.Logger LOG = new LazyLogger("dev.diskstore");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   final DiskStoreConfig config;

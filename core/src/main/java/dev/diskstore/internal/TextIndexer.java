@@ -55,8 +55,8 @@ import org.sqlite.SQLiteConfig;
  * cache: if it is missing, replaced or from another generation than the index expects, it is
  * rebuilt from the artifacts (every artifact queued again).
  *
- * <p><b>Text.</b> A text file's text comes from the upsert that wrote it while it is still in
- * memory (a bounded hint cache), otherwise from the first {@link UploadStream#INDEX_BYTES} bytes of
+ * <p><b>Text.</b> A text file's text is decoded here, on the indexer's thread, from the bytes the
+ * upsert kept while they are still in memory (a bounded hint cache), otherwise from the first {@link UploadStream#INDEX_BYTES} bytes of
  * its blob; a document's text comes from the extracted-content cache once a parser filled it. A
  * blob that the backend cannot serve right now stops the batch before it (retried later); a blob
  * that is gone while the index still references it is indexed without body and logged
@@ -77,7 +77,7 @@ final class TextIndexer implements AutoCloseable {
   /** Applied queue entries are deleted from the index once this many accumulated. */
   private static final long PRUNE_EVERY = 4096;
   private static final int MAX_HINTS = 256;
-  private static final long MAX_HINT_CHARS = 16L << 20;
+  private static final long MAX_HINT_BYTES = 16L << 20;
 
   private final Engine engine;
   private final Path file;
@@ -93,9 +93,10 @@ final class TextIndexer implements AutoCloseable {
 
   /** Text recent upserts already decoded, by artifact id: saves reading it back. */
   private final LinkedHashMap<Long, Hint> hints = new LinkedHashMap<>();
-  private long hintChars;
+  private long hintBytes;
 
-  private record Hint(String sha256, String text) {}
+  /** The first {@link UploadStream#INDEX_BYTES} bytes of an upload, and whether that is all. */
+  private record Hint(String sha256, byte[] prefix, boolean complete) {}
 
   /** One queue entry with the state of its artifact in the batch's snapshot. */
   private record Entry(
@@ -216,17 +217,18 @@ final class TextIndexer implements AutoCloseable {
   }
 
   /**
-   * Tells the indexer that {@code id} was queued by a commit that just returned, with its text if
-   * the caller has it (null for a file that is not text or whose text it does not have).
+   * Tells the indexer that {@code id} was queued by a commit that just returned, with the kept
+   * prefix of its bytes if it is a text file ({@code prefix} is then owned by the indexer; null
+   * otherwise) and whether the prefix is the whole file.
    */
-  void queued(long id, String sha256, @Nullable String decoded) {
-    if (decoded != null && decoded.length() <= MAX_HINT_CHARS / 4) {
+  void queued(long id, String sha256, byte @Nullable [] prefix, boolean complete) {
+    if (prefix != null && prefix.length <= MAX_HINT_BYTES / 4) {
       synchronized (hints) {
-        Hint old = hints.put(id, new Hint(sha256, decoded));
-        hintChars += decoded.length() - (old == null ? 0 : old.text().length());
+        Hint old = hints.put(id, new Hint(sha256, prefix, complete));
+        hintBytes += prefix.length - (old == null ? 0 : old.prefix().length);
         var it = hints.values().iterator();
-        while ((hints.size() > MAX_HINTS || hintChars > MAX_HINT_CHARS) && it.hasNext()) {
-          hintChars -= it.next().text().length();
+        while ((hints.size() > MAX_HINTS || hintBytes > MAX_HINT_BYTES) && it.hasNext()) {
+          hintBytes -= it.next().prefix().length;
           it.remove();
         }
       }
@@ -363,8 +365,9 @@ final class TextIndexer implements AutoCloseable {
         } else {
           String body = e.cachedText();
           if (BuiltinContentParser.kindOf(e.filename(), e.contentType()) != null) {
-            body = hintFor(e.id(), e.sha256());
-            if (body != null) {
+            Hint hint = hintFor(e.id(), e.sha256());
+            if (hint != null) {
+              body = TextIndex.decodeTextPrefix(hint.prefix(), hint.complete());
               usedHints.add(e.id());
             } else {
               try {
@@ -398,7 +401,7 @@ final class TextIndexer implements AutoCloseable {
         for (Long id : usedHints) {
           Hint h = hints.remove(id);
           if (h != null) {
-            hintChars -= h.text().length();
+            hintBytes -= h.prefix().length;
           }
         }
       }
@@ -467,10 +470,10 @@ final class TextIndexer implements AutoCloseable {
     }
   }
 
-  private @Nullable String hintFor(long id, String sha256) {
+  private @Nullable Hint hintFor(long id, String sha256) {
     synchronized (hints) {
       Hint h = hints.get(id);
-      return h != null && h.sha256().equals(sha256) ? h.text() : null;
+      return h != null && h.sha256().equals(sha256) ? h : null;
     }
   }
 

@@ -90,7 +90,7 @@ import org.jspecify.annotations.Nullable;
  * The server does not own the {@link UrlResolver}; it closes every stream it opens from it.
  */
 public final class UrlServer implements PublicUrlSigner, AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(UrlServer.class.getName());
+  private static final System.Logger LOG = new LazyLogger(UrlServer.class.getName());
 
   /**
    * Upper bound on request-handling threads. The JDK server reads a request's head on a pool
