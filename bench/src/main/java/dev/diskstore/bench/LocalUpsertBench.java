@@ -3,6 +3,8 @@ package dev.diskstore.bench;
 import dev.diskstore.Artifact;
 import dev.diskstore.Artifacts;
 import dev.diskstore.DiskStore;
+import dev.diskstore.local.LocalBlobBackend;
+import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.FileUpload;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,9 @@ public class LocalUpsertBench {
   private DiskStore store;
   private Artifacts artifacts;
   private String disk;
+  private DiskStore relaxedStore;
+  private Artifacts relaxedArtifacts;
+  private String relaxedDisk;
   private FloorStore floor;
   private byte[] content;
   private long counter;
@@ -59,6 +64,16 @@ public class LocalUpsertBench {
     store = DiskStore.local(dir.resolve("store"));
     artifacts = store.disks().artifacts();
     disk = store.disks().create().id();
+    Path relaxed = dir.resolve("relaxed");
+    relaxedStore =
+        DiskStore.open(
+            DiskStoreConfig.builder()
+                .directory(relaxed)
+                .backend(LocalBlobBackend.at(relaxed.resolve("blobs")))
+                .durableCommits(false)
+                .build());
+    relaxedArtifacts = relaxedStore.disks().artifacts();
+    relaxedDisk = relaxedStore.disks().create().id();
     floor = FloorStore.open(dir.resolve("floor"));
     content = Content.of(kind, size, 42);
   }
@@ -66,6 +81,7 @@ public class LocalUpsertBench {
   @TearDown(Level.Iteration)
   public void close() {
     store.close();
+    relaxedStore.close();
     floor.close();
     BenchFiles.deleteTree(dir);
   }
@@ -75,6 +91,15 @@ public class LocalUpsertBench {
     long n = counter++;
     Content.stamp(content, kind, n);
     return artifacts.upsert(disk, FileUpload.of(Content.name(kind, n), content), "/bench/");
+  }
+
+  /** The same upsert with {@code durableCommits(false)}: no fsync of the index at commit. */
+  @Benchmark
+  public Artifact diskstoreRelaxed() {
+    long n = counter++;
+    Content.stamp(content, kind, n);
+    return relaxedArtifacts.upsert(
+        relaxedDisk, FileUpload.of(Content.name(kind, n), content), "/bench/");
   }
 
   @Benchmark

@@ -48,6 +48,10 @@ public class S3UpsertBench {
   private DiskStore store;
   private Artifacts artifacts;
   private String disk;
+  private Path relaxedDir;
+  private DiskStore relaxedStore;
+  private Artifacts relaxedArtifacts;
+  private String relaxedDisk;
   private byte[] content;
   private long counter;
 
@@ -61,6 +65,13 @@ public class S3UpsertBench {
             DiskStoreConfig.builder().directory(dir).backend(server.backend("store/")).build());
     artifacts = store.disks().artifacts();
     disk = store.disks().create().id();
+    relaxedDir = BenchFiles.scratch("s3-relaxed-");
+    relaxedStore =
+        DiskStore.open(
+            DiskStoreConfig.builder().directory(relaxedDir).backend(server.backend("relaxed/"))
+                .durableCommits(false).build());
+    relaxedArtifacts = relaxedStore.disks().artifacts();
+    relaxedDisk = relaxedStore.disks().create().id();
     content = Content.binary(s3Bytes, 42);
   }
 
@@ -72,9 +83,11 @@ public class S3UpsertBench {
   @TearDown(Level.Trial)
   public void stop() {
     store.close();
+    relaxedStore.close();
     raw.close();
     server.close();
     BenchFiles.deleteTree(dir);
+    BenchFiles.deleteTree(relaxedDir);
   }
 
   @Benchmark
@@ -82,6 +95,15 @@ public class S3UpsertBench {
     long n = counter++;
     Content.stamp(content, "binary", n);
     return artifacts.upsert(disk, FileUpload.of(Content.name("binary", n), content), "/bench/");
+  }
+
+  /** The same upsert with {@code durableCommits(false)}: no fsync of the local index at commit. */
+  @Benchmark
+  public Artifact diskstoreRelaxed() {
+    long n = counter++;
+    Content.stamp(content, "binary", n);
+    return relaxedArtifacts.upsert(
+        relaxedDisk, FileUpload.of(Content.name("binary", n), content), "/bench/");
   }
 
   @Benchmark

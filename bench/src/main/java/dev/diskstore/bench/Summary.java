@@ -290,6 +290,13 @@ public final class Summary {
             find("LocalUpsertBench.baseline", "size", size, "kind", kind), 1.5);
       }
     }
+    for (String kind : List.of("text", "binary")) {
+      for (String size : paramValues("LocalUpsertBench.diskstoreRelaxed", "size")) {
+        atMost("(option) upsert " + size(size) + " " + kind + ", local, durableCommits(false)",
+            find("LocalUpsertBench.diskstoreRelaxed", "size", size, "kind", kind),
+            find("LocalUpsertBench.baseline", "size", size, "kind", kind), 1.5);
+      }
+    }
   }
 
   private void concurrent() {
@@ -357,6 +364,11 @@ public final class Summary {
     for (String size : paramValues("S3UpsertBench.diskstore", "s3Bytes")) {
       atMost("upsert " + size(size) + " on S3 (S3Proxy)",
           find("S3UpsertBench.diskstore", "s3Bytes", size),
+          find("S3UpsertBench.baseline", "s3Bytes", size), 1.3);
+    }
+    for (String size : paramValues("S3UpsertBench.diskstoreRelaxed", "s3Bytes")) {
+      atMost("(option) upsert " + size(size) + " on S3, durableCommits(false)",
+          find("S3UpsertBench.diskstoreRelaxed", "s3Bytes", size),
           find("S3UpsertBench.baseline", "s3Bytes", size), 1.3);
     }
   }

@@ -130,7 +130,10 @@ public final class Engine implements AutoCloseable {
       } catch (IOException e) {
         throw new StorageException("cannot create the store directory " + dir + ": " + e, e);
       }
-      index = new SqliteIndex(dir.resolve("index.db"), config.busyTimeout(), config.readConnections());
+      index =
+          new SqliteIndex(
+              dir.resolve("index.db"), config.busyTimeout(), config.readConnections(),
+              config.durableCommits());
       owners = new Owners(dir);
       Engine engine = new Engine(config, index, owners);
       try {

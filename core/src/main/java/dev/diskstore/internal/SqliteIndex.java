@@ -38,6 +38,8 @@ final class SqliteIndex implements AutoCloseable {
   }
 
   private final Path file;
+  /** The pragma that restores the writer's synchronous mode for durable writes. */
+  private final String commitSync;
   private final Connection writer;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final BlockingQueue<Connection> readers;
@@ -45,7 +47,16 @@ final class SqliteIndex implements AutoCloseable {
   private volatile boolean closed;
 
   SqliteIndex(Path file, Duration busyTimeout, int readConnections) {
+    this(file, busyTimeout, readConnections, true);
+  }
+
+  /**
+   * @param durableCommits whether "durable" writes fsync at commit ({@code synchronous=FULL}) or
+   *     only survive a process crash ({@code NORMAL}; see {@code DiskStoreConfig.durableCommits})
+   */
+  SqliteIndex(Path file, Duration busyTimeout, int readConnections, boolean durableCommits) {
     this.file = file;
+    this.commitSync = durableCommits ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
     Connection w = null;
     try {
@@ -56,6 +67,7 @@ final class SqliteIndex implements AutoCloseable {
       SqliteNativeLibrary.prepare();
       w = StatementCache.wrap(
           DriverManager.getConnection(url, writeConfig.toProperties()), STATEMENT_CACHE_SIZE);
+      exec(w, commitSync);
       this.writer = w;
       migrate();
       this.readers = new ArrayBlockingQueue<>(readConnections);
@@ -235,7 +247,7 @@ final class SqliteIndex implements AutoCloseable {
         exec(writer, "COMMIT");
         return result;
       } finally {
-        exec(writer, "PRAGMA synchronous=FULL");
+        exec(writer, commitSync);
       }
     } catch (SQLException e) {
       rollbackQuietly(writer);

@@ -43,6 +43,31 @@ class SqliteIndexTest {
     }
   }
 
+  private static int writerSynchronous(SqliteIndex index, boolean durable) {
+    return index.write(durable, c -> {
+      try (var s = c.createStatement();
+          ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    });
+  }
+
+  @Test
+  void durableWritesFsyncUnlessRelaxedAndBookkeepingNever() {
+    try (SqliteIndex index = open()) {
+      assertThat(writerSynchronous(index, true)).as("FULL").isEqualTo(2);
+      assertThat(writerSynchronous(index, false)).as("NORMAL").isEqualTo(1);
+      assertThat(writerSynchronous(index, true)).as("restored").isEqualTo(2);
+    }
+    try (SqliteIndex index =
+        new SqliteIndex(dir.resolve("index.db"), Duration.ofSeconds(5), 2, false)) {
+      assertThat(writerSynchronous(index, true)).as("relaxed: NORMAL").isEqualTo(1);
+      assertThat(writerSynchronous(index, false)).isEqualTo(1);
+      assertThat(writerSynchronous(index, true)).isEqualTo(1);
+    }
+  }
+
   @Test
   void refusesANewerSchema() {
     try (SqliteIndex index = open()) {
