@@ -111,6 +111,62 @@ public final class LocalBlobBackend implements BlobBackend {
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** Per directory written into: coalesces the fsyncs of concurrent writers (see {@link DirectorySyncer}). */
+  private final ConcurrentHashMap<Path, DirectorySyncer> syncers = new ConcurrentHashMap<>();
+
+  private DirectorySyncer syncerOf(Path directory) {
+    return syncers.computeIfAbsent(directory, d -> new DirectorySyncer());
+  }
+
+  /**
+   * Group fsync of one directory. A writer that renamed a file into the directory needs an fsync
+   * of the directory that <em>started</em> after its rename; concurrent writers share one: while
+   * an fsync runs, the writers that arrive wait, and one of them then runs the next fsync for all
+   * of them. A failed fsync is reported to the thread that ran it; the writers that waited for it
+   * try again themselves. Thread-safe.
+   */
+  private static final class DirectorySyncer {
+    private long started;
+    private long completed;
+    private boolean running;
+
+    void syncAfterChange(Path directory) throws IOException {
+      long generation;
+      synchronized (this) {
+        long needed = started + 1; // a sync already running began before our change
+        while (true) {
+          if (completed >= needed) {
+            return;
+          }
+          if (!running) {
+            running = true;
+            generation = ++started;
+            break;
+          }
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted waiting for a directory fsync");
+          }
+        }
+      }
+      boolean ok = false;
+      try {
+        forceDirectory(directory);
+        ok = true;
+      } finally {
+        synchronized (this) {
+          running = false;
+          if (ok) {
+            completed = generation;
+          }
+          notifyAll();
+        }
+      }
+    }
+  }
+
   private LocalBlobBackend(Path root, Path objects, boolean directorySyncSupported) {
     this.root = root;
     this.objects = objects;
@@ -169,7 +225,9 @@ public final class LocalBlobBackend implements BlobBackend {
       }
       Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
       published = true;
-      syncDirectory(directory);
+      if (directorySyncSupported) {
+        syncerOf(directory).syncAfterChange(directory);
+      }
       succeeded = true;
       return written;
     } catch (IOException e) {

@@ -288,12 +288,20 @@ public final class Engine implements AutoCloseable {
    * (local backend: a new directory, and the fsync of its parent, at most 256 times per process
    * instead of once per upsert in a young store), and the id of the owner writing it, so that
    * garbage collection can tell an object of a live writer from one a crashed writer left without
-   * any index row being written before the bytes (see {@link Housekeeping}).
+   * any index row being written before the bytes (see {@link Housekeeping}). The shard advances
+   * every {@value #KEYS_PER_SHARD_RUN} keys rather than at random, so that concurrent writers
+   * mostly write into the same directory at a time and the local backend's directory fsyncs
+   * serve them together; over time the blobs still spread over all 256 directories.
    */
   String newBlobKey() {
-    String hex = randomHex(9);
-    return hex.substring(0, 2) + "/" + owners.id() + "-" + hex.substring(2);
+    long n = keySequence.getAndIncrement();
+    String shard = HexFormat.of().toHexDigits((byte) (n / KEYS_PER_SHARD_RUN));
+    return shard + "/" + owners.id() + "-" + randomHex(8);
   }
+
+  private static final int KEYS_PER_SHARD_RUN = 16;
+  private final java.util.concurrent.atomic.AtomicLong keySequence =
+      new java.util.concurrent.atomic.AtomicLong(RANDOM.nextInt(256 * KEYS_PER_SHARD_RUN));
 
   private static final java.util.regex.Pattern OWNED_KEY =
       java.util.regex.Pattern.compile("[0-9a-f]{2}/([0-9a-f]{32})-[0-9a-f]{16}");
