@@ -320,6 +320,21 @@ public final class LocalBlobBackend implements BlobBackend {
    */
   @Override
   public Stream<BlobStat> list(String prefix) {
+    return walk(prefix, BLOB_SUFFIX);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The keys of {@code <key>.blob.partial} files: writes in progress, or left by a process that
+   * died while writing. Walks like {@link #list}.
+   */
+  @Override
+  public Stream<String> listIncomplete(String prefix) {
+    return walk(prefix, BLOB_SUFFIX + PARTIAL_SUFFIX).map(BlobStat::key);
+  }
+
+  private Stream<BlobStat> walk(String prefix, String suffix) {
     Objects.requireNonNull(prefix, "prefix");
     checkOpen();
     if (!prefix.isEmpty() && !BlobKeys.isValid(prefix) && !BlobKeys.isValid(prefix + "x")) {
@@ -329,7 +344,7 @@ public final class LocalBlobBackend implements BlobBackend {
     int lastSlash = prefix.lastIndexOf('/');
     Path start = lastSlash < 0 ? objects : resolveUnderObjects(prefix.substring(0, lastSlash), "");
     String startKeyPrefix = prefix.substring(0, lastSlash + 1);
-    BlobWalk walk = new BlobWalk(prefix);
+    BlobWalk walk = new BlobWalk(prefix, suffix);
     // The objects directory itself may be reached through a link (the root is the user's choice).
     if (!walk.enter(start, startKeyPrefix, start.equals(objects))) {
       return Stream.empty();
@@ -598,8 +613,8 @@ public final class LocalBlobBackend implements BlobBackend {
   }
 
   /**
-   * A lazy depth-first walk over the blob files below one directory, yielding those whose key
-   * starts with the prefix. Judges entries by name first, so it never stats a {@code .partial} or
+   * A lazy depth-first walk over the blob files (or, with the partial suffix, the files of writes in
+   * progress) below one directory, yielding those whose key starts with the prefix. Judges entries by name first, so it never stats a {@code .partial} or
    * stray file, and skips entries that vanish while it runs (a rename or delete by another thread
    * or process), which {@link Files#walk} would report as an error.
    */
@@ -618,11 +633,13 @@ public final class LocalBlobBackend implements BlobBackend {
     }
 
     private final String prefix;
+    private final String suffix;
     private final Deque<Level> levels = new ArrayDeque<>();
     private @Nullable BlobStat next;
 
-    BlobWalk(String prefix) {
+    BlobWalk(String prefix, String suffix) {
       this.prefix = prefix;
+      this.suffix = suffix;
     }
 
     /**
@@ -680,8 +697,8 @@ public final class LocalBlobBackend implements BlobBackend {
 
     private void visit(Path entry, String keyPrefix) {
       String name = entry.getFileName().toString();
-      if (name.endsWith(BLOB_SUFFIX)) {
-        String key = keyPrefix + name.substring(0, name.length() - BLOB_SUFFIX.length());
+      if (name.endsWith(suffix)) {
+        String key = keyPrefix + name.substring(0, name.length() - suffix.length());
         if (BlobKeys.isValid(key) && key.startsWith(prefix)) {
           try {
             next = blobAttributes(entry).map(a -> new BlobStat(key, a.size())).orElse(null);

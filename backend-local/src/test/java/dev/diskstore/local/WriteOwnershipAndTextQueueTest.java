@@ -130,6 +130,35 @@ class WriteOwnershipAndTextQueueTest {
   }
 
   @Test
+  void theTemporaryFileOfAWriteWhoseOwnerDiedIsCollected() throws IOException {
+    String deadKey = "0b/" + UNKNOWN_OWNER + "-00000000000000cc";
+    String strayKey = "0c/not-a-store-key";
+    Path objects = dir.resolve("blobs").resolve("objects");
+    try (DiskStore store = DiskStore.local(dir)) {
+      for (String key : List.of(deadKey, strayKey)) {
+        Path partial = objects.resolve(key + ".blob.partial");
+        Files.createDirectories(partial.getParent());
+        Files.writeString(partial, "half of a write");
+      }
+      try (LocalBlobBackend raw = LocalBlobBackend.at(dir.resolve("blobs"));
+          Stream<String> incomplete = raw.listIncomplete("")) {
+        assertThat(incomplete).containsExactlyInAnyOrder(deadKey, strayKey);
+      }
+      assertThat(store.maintenance().verify().problems())
+          .singleElement()
+          .satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(Kind.UNCOLLECTED_GARBAGE);
+            assertThat(p.subject()).isEqualTo(deadKey);
+          });
+      assertThat(store.maintenance().collectGarbage()).isEqualTo(new GcReport(1, 0, 0));
+      assertThat(objects.resolve(deadKey + ".blob.partial")).doesNotExist();
+      assertThat(objects.resolve(strayKey + ".blob.partial"))
+          .as("an unfinished write under a key no store made is not judged")
+          .exists();
+    }
+  }
+
+  @Test
   void anObjectOfAnotherLiveStoreIsLeftAloneUntilThatStoreCloses() throws IOException {
     try (DiskStore first = DiskStore.local(dir)) {
       List<String> before = ownerIds();

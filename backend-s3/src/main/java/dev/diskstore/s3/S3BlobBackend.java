@@ -622,6 +622,64 @@ public final class S3BlobBackend implements BlobBackend {
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>The keys of multipart uploads in progress under the prefix ({@code ListMultipartUploads},
+   * paged lazily): uploads still running, or left by a process that died mid-upload (S3 keeps
+   * their parts, and bills them, until they are aborted; {@link #delete} aborts them).
+   */
+  @Override
+  public Stream<String> listIncomplete(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    checkOpen();
+    String objectPrefix = keyPrefix + prefix;
+    Iterator<MultipartUpload> uploads;
+    try {
+      uploads =
+          client
+              .listMultipartUploadsPaginator(
+                  b -> {
+                    b.bucket(bucket);
+                    if (!objectPrefix.isEmpty()) {
+                      b.prefix(objectPrefix);
+                    }
+                  })
+              .uploads()
+              .iterator();
+    } catch (RuntimeException e) {
+      throw failure("list unfinished uploads with prefix", prefix, e);
+    }
+    Iterator<MultipartUpload> pages = uploads;
+    Iterator<MultipartUpload> checked =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            try {
+              return pages.hasNext();
+            } catch (RuntimeException e) {
+              throw failure("list unfinished uploads with prefix", prefix, e);
+            }
+          }
+
+          @Override
+          public MultipartUpload next() {
+            try {
+              return pages.next();
+            } catch (RuntimeException e) {
+              throw failure("list unfinished uploads with prefix", prefix, e);
+            }
+          }
+        };
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(checked, Spliterator.NONNULL), false)
+        .map(MultipartUpload::key)
+        .filter(k -> k.startsWith(keyPrefix) && k.endsWith(OBJECT_SUFFIX))
+        .map(k -> k.substring(keyPrefix.length(), k.length() - OBJECT_SUFFIX.length()))
+        .filter(k -> BlobKeys.isValid(k) && k.startsWith(prefix))
+        .distinct();
+  }
+
+  /**
    * {@link Capability#RANGED_READS}, {@link Capability#PUBLIC_URLS}, {@link Capability#PERSISTENT}.
    */
   @Override

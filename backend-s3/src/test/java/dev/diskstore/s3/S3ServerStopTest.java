@@ -94,7 +94,10 @@ class S3ServerStopTest {
               .hasSize(1);
         }
         GcReport gc = store.maintenance().collectGarbage();
-        assertThat(gc.abandonedWrites()).as("the failed write's key").isEqualTo(1);
+        // a single PutObject that failed left nothing; a multipart upload left its first part
+        assertThat(gc.abandonedWrites())
+            .as("the failed write's leftovers")
+            .isEqualTo(size > 5 * MIB ? 1 : 0);
         assertThat(store.maintenance().verify(true).problems()).isEmpty();
         assertThat(SharedS3Proxy.uploadsInProgress(admin, "stop/")).isEmpty();
         List<String> objects = listObjects(admin);

@@ -37,7 +37,9 @@ import java.util.stream.Stream;
  * belongs to a writer that is still running (its owner is alive and, for this instance, the key
  * was in flight when the listing ended), or was left by a writer that will never commit (its owner
  * is dead, or it is this instance's and no longer in flight): only the last kind is deleted.
- * Objects whose key names no owner are orphans. Stores written by earlier versions may still have
+ * Objects whose key names no owner are orphans. Leftovers of writes that never completed ({@link
+ * dev.diskstore.spi.BlobBackend#listIncomplete}: temporary files, multipart uploads) are judged the
+ * same way by their key's owner. Stores written by earlier versions may still have
  * {@code pending_writes} rows (key and owner); they are honoured the same way. The listing is held
  * in memory (a few dozen bytes per blob).
  */
@@ -66,6 +68,15 @@ final class Housekeeping implements Maintenance {
     return listed;
   }
 
+  /** Keys of writes that started and left something behind without completing. */
+  private Set<String> listIncomplete() {
+    Set<String> keys = new HashSet<>();
+    try (Stream<String> stream = engine.backend.listIncomplete("")) {
+      stream.forEach(keys::add);
+    }
+    return keys;
+  }
+
   private Known readKnown() {
     return engine.index.read(this::readKnownOn);
   }
@@ -91,6 +102,7 @@ final class Housekeeping implements Maintenance {
   public GcReport collectGarbage() {
     engine.checkOpen();
     Map<String, Long> listed = listBackend();
+    Set<String> incomplete = listIncomplete();
     Liveness liveness = new Liveness();
     Known known = readKnown();
 
@@ -126,6 +138,19 @@ final class Housekeeping implements Maintenance {
           orphans++;
         }
       } else if (!liveness.abandoned(key, owner)) {
+        liveOwners.add(owner);
+      } else if (deleteObject(key)) {
+        abandoned++;
+      }
+    }
+    for (String key : incomplete) {
+      String owner = Engine.ownerOf(key);
+      // only leftovers of our own writers: an unfinished write under a key we did not make is
+      // not ours to judge
+      if (owner == null || listed.containsKey(key) || known.accountsFor(key)) {
+        continue;
+      }
+      if (!liveness.abandoned(key, owner)) {
         liveOwners.add(owner);
       } else if (deleteObject(key)) {
         abandoned++;
@@ -170,6 +195,7 @@ final class Housekeeping implements Maintenance {
   public VerifyReport verify(boolean deep) {
     engine.checkOpen();
     Map<String, Long> listed = listBackend();
+    Set<String> incomplete = listIncomplete();
     Liveness liveness = new Liveness();
     List<Problem> problems = new ArrayList<>();
     record IndexFacts(
@@ -282,6 +308,13 @@ final class Housekeeping implements Maintenance {
         problems.add(new Problem(Kind.ORPHAN_BLOB, key,
             "backend object unknown to the index; collectGarbage() removes it"));
       } else if (liveness.abandoned(key, owner)) {
+        problems.add(abandonedWrite(key, owner));
+      }
+    }
+    for (String key : incomplete) {
+      String owner = Engine.ownerOf(key);
+      if (owner != null && !listed.containsKey(key) && !known.accountsFor(key)
+          && liveness.abandoned(key, owner)) {
         problems.add(abandonedWrite(key, owner));
       }
     }

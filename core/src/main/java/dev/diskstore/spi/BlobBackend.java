@@ -76,6 +76,17 @@ public interface BlobBackend extends AutoCloseable {
    */
   Stream<BlobStat> list(String prefix);
 
+  /**
+   * The keys under which a write was started but not completed and left something behind that
+   * {@link #delete} removes (a temporary file; an S3 multipart upload in progress): writes still
+   * running, or abandoned by a process that died. Garbage collection deletes those whose writer
+   * is gone. The caller closes the stream. Default: none (for backends whose writes leave nothing
+   * behind when they fail).
+   */
+  default Stream<String> listIncomplete(String prefix) {
+    return Stream.empty();
+  }
+
   /** What this backend supports beyond the required operations. */
   default Set<Capability> capabilities() {
     return Set.of();

@@ -50,6 +50,11 @@ public abstract class ForwardingBlobBackend implements BlobBackend {
   }
 
   @Override
+  public Stream<String> listIncomplete(String prefix) {
+    return delegate.listIncomplete(prefix);
+  }
+
+  @Override
   public Set<Capability> capabilities() {
     return delegate.capabilities();
   }
