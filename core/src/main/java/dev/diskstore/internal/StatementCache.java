@@ -26,6 +26,9 @@ import java.util.Map;
  * dynamically built SQL (metadata queries) does not grow the cache without bound. Every other
  * method goes to the real connection; closing the connection finalises the cached statements.
  *
+ * <p>A statement whose use threw an {@link SQLException} leaves the cache and is finalised, so a
+ * failure (a full disk, an I/O error) never poisons later uses of the same SQL.
+ *
  * <p>Not thread-safe, like the connection it wraps: the index uses a connection from one thread at
  * a time (the writer under its lock, a reader while it is taken from the pool).
  */
@@ -37,11 +40,13 @@ final class StatementCache implements InvocationHandler {
 
   /** A cached statement. */
   private static final class Entry {
+    final String sql;
     final PreparedStatement statement;
     boolean inUse;
     boolean evicted;
 
-    Entry(PreparedStatement statement) {
+    Entry(String sql, PreparedStatement statement) {
+      this.sql = sql;
       this.statement = statement;
     }
   }
@@ -65,7 +70,12 @@ final class StatementCache implements InvocationHandler {
             if (entry.evicted) {
               entry.statement.close();
             } else {
-              entry.statement.clearParameters();
+              try {
+                entry.statement.clearParameters();
+              } catch (SQLException e) {
+                discard(entry);
+                throw e;
+              }
             }
           }
           return null;
@@ -77,7 +87,14 @@ final class StatementCache implements InvocationHandler {
           if (closed) {
             throw new SQLException("statement is closed");
           }
-          return call(entry.statement, method, args);
+          try {
+            return call(entry.statement, method, args);
+          } catch (SQLException e) {
+            // A statement whose execution failed (a full disk, an I/O error, a busy database)
+            // may be left in a state the driver cannot reuse: never hand it out again.
+            discard(entry);
+            throw e;
+          }
       }
     }
   }
@@ -133,7 +150,7 @@ final class StatementCache implements InvocationHandler {
   private PreparedStatement prepare(String sql) throws SQLException {
     Entry e = entries.get(sql);
     if (e == null) {
-      e = new Entry(connection.prepareStatement(sql));
+      e = new Entry(sql, connection.prepareStatement(sql));
       entries.put(sql, e);
     } else if (e.inUse) {
       // nested use of the same SQL: an uncached statement the caller closes for real
@@ -145,6 +162,12 @@ final class StatementCache implements InvocationHandler {
             StatementCache.class.getClassLoader(),
             new Class<?>[] {PreparedStatement.class},
             new Lease(e));
+  }
+
+  /** Takes {@code entry} out of the cache; it is finalised when its current lease closes. */
+  private void discard(Entry entry) {
+    entry.evicted = true;
+    entries.remove(entry.sql, entry);
   }
 
   private static Object call(Object target, Method method, Object[] args) throws Throwable {

@@ -92,6 +92,25 @@ class StatementCacheTest {
   }
 
   @Test
+  void aStatementWhoseExecutionFailedIsNeverReused() throws SQLException {
+    try (Connection c = StatementCache.wrap(raw, 8)) {
+      insert(c, 1, "one");
+      String sql = "INSERT INTO t (k, v) VALUES (?, ?)";
+      PreparedStatement failing = c.prepareStatement(sql);
+      PreparedStatement failingRaw = failing.unwrap(PreparedStatement.class);
+      failing.setInt(1, 1);
+      failing.setString(2, "duplicate key");
+      assertThatThrownBy(failing::executeUpdate).isInstanceOf(SQLException.class);
+      failing.close();
+      assertThat(failingRaw.isClosed()).as("finalised, not returned to the cache").isTrue();
+      assertThat(insert(c, 2, "two")).isEqualTo(1);
+      try (PreparedStatement again = c.prepareStatement(sql)) {
+        assertThat(again.unwrap(PreparedStatement.class)).isNotSameAs(failingRaw);
+      }
+    }
+  }
+
+  @Test
   void evictsTheLeastRecentlyUsedStatementsBeyondItsCapacity() throws SQLException {
     try (Connection c = StatementCache.wrap(raw, 2)) {
       PreparedStatement a = c.prepareStatement("SELECT 1");
