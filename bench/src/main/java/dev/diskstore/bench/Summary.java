@@ -422,9 +422,6 @@ public final class Summary {
   /** The design prototypes (bench/run.sh proto), each figure against its reference. */
   private void prototypes() {
     String[][] rows = {
-      {"ProtoShardsBench.upsert", "layout", "oneLevel", "ProtoShardsBench.upsert", "layout",
-          "stock",
-          "upsert 1 KiB binary: one-level blob directories vs stock two-level"},
       {"ProtoShardsBench.upsert", "layout", "indexOnly", "ProtoShardsBench.upsert", "layout",
           "stock", "upsert 1 KiB binary: index work alone (bytes dropped) vs stock"},
       {"ProtoReadPatternBench.preparePerCall", null, null, "ProtoReadPatternBench.cachedStatement",

@@ -19,8 +19,7 @@ import java.util.Locale;
  *
  * <p>Run it once with 0 upserts and subtract, to remove what opening a store costs. Modes: {@code
  * floor} ({@link FloorStore}), {@code stock} ({@code DiskStore} on the local backend as shipped),
- * {@code oneLevel} (the {@link ProtoShardsBench.OneLevel} layout), {@code indexOnly} (bytes
- * dropped). Arguments: mode, count, kind ({@code text}/{@code binary}, default binary), size
+ * {@code indexOnly} (bytes dropped). Arguments: mode, count, kind ({@code text}/{@code binary}, default binary), size
  * (default 1024). Prints the mean time per call, which under strace means little.
  */
 public final class UpsertLoop {
@@ -47,10 +46,8 @@ public final class UpsertLoop {
         BlobBackend backend =
             switch (mode) {
               case "stock" -> LocalBlobBackend.at(dir.resolve("blobs"));
-              case "oneLevel" ->
-                  new ProtoShardsBench.OneLevel(LocalBlobBackend.at(dir.resolve("blobs")));
               case "indexOnly" -> new DiscardingBlobBackend();
-              default -> throw new IllegalArgumentException("mode: floor|stock|oneLevel|indexOnly");
+              default -> throw new IllegalArgumentException("mode: floor|stock|indexOnly");
             };
         try (DiskStore store =
             DiskStore.open(DiskStoreConfig.builder().directory(dir).backend(backend).build())) {

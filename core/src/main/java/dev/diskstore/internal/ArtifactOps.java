@@ -527,9 +527,13 @@ final class ArtifactOps implements Artifacts {
         Engine.instant(row.updatedAt()));
   }
 
-  /** The row, or null when the artifact is absent; throws when the disk is absent. */
+  /**
+   * The row, or null when the artifact is absent; throws when the disk is absent. One statement
+   * in the common case, so no explicit transaction: the disk check only runs when the row is
+   * missing, and either snapshot order gives a correct answer.
+   */
   private @Nullable Row lookup(String diskId, String path, String filename) {
-    return engine.index.read(
+    return engine.index.readEach(
         c -> {
           Row row = selectRow(c, diskId, path, filename);
           if (row == null) {
