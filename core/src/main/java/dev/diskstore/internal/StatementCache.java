@@ -19,8 +19,10 @@ import java.util.Map;
  * index wraps each of its connections with {@link #wrap}.
  *
  * <p>The wrapped connection's {@code prepareStatement(String)} returns a statement from the cache
- * when one for the same SQL text is free; closing it clears its parameters and returns it to the
- * cache instead of finalising it. A statement still in use (for example a nested query with the
+ * when one for the same SQL text is free; closing it returns it to the cache instead of finalising
+ * it. Parameters are <em>not</em> cleared (sqlite-jdbc's {@code clearParameters} costs about 13 µs,
+ * more than the lookup it would precede): the index's code binds every parameter of every
+ * statement before executing it. A statement still in use (for example a nested query with the
  * same SQL) is never handed out twice: a second, uncached statement is prepared instead. At most
  * {@code capacity} statements are kept per connection, least recently used first out, so
  * dynamically built SQL (metadata queries) does not grow the cache without bound. Every other
@@ -69,13 +71,6 @@ final class StatementCache implements InvocationHandler {
             entry.inUse = false;
             if (entry.evicted) {
               entry.statement.close();
-            } else {
-              try {
-                entry.statement.clearParameters();
-              } catch (SQLException e) {
-                discard(entry);
-                throw e;
-              }
             }
           }
           return null;
