@@ -300,6 +300,35 @@ class WriteOwnershipAndTextQueueTest {
   }
 
   @Test
+  void aMovedTextFileKeepsItsTextWithoutTheBytesBeingReadAgain() throws Exception {
+    try (DiskStore store = DiskStore.local(dir)) {
+      String disk = store.disks().create().id();
+      var artifacts = store.disks().artifacts();
+      artifacts.upsert(disk, FileUpload.ofText("e.md", "echidna"), "/");
+      assertThat(store.search().fullText(disk, "echidna", 10)).hasSize(1);
+      String key =
+          sql(c -> {
+            try (Statement s = c.createStatement();
+                ResultSet rs =
+                    s.executeQuery(
+                        "SELECT b.key FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256")) {
+              rs.next();
+              return rs.getString(1);
+            }
+          });
+      // take the bytes away: re-reading them would index the file without its text
+      Path blob = dir.resolve("blobs").resolve("objects").resolve(key + ".blob");
+      byte[] bytes = Files.readAllBytes(blob);
+      Files.delete(blob);
+      artifacts.move(disk, "/", "e.md", "/elsewhere/", "e2.md");
+      assertThat(store.search().fullText(disk, "echidna", 10))
+          .extracting(h -> h.artifact().path() + h.artifact().filename())
+          .containsExactly("/elsewhere/e2.md");
+      Files.write(blob, bytes);
+    }
+  }
+
+  @Test
   void queuedWorkLeftByACrashIsAppliedAfterReopening() throws Exception {
     String disk;
     try (DiskStore store = DiskStore.local(dir)) {
@@ -316,7 +345,9 @@ class WriteOwnershipAndTextQueueTest {
       return null;
     });
     sql("text.db", c -> {
+      // a text batch rolls back as a whole: its rows and the record of what they were made from
       c.createStatement().execute("DELETE FROM artifact_text");
+      c.createStatement().execute("DELETE FROM indexed");
       return null;
     });
     try (DiskStore store = DiskStore.local(dir)) {
@@ -370,7 +401,9 @@ class WriteOwnershipAndTextQueueTest {
           }
         });
     sql("text.db", c -> {
+      // a text batch rolls back as a whole: its rows and the record of what they were made from
       c.createStatement().execute("DELETE FROM artifact_text");
+      c.createStatement().execute("DELETE FROM indexed");
       return null;
     });
     Files.delete(dir.resolve("blobs").resolve("objects").resolve(lostKey + ".blob"));

@@ -71,7 +71,7 @@ final class TextIndexer implements AutoCloseable {
   static final String SCHEMA = "fts";
   static final int MAX_BATCH_ITEMS = 256;
   static final int MAX_BATCH_CHARS = 1 << 20;
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
   /** How long the background thread waits after a signal, to gather writes into one batch. */
   private static final long GATHER_MILLIS = 5;
   /** Applied queue entries are deleted from the index once this many accumulated. */
@@ -144,7 +144,13 @@ final class TextIndexer implements AutoCloseable {
         try (Statement s = text.createStatement()) {
           s.execute("DROP TABLE IF EXISTS artifact_text");
           s.execute("DROP TABLE IF EXISTS text_state");
+          s.execute("DROP TABLE IF EXISTS indexed");
           s.execute("CREATE TABLE text_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT");
+          // which bytes each text row was made from: a move or rename of a text file then only
+          // updates the row's path and name, without reading the bytes again
+          s.execute(
+              "CREATE TABLE indexed (rowid INTEGER PRIMARY KEY, sha256 TEXT NOT NULL,"
+                  + " content_type TEXT NOT NULL) STRICT");
           s.execute(
               "CREATE VIRTUAL TABLE artifact_text USING fts5("
                   + " path, filename, body,"
@@ -184,6 +190,7 @@ final class TextIndexer implements AutoCloseable {
     try {
       try (Statement s = text.createStatement()) {
         s.execute("DELETE FROM artifact_text");
+        s.execute("DELETE FROM indexed");
       }
       setState("generation", generation);
       setState("watermark", "0");
@@ -364,7 +371,14 @@ final class TextIndexer implements AutoCloseable {
           deleteRow(e.id());
         } else {
           String body = e.cachedText();
-          if (BuiltinContentParser.kindOf(e.filename(), e.contentType()) != null) {
+          boolean textFile = BuiltinContentParser.kindOf(e.filename(), e.contentType()) != null;
+          if (textFile && indexedFrom(e.id(), e.sha256(), e.contentType())) {
+            // same bytes as the row was made from (a move): new path and name only
+            renameRow(e.id(), e.path(), e.filename());
+            applied = e.seq();
+            continue;
+          }
+          if (textFile) {
             Hint hint = hintFor(e.id(), e.sha256());
             if (hint != null) {
               body = TextIndex.decodeTextPrefix(hint.prefix(), hint.complete());
@@ -384,6 +398,7 @@ final class TextIndexer implements AutoCloseable {
             }
           }
           putRow(e.id(), e.path(), e.filename(), body == null ? "" : body);
+          markIndexed(e.id(), e.sha256(), e.contentType());
           chars += body == null ? 0 : body.length();
         }
         applied = e.seq();
@@ -466,6 +481,46 @@ final class TextIndexer implements AutoCloseable {
   private void deleteRow(long rowid) throws SQLException {
     try (PreparedStatement s = text.prepareStatement("DELETE FROM artifact_text WHERE rowid = ?")) {
       s.setLong(1, rowid);
+      s.executeUpdate();
+    }
+    try (PreparedStatement s = text.prepareStatement("DELETE FROM indexed WHERE rowid = ?")) {
+      s.setLong(1, rowid);
+      s.executeUpdate();
+    }
+  }
+
+  private boolean indexedFrom(long rowid, String sha256, @Nullable String contentType)
+      throws SQLException {
+    try (PreparedStatement s =
+        text.prepareStatement("SELECT sha256, content_type FROM indexed WHERE rowid = ?")) {
+      s.setLong(1, rowid);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() && rs.getString(1).equals(sha256)
+            && rs.getString(2).equals(contentType);
+      }
+    }
+  }
+
+  private void markIndexed(long rowid, String sha256, @Nullable String contentType)
+      throws SQLException {
+    try (PreparedStatement s =
+        text.prepareStatement(
+            "INSERT OR REPLACE INTO indexed (rowid, sha256, content_type) VALUES (?, ?, ?)")) {
+      s.setLong(1, rowid);
+      s.setString(2, sha256);
+      s.setString(3, contentType == null ? "" : contentType);
+      s.executeUpdate();
+    }
+  }
+
+  private void renameRow(long rowid, @Nullable String path, @Nullable String filename)
+      throws SQLException {
+    try (PreparedStatement s =
+        text.prepareStatement(
+            "UPDATE artifact_text SET path = ?, filename = ? WHERE rowid = ?")) {
+      s.setString(1, path);
+      s.setString(2, filename);
+      s.setLong(3, rowid);
       s.executeUpdate();
     }
   }
