@@ -303,29 +303,18 @@ final class SqliteIndex implements AutoCloseable {
 
   /** Runs {@code work} in a read transaction: one consistent snapshot. */
   <T> T read(Work<T> work) {
-    checkOpen();
-    Connection connection;
-    try {
-      connection = readers.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StorageException("interrupted while waiting for an index connection", true, e);
-    }
-    try {
-      checkOpen();
-      exec(connection, "BEGIN");
-      T result = work.run(connection);
-      exec(connection, "COMMIT");
-      return result;
-    } catch (SQLException e) {
-      rollbackQuietly(connection);
-      throw translate("index read failed", e);
-    } catch (RuntimeException | Error e) {
-      rollbackQuietly(connection);
-      throw e;
-    } finally {
-      readers.add(connection);
-    }
+    return readEach(
+        connection -> {
+          exec(connection, "BEGIN");
+          try {
+            T result = work.run(connection);
+            exec(connection, "COMMIT");
+            return result;
+          } catch (SQLException | RuntimeException | Error e) {
+            rollbackQuietly(connection);
+            throw e;
+          }
+        });
   }
 
   private void migrate() throws SQLException {
