@@ -10,6 +10,7 @@ import dev.diskstore.ArtifactStream;
 import dev.diskstore.Artifacts;
 import dev.diskstore.ByteRange;
 import dev.diskstore.ContentUnavailable;
+import dev.diskstore.CorruptContentException;
 import dev.diskstore.DiskStoreException;
 import dev.diskstore.FileUpload;
 import dev.diskstore.GetOptions;
@@ -622,14 +623,38 @@ final class ArtifactOps implements Artifacts {
         throw new ArtifactNotFoundException(diskId, path, name);
       }
       try {
-        return new ArtifactStream(
-            engine.track(engine.backend.open(row.blobKey(), range)), toArtifact(row));
+        return new ArtifactStream(engine.track(openChecked(row, range)), toArtifact(row));
       } catch (BlobNotFoundException e) {
         if (attempt >= READ_RETRIES) {
           throw missingBlob(row, e);
         }
       }
     }
+  }
+
+  /**
+   * Opens a row's bytes, checked against the recorded size and (for a whole read) SHA-256 as they
+   * stream ({@link CheckedBlobStream}). A range is clipped to the recorded size first, so no byte
+   * beyond it is ever returned. The caller closes the stream.
+   */
+  static InputStream openChecked(Engine engine, Row row, ByteRange range) {
+    long size = row.size();
+    long offset = Math.min(range.offset(), size);
+    long length = Math.min(range.length().orElse(Long.MAX_VALUE), size - offset);
+    CheckedBlobStream.Corruption corruption =
+        problem -> new CorruptContentException(
+            row.diskId(), row.path(), row.filename(), row.blobKey(), problem, null);
+    if (offset == 0 && length == size) {
+      // unbounded, so that bytes appended to the blob show as damage
+      return CheckedBlobStream.whole(
+          engine.backend.open(row.blobKey(), ByteRange.from(0)), size, row.sha256(), corruption);
+    }
+    return CheckedBlobStream.range(
+        engine.backend.open(row.blobKey(), ByteRange.of(offset, length)), length, corruption);
+  }
+
+  private InputStream openChecked(Row row, ByteRange range) {
+    return openChecked(engine, row, range);
   }
 
   /** For the URL server: the current version of an artifact. */
@@ -664,8 +689,13 @@ final class ArtifactOps implements Artifacts {
           }
 
           @Override
-          public InputStream open() {
-            return engine.backend.open(found.blobKey(), ByteRange.from(0));
+          public String sha256() {
+            return found.sha256();
+          }
+
+          @Override
+          public InputStream open(ByteRange range) {
+            return openChecked(found, range);
           }
         });
   }

@@ -2,6 +2,7 @@ package dev.diskstore.internal;
 
 import dev.diskstore.ArtifactContent;
 import dev.diskstore.ContentUnavailable;
+import dev.diskstore.CorruptContentException;
 import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.DiskStoreException;
 import dev.diskstore.Disks;
@@ -40,6 +41,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -348,11 +350,17 @@ public final class Engine implements AutoCloseable {
    * the same bytes were parsed before, else parsed now (and cached).
    */
   ContentParser.Result content(ArtifactOps.Row row) {
-    return content(row.sha256(), row.filename(), row.contentType(), row.size(), row.blobKey());
+    return content(row.diskId(), row.path(), row.sha256(), row.filename(), row.contentType(),
+        row.size(), row.blobKey());
   }
 
+  /**
+   * @throws dev.diskstore.CorruptContentException when the parser read damaged bytes (whatever the
+   *     parser itself made of the exception its stream threw); nothing is cached then
+   */
   private ContentParser.Result content(
-      String sha256, String filename, String contentType, long size, String key) {
+      String diskId, String path, String sha256, String filename, String contentType, long size,
+      String key) {
     int maxChars = config.maxContentChars();
     boolean cacheable = parser.isCacheable();
     String parserId = parser.id();
@@ -387,19 +395,39 @@ public final class Engine implements AutoCloseable {
         return cached;
       }
     }
+    // Every stream the parser opens is checked against the recorded size and hash; the first
+    // damage found is kept, so that a parser that catches the exception cannot hide it.
+    AtomicReference<CorruptContentException> damage =
+        new AtomicReference<>();
+    CheckedBlobStream.Corruption corruption =
+        problem -> {
+          var e = new CorruptContentException(diskId, path, filename, key, problem, null);
+          damage.compareAndSet(null, e);
+          return e;
+        };
     ContentParser.Request request =
         new ContentParser.Request(
             filename, contentType, size, maxChars,
-            () -> backend.open(key, dev.diskstore.ByteRange.from(0)));
+            () -> CheckedBlobStream.whole(
+                backend.open(key, dev.diskstore.ByteRange.from(0)), size, sha256, corruption));
     ContentParser.Result result;
     try {
       result = parser.parse(request);
     } catch (DiskStoreException e) {
+      if (damage.get() != null) {
+        throw damage.get();
+      }
       throw e;
     } catch (RuntimeException e) {
+      if (damage.get() != null) {
+        throw damage.get();
+      }
       // A parser bug must not fail a get: report the file as unparseable.
       LOG.log(Level.WARNING, "content parser " + parserId + " failed on " + filename, e);
       result = new ContentParser.Unavailable(ContentUnavailable.CORRUPT, "parser failed: " + e);
+    }
+    if (damage.get() != null) {
+      throw damage.get();
     }
     boolean transientFailure =
         result instanceof ContentParser.Unavailable u && u.reason() == ContentUnavailable.TIMEOUT;
@@ -458,8 +486,8 @@ public final class Engine implements AutoCloseable {
     try {
       String key = index.read(c -> ArtifactOps.blobKey(c, artifact.sha256()));
       if (key != null) {
-        content(artifact.sha256(), artifact.filename(), artifact.contentType(),
-            artifact.sizeBytes(), key);
+        content(artifact.diskId(), artifact.path(), artifact.sha256(), artifact.filename(),
+            artifact.contentType(), artifact.sizeBytes(), key);
       }
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, "extraction on upsert failed for " + artifact.filename(), e);

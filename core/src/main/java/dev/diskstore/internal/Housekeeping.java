@@ -152,7 +152,7 @@ final class Housekeeping implements Maintenance {
       }
       if (!liveness.abandoned(key, owner)) {
         liveOwners.add(owner);
-      } else if (deleteObject(key)) {
+      } else if (deleteIncomplete(key)) {
         abandoned++;
       }
     }
@@ -172,6 +172,16 @@ final class Housekeeping implements Maintenance {
       return true;
     } catch (RuntimeException e) {
       Engine.LOG.log(Level.WARNING, "could not delete blob " + key + "; will retry later", e);
+      return false;
+    }
+  }
+
+  private boolean deleteIncomplete(String key) {
+    try {
+      engine.backend.deleteIncomplete(key);
+      return true;
+    } catch (RuntimeException e) {
+      Engine.LOG.log(Level.WARNING, "could not remove the unfinished write " + key + "; will retry later", e);
       return false;
     }
   }

@@ -4,7 +4,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -118,11 +117,7 @@ final class UploadStream extends FilterInputStream {
     this.limit = limit;
     this.pipelineThreshold = pipelineThreshold;
     this.hashers = Objects.requireNonNull(hashers, "hashers");
-    try {
-      this.digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    this.digest = Hashing.sha256();
   }
 
   @Override

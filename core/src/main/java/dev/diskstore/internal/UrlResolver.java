@@ -1,5 +1,6 @@
 package dev.diskstore.internal;
 
+import dev.diskstore.ByteRange;
 import java.io.InputStream;
 import java.util.Optional;
 
@@ -18,8 +19,22 @@ public interface UrlResolver {
 
     long sizeBytes();
 
-    /** Opens the bytes; the caller closes the stream. Throws a DiskStoreException on failure. */
-    InputStream open();
+    /** SHA-256 of the bytes, lowercase hex. */
+    String sha256();
+
+    /**
+     * Opens the bytes of {@code range} (clipped to {@link #sizeBytes()}); the caller closes the
+     * stream. A whole read ({@code ByteRange.from(0)}) is checked against the recorded size and
+     * SHA-256 as it streams: the read that reaches the end throws {@link
+     * dev.diskstore.CorruptContentException} if the bytes are damaged; no read ever returns a byte
+     * beyond the recorded size. Throws a DiskStoreException on failure to open.
+     */
+    InputStream open(ByteRange range);
+
+    /** The whole blob, checked; see {@link #open(ByteRange)}. */
+    default InputStream open() {
+      return open(ByteRange.from(0));
+    }
   }
 
   /** The artifact's current version, or empty when the disk or artifact does not exist. */

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * <p><b>Durability.</b> When {@link #write} returns, the blob must survive a process crash and,
  * where the medium allows, a power loss (fsync, or the server's acknowledgement). If it throws,
  * nothing may be readable under the key; leftovers of a partial write must be removed by
- * {@link #delete(String)} on the same key.
+ * {@link #deleteIncomplete(String)} on the same key.
  *
  * <p><b>Errors.</b> Every method throws {@link StorageException} (retryable or not) on failure;
  * {@link BlobNotFoundException} when the key does not exist.
@@ -63,11 +63,24 @@ public interface BlobBackend extends AutoCloseable {
   Optional<BlobStat> stat(String key);
 
   /**
-   * Deletes the blob and any leftovers of a partial write under the key. Idempotent.
+   * Deletes the blob under the key. Idempotent. Must not depend on optional calls of the medium
+   * (an S3 {@code ListMultipartUploads}): it is on the path of every artifact delete. Leftovers of
+   * an unfinished write under the same key are removed by {@link #deleteIncomplete}; a backend for
+   * which that is free (a local temporary file) may remove them here too.
    *
    * @return whether a complete blob existed
    */
   boolean delete(String key);
+
+  /**
+   * Removes whatever an unfinished write under {@code key} left behind (see {@link
+   * #listIncomplete}): a temporary file, the uploaded parts of an S3 multipart upload. Called by
+   * garbage collection only, for writes whose writer is gone. Idempotent. Default: {@link
+   * #delete(String)}, for backends whose {@code delete} already does it.
+   */
+  default void deleteIncomplete(String key) {
+    delete(key);
+  }
 
   /**
    * The keys of all complete blobs whose key starts with {@code prefix} ({@code ""} for all), in no

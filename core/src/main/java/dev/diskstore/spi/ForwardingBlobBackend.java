@@ -45,6 +45,11 @@ public abstract class ForwardingBlobBackend implements BlobBackend {
   }
 
   @Override
+  public void deleteIncomplete(String key) {
+    delegate.deleteIncomplete(key);
+  }
+
+  @Override
   public Stream<BlobStat> list(String prefix) {
     return delegate.list(prefix);
   }

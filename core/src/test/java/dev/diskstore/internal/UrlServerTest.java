@@ -769,7 +769,12 @@ class UrlServerTest {
             }
 
             @Override
-            public InputStream open() {
+            public String sha256() {
+              return java.util.HexFormat.of().formatHex(Hashing.sha256().digest(entry.content()));
+            }
+
+            @Override
+            public InputStream open(dev.diskstore.ByteRange range) {
               opens.incrementAndGet();
               RuntimeException openToThrow = openFailure.get();
               if (openToThrow != null) {
