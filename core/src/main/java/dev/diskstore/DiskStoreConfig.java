@@ -52,6 +52,7 @@ public final class DiskStoreConfig {
   private final int readConnections;
   private final boolean extractContentOnUpsert;
   private final boolean durableCommits;
+  private final boolean adoptBackend;
 
   private DiskStoreConfig(Builder b) {
     this.directory = Objects.requireNonNull(b.directory, "directory is required");
@@ -72,6 +73,7 @@ public final class DiskStoreConfig {
     this.readConnections = b.readConnections;
     this.extractContentOnUpsert = b.extractContentOnUpsert;
     this.durableCommits = b.durableCommits;
+    this.adoptBackend = b.adoptBackend;
   }
 
   public static Builder builder() {
@@ -98,6 +100,7 @@ public final class DiskStoreConfig {
     b.readConnections = readConnections;
     b.extractContentOnUpsert = extractContentOnUpsert;
     b.durableCommits = durableCommits;
+    b.adoptBackend = adoptBackend;
     return b;
   }
 
@@ -175,6 +178,11 @@ public final class DiskStoreConfig {
     return durableCommits;
   }
 
+  /** See {@link Builder#adoptBackend(boolean)}. */
+  public boolean adoptBackend() {
+    return adoptBackend;
+  }
+
   /** Builder for {@link DiskStoreConfig}; not thread-safe. */
   public static final class Builder {
     private @Nullable Path directory;
@@ -191,6 +199,7 @@ public final class DiskStoreConfig {
     private Clock clock = Clock.systemUTC();
     private @Nullable Executor asyncExecutor;
     private boolean collectGarbageOnOpen = true;
+    private boolean adoptBackend;
     private Duration busyTimeout = Duration.ofSeconds(30);
     private int readConnections = 4;
     private boolean extractContentOnUpsert;
@@ -301,7 +310,11 @@ public final class DiskStoreConfig {
       return this;
     }
 
-    /** Whether opening the store runs {@link Maintenance#collectGarbage()}. Default: true. */
+    /**
+     * Whether opening the store starts {@link Maintenance#collectGarbage()} in the background (on a
+     * daemon thread, so that a slow or unreachable backend never delays {@code open}; the first
+     * {@code maintenance()} call waits for it). Default: true.
+     */
     public Builder collectGarbageOnOpen(boolean collect) {
       this.collectGarbageOnOpen = collect;
       return this;
@@ -348,6 +361,19 @@ public final class DiskStoreConfig {
      */
     public Builder durableCommits(boolean durable) {
       this.durableCommits = durable;
+      return this;
+    }
+
+    /**
+     * Recovery only: claim the backend for this index even when it holds another store's marker,
+     * objects without a marker while the index is new, or no marker while the index says it wrote
+     * one ({@link StoreMismatchException} otherwise). The backend's marker is replaced by this
+     * store's. Nothing is deleted: objects no writer of this store made are never read and never
+     * deleted automatically ({@link GcOptions#deletingUnknownObjects()} deletes them when asked).
+     * Use it once, after reading the exception's message, then drop it. Default: false.
+     */
+    public Builder adoptBackend(boolean adopt) {
+      this.adoptBackend = adopt;
       return this;
     }
 

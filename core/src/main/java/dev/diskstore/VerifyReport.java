@@ -27,14 +27,28 @@ public record VerifyReport(int artifactsChecked, int blobsChecked, List<Problem>
     SIZE_MISMATCH,
     /** (deep only) The blob's bytes do not hash to the recorded SHA-256. */
     HASH_MISMATCH,
-    /** A backend object no artifact, pending write or garbage entry accounts for. */
+    /**
+     * A backend object that no writer of this store made (its key names no owner the index knows):
+     * another store's, an older version's, or put there by hand. Left alone by garbage collection
+     * unless {@link GcOptions#deleteUnknownObjects()}.
+     */
     ORPHAN_BLOB,
     /** A blob's reference count differs from the number of artifacts using it. */
     REFCOUNT_MISMATCH,
     /** The directory index disagrees with the artifacts. */
     DIRECTORY_MISMATCH,
     /** Work left by a dead process or an interrupted delete that garbage collection will clean. */
-    UNCOLLECTED_GARBAGE
+    UNCOLLECTED_GARBAGE,
+    /**
+     * SQLite's own check of an index file found damage ({@code PRAGMA quick_check}, or {@code
+     * integrity_check} when deep; a violated foreign key): restore the file from a backup.
+     */
+    INDEX_DAMAGED,
+    /**
+     * (deep only) An artifact row's fields no longer match the checksum stored with it: bytes of
+     * the index file changed outside SQLite.
+     */
+    ROW_CHECKSUM_MISMATCH
   }
 
   /**

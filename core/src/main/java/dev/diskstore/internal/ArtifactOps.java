@@ -45,12 +45,17 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Write protocol</b> (upsert): (1) validate everything; (2) make a fresh blob key that
  * embeds this instance's owner id ({@link Engine#newBlobKey()}) and mark it in flight; (3) stream
  * the bytes to the backend under that key, hashing and counting; (4) in one durable transaction
- * (group-committed with concurrent writers) re-check the disk and the precondition, dedup by
- * SHA-256 (an existing blob gains a reference and the new key goes to {@code garbage}), update the
- * artifact row and move the old blob's reference; (5) after the commit delete garbage objects. A
- * crash before (4) commits leaves an object whose key names a dead owner; a crash after leaves
- * garbage rows; garbage collection cleans both. Readers never see a row pointing at bytes that are
- * not durable.
+ * (group-committed with concurrent writers) check that this owner is still registered alive (the
+ * fence of {@link OwnerRegistry}: garbage collection may have declared it dead and be deleting its
+ * objects), re-check the disk and the precondition, dedup by SHA-256 (an existing blob gains a
+ * reference and the new key goes to {@code garbage}), update the artifact row and move the old
+ * blob's reference; (5) after the commit delete garbage objects. A write that fails before (4)
+ * commits has its object deleted on a background thread; a crash before (4) leaves an object whose
+ * key names a dead owner; a crash after leaves garbage rows; garbage collection cleans all three.
+ * Readers never see a row pointing at bytes that are not durable.
+ *
+ * <p><b>Reads</b> are checked against the recorded size and SHA-256 as they stream ({@link
+ * CheckedBlobStream}).
  */
 final class ArtifactOps implements Artifacts {
   static final int MAX_LIST_LIMIT = 10_000;
@@ -241,6 +246,9 @@ final class ArtifactOps implements Artifacts {
     DiskOps.requireDisk(c, diskId);
     Row current = selectRow(c, diskId, path, filename);
     checkCondition(condition, current, diskId, path, filename);
+    // The fence: a blob of an owner that garbage collection declared dead must never become
+    // referenced (it may be deleting the object right now). See OwnerRegistry.
+    OwnerRegistry.requireAlive(c, engine.owners.id(), engine.isClosed());
     Instant now = engine.now();
     long nowMicros = Engine.micros(now);
     List<String> garbage = new ArrayList<>();
@@ -281,7 +289,8 @@ final class ArtifactOps implements Artifacts {
       try (PreparedStatement s =
           c.prepareStatement(
               "UPDATE artifacts SET sha256 = ?, size = ?, content_type = ?, etag = ?,"
-                  + " user_meta = ?, updated_at = ?, content_modified_at = ? WHERE id = ?")) {
+                  + " user_meta = ?, updated_at = ?, content_modified_at = ?, row_check = ?"
+                  + " WHERE id = ?")) {
         s.setString(1, sha256);
         s.setLong(2, size);
         s.setString(3, contentType);
@@ -289,7 +298,9 @@ final class ArtifactOps implements Artifacts {
         s.setString(5, userMeta);
         s.setLong(6, nowMicros);
         s.setLong(7, nowMicros);
-        s.setLong(8, id);
+        s.setLong(8, RowCheck.of(diskId, path, filename, sha256, size, contentType, etag,
+            userMeta, createdAt, nowMicros, nowMicros));
+        s.setLong(9, id);
         s.executeUpdate();
       }
     } else {
@@ -298,8 +309,8 @@ final class ArtifactOps implements Artifacts {
       try (PreparedStatement s =
           c.prepareStatement(
               "INSERT INTO artifacts (disk_id, path, filename, sha256, size, content_type, etag,"
-                  + " user_meta, created_at, updated_at, content_modified_at)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                  + " user_meta, created_at, updated_at, content_modified_at, row_check)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         s.setString(1, diskId);
         s.setString(2, path);
         s.setString(3, filename);
@@ -311,6 +322,8 @@ final class ArtifactOps implements Artifacts {
         s.setLong(9, nowMicros);
         s.setLong(10, nowMicros);
         s.setLong(11, nowMicros);
+        s.setLong(12, RowCheck.of(diskId, path, filename, sha256, size, contentType, etag,
+            userMeta, createdAt, nowMicros, nowMicros));
         s.executeUpdate();
       }
       try (PreparedStatement s = c.prepareStatement("SELECT last_insert_rowid()");
@@ -327,14 +340,12 @@ final class ArtifactOps implements Artifacts {
     return new Commit(toArtifact(row), id, garbage);
   }
 
-  /** Best-effort cleanup of a write that did not commit; garbage collection covers failures. */
+  /**
+   * Cleanup of a write that did not commit, off the caller's time (a failed write must not wait
+   * for more calls to a backend that may be what failed); garbage collection covers failures.
+   */
   private void abandon(String key) {
-    try {
-      engine.backend.delete(key);
-    } catch (RuntimeException e) {
-      Engine.LOG.log(
-          Level.DEBUG, "cleanup of abandoned blob " + key + " failed; garbage collection retries", e);
-    }
+    engine.cleanUpLater(key);
   }
 
   static @Nullable String blobKey(Connection c, String sha256) throws SQLException {
@@ -849,15 +860,20 @@ final class ArtifactOps implements Artifacts {
               }
               long nowMicros = Engine.micros(now);
               String etag = Engine.randomHex(16);
+              Row movedRow =
+                  new Row(source.id(), diskId, to, toName, source.sha256(), source.size(),
+                      source.contentType(), etag, source.userMeta(), source.createdAt(),
+                      nowMicros, source.contentModifiedAt(), source.blobKey());
               try (PreparedStatement s =
                   c.prepareStatement(
-                      "UPDATE artifacts SET path = ?, filename = ?, etag = ?, updated_at = ?"
-                          + " WHERE id = ?")) {
+                      "UPDATE artifacts SET path = ?, filename = ?, etag = ?, updated_at = ?,"
+                          + " row_check = ? WHERE id = ?")) {
                 s.setString(1, to);
                 s.setString(2, toName);
                 s.setString(3, etag);
                 s.setLong(4, nowMicros);
-                s.setLong(5, source.id());
+                s.setLong(5, RowCheck.of(movedRow));
+                s.setLong(6, source.id());
                 s.executeUpdate();
               }
               if (!from.equals(to)) {
@@ -865,10 +881,7 @@ final class ArtifactOps implements Artifacts {
                 addToDirectories(c, diskId, to);
               }
               TextIndex.enqueue(c, source.id());
-              return toArtifact(
-                  new Row(source.id(), diskId, to, toName, source.sha256(), source.size(),
-                      source.contentType(), etag, source.userMeta(), source.createdAt(),
-                      nowMicros, source.contentModifiedAt(), source.blobKey()));
+              return toArtifact(movedRow);
             });
     engine.deleteGarbage(garbage);
     return moved;
@@ -911,19 +924,22 @@ final class ArtifactOps implements Artifacts {
           Row row = requireForWrite(c, diskId, path, name, condition);
           long now = Engine.micros(engine.now());
           String etag = Engine.randomHex(16);
+          Row updated =
+              new Row(row.id(), row.diskId(), row.path(), row.filename(), row.sha256(),
+                  row.size(), row.contentType(), etag, metaJson, row.createdAt(), now,
+                  row.contentModifiedAt(), row.blobKey());
           try (PreparedStatement s =
               c.prepareStatement(
-                  "UPDATE artifacts SET user_meta = ?, etag = ?, updated_at = ? WHERE id = ?")) {
+                  "UPDATE artifacts SET user_meta = ?, etag = ?, updated_at = ?, row_check = ?"
+                      + " WHERE id = ?")) {
             s.setString(1, metaJson);
             s.setString(2, etag);
             s.setLong(3, now);
-            s.setLong(4, row.id());
+            s.setLong(4, RowCheck.of(updated));
+            s.setLong(5, row.id());
             s.executeUpdate();
           }
-          return toArtifact(
-              new Row(row.id(), row.diskId(), row.path(), row.filename(), row.sha256(),
-                  row.size(), row.contentType(), etag, metaJson, row.createdAt(), now,
-                  row.contentModifiedAt(), row.blobKey()));
+          return toArtifact(updated);
         });
   }
 

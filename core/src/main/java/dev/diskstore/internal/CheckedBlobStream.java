@@ -140,8 +140,15 @@ final class CheckedBlobStream extends InputStream {
     }
     // a whole read must hash what it skips; a range read whose stream cannot skip reads instead
     byte[] scratch = new byte[(int) Math.min(wanted, 64 * 1024)];
-    int read = read(scratch, 0, scratch.length);
-    return Math.max(0, read);
+    long skipped = 0;
+    while (skipped < wanted) {
+      int read = read(scratch, 0, (int) Math.min(scratch.length, wanted - skipped));
+      if (read <= 0) {
+        break;
+      }
+      skipped += read;
+    }
+    return skipped;
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.diskstore.Disks;
 import dev.diskstore.Maintenance;
 import dev.diskstore.StorageException;
 import dev.diskstore.StoreClosedException;
+import dev.diskstore.StoreMismatchException;
 import dev.diskstore.spi.BlobBackend;
 import dev.diskstore.spi.ContentParser;
 import dev.diskstore.spi.ContentTypeDetector;
@@ -23,6 +24,7 @@ import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -33,12 +35,15 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,7 +64,7 @@ public final class Engine implements AutoCloseable {
   final DiskStoreConfig config;
   final SqliteIndex index;
   final BlobBackend backend;
-  final Owners owners;
+  final Liveness owners;
   final MetaCodec metaCodec;
   final ContentTypeDetector detector;
   final ContentParser parser;
@@ -80,7 +85,7 @@ public final class Engine implements AutoCloseable {
   private volatile @Nullable PublicUrlSigner signer;
   private @Nullable UrlServer urlServer;
 
-  private Engine(DiskStoreConfig config, SqliteIndex index, Owners owners) {
+  private Engine(DiskStoreConfig config, SqliteIndex index, Liveness owners) {
     this.config = config;
     this.index = index;
     this.owners = owners;
@@ -90,7 +95,7 @@ public final class Engine implements AutoCloseable {
         () -> discover(ContentTypeDetector.class, new BuiltinContentTypeDetector()));
     this.parser = config.contentParser().orElseGet(
         () -> discover(ContentParser.class, new BuiltinContentParser()));
-    String[] identity = loadIdentity(config, index);
+    String[] identity = loadIdentity(config, index, owners.id());
     this.projectId = identity[0];
     this.urlSecret = HexFormat.of().parseHex(identity[1]);
     if (config.asyncExecutor().isPresent()) {
@@ -119,12 +124,15 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Opens the index (creating and migrating it as needed) and, if configured, collects garbage.
-   * On failure everything opened so far, including the configured backend, is closed.
+   * Opens the index (creating and migrating it as needed), registers this instance as a writer,
+   * checks that the backend belongs to the index ({@link StoreIdentity}) and, if configured, starts
+   * a garbage collection in the background. On failure everything opened so far, including the
+   * configured backend, is closed.
    */
   public static Engine open(DiskStoreConfig config) {
     SqliteIndex index = null;
-    Owners owners = null;
+    Liveness owners = null;
+    Engine engine = null;
     try {
       Path dir = config.directory();
       try {
@@ -136,23 +144,25 @@ public final class Engine implements AutoCloseable {
           new SqliteIndex(
               dir.resolve("index.db"), config.busyTimeout(), config.readConnections(),
               config.durableCommits());
-      owners = new Owners(dir);
-      Engine engine = new Engine(config, index, owners);
-      try {
-        if (config.collectGarbageOnOpen()) {
-          try {
-            engine.housekeeping.collectGarbage();
-          } catch (StorageException e) {
-            LOG.log(Level.WARNING, "garbage collection on open failed; the store is usable", e);
-          }
-        }
-        engine.textIndexer.start();
-      } catch (RuntimeException | Error e) {
-        engine.textIndexer.close();
-        throw e;
+      owners = new LockFileLiveness(dir);
+      engine = new Engine(config, index, owners);
+      engine.checkStoreIdentity();
+      engine.textIndexer.start();
+      if (config.collectGarbageOnOpen()) {
+        engine.housekeeping.startInBackground();
+      } else {
+        engine.housekeeping.noCollectionOnOpen();
       }
       return engine;
     } catch (RuntimeException | Error e) {
+      if (engine != null) {
+        try {
+          engine.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
       if (owners != null) {
         owners.close();
       }
@@ -168,47 +178,120 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private static String[] loadIdentity(DiskStoreConfig config, SqliteIndex index) {
+  /**
+   * How long {@code open} waits for a backend that already carries this store's marker to confirm
+   * it; after that the check goes on in the background and garbage collection waits for it.
+   */
+  static final Duration IDENTITY_WAIT = Duration.ofSeconds(3);
+
+  /** The outcome of the store identity check (see {@link StoreIdentity}). */
+  private volatile CompletableFuture<String> storeIdentity = new CompletableFuture<>();
+
+  /**
+   * Checks that the backend belongs to this index. A store whose marker still has to be written
+   * (new, or an interrupted creation) waits for the backend: there is no store without it. An
+   * established store waits at most {@link #IDENTITY_WAIT}, so that a slow or unreachable backend
+   * does not block {@code open}; a mismatch found within that time fails {@code open}, one found
+   * later (or a backend that could not be reached) keeps garbage collection from running until the
+   * check succeeds.
+   */
+  private void checkStoreIdentity() {
+    StoreIdentity.Recorded recorded = StoreIdentity.recorded(index);
+    CompletableFuture<String> check = startIdentityCheck();
+    if (recorded.needsMarkerWrite()) {
+      requireStoreIdentity();
+      return;
+    }
+    try {
+      check.get(IDENTITY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.log(Level.INFO, "the backend did not confirm the store marker within "
+          + IDENTITY_WAIT.toSeconds() + " s; checking in the background (" + backend + ")");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StoreMismatchException mismatch) {
+        throw mismatch;
+      }
+      LOG.log(Level.WARNING, "could not check the store marker in the backend; garbage collection"
+          + " waits until it can (" + backend + ")", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted while checking the store marker", true, e);
+    }
+  }
+
+  private CompletableFuture<String> startIdentityCheck() {
+    CompletableFuture<String> check = new CompletableFuture<>();
+    storeIdentity = check;
+    String where = "store " + config.directory() + " on " + backend;
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                check.complete(
+                    StoreIdentity.establish(index, backend, config.adoptBackend(), where));
+              } catch (Throwable t) {
+                check.completeExceptionally(t);
+              }
+            },
+            "diskstore-store-identity");
+    thread.setDaemon(true);
+    thread.start();
+    return check;
+  }
+
+  /**
+   * The store id once the backend confirmed it belongs to this index; waits for a check in progress
+   * and repeats one that could not reach the backend.
+   *
+   * @throws StoreMismatchException if the backend belongs to another store
+   */
+  String requireStoreIdentity() {
+    CompletableFuture<String> check = storeIdentity;
+    if (check.isCompletedExceptionally()
+        && !(check.handle((v, t) -> t).join() instanceof StoreMismatchException)) {
+      check = startIdentityCheck();
+    }
+    try {
+      return check.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new StorageException("the store marker check failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /**
+   * Reads (or creates) the project id and URL secret, and registers this instance as a live writer
+   * ({@link OwnerRegistry}), in one durable transaction: before any blob of this owner exists.
+   */
+  private static String[] loadIdentity(DiskStoreConfig config, SqliteIndex index, String owner) {
+    long now = micros(config.clock().instant());
     return index.write(
         true,
         c -> {
-          String project = storeMeta(c, "project_id");
+          OwnerRegistry.register(c, owner, now);
+          String project = StoreIdentity.storeMeta(c, "project_id");
           if (project == null) {
             project = config.projectId().orElse(UUID.randomUUID().toString());
-            putStoreMeta(c, "project_id", project);
+            StoreIdentity.putStoreMeta(c, "project_id", project);
           } else if (config.projectId().isPresent() && !config.projectId().get().equals(project)) {
             throw new DiskStoreException(
                 "the store at " + config.directory() + " belongs to project " + project
                     + ", but the configuration asks for project " + config.projectId().get());
           }
-          String secret = storeMeta(c, "url_secret");
+          String secret = StoreIdentity.storeMeta(c, "url_secret");
           if (secret == null) {
             byte[] bytes = new byte[32];
             RANDOM.nextBytes(bytes);
             secret = HexFormat.of().formatHex(bytes);
-            putStoreMeta(c, "url_secret", secret);
+            StoreIdentity.putStoreMeta(c, "url_secret", secret);
           }
           return new String[] {project, secret};
         });
-  }
-
-  private static @Nullable String storeMeta(java.sql.Connection c, String key) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT value FROM store_meta WHERE key = ?")) {
-      s.setString(1, key);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
-  private static void putStoreMeta(java.sql.Connection c, String key, String value)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("INSERT INTO store_meta (key, value) VALUES (?, ?)")) {
-      s.setString(1, key);
-      s.setString(2, value);
-      s.executeUpdate();
-    }
   }
 
   /**
@@ -305,13 +388,98 @@ public final class Engine implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong keySequence =
       new java.util.concurrent.atomic.AtomicLong(RANDOM.nextInt(256 * KEYS_PER_SHARD_RUN));
 
-  private static final java.util.regex.Pattern OWNED_KEY =
-      java.util.regex.Pattern.compile("[0-9a-f]{2}/([0-9a-f]{32})-[0-9a-f]{16}");
-
   /** The owner id inside a key made by {@link #newBlobKey()}, or null for any other key. */
   static @Nullable String ownerOf(String key) {
-    var m = OWNED_KEY.matcher(key);
-    return m.matches() ? m.group(1) : null;
+    // <2 hex>/<32 hex>-<16 hex>; parsed by hand: garbage collection asks for every listed key
+    if (key.length() != 52 || key.charAt(2) != '/' || key.charAt(35) != '-') {
+      return null;
+    }
+    for (int i = 0; i < 52; i++) {
+      if (i == 2 || i == 35) {
+        continue;
+      }
+      char c = key.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return null;
+      }
+    }
+    return key.substring(3, 35);
+  }
+
+  /** Whether {@link #close()} was called. */
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  /**
+   * Deletes, on a background thread, the object of a write that will not commit: never on the
+   * caller's time (a backend that hangs would make a failed write wait twice). Best effort: what is
+   * dropped (a full queue, a failure, the store closing) is left to garbage collection, which
+   * finds the object by its key's owner.
+   */
+  void cleanUpLater(String key) {
+    synchronized (cleanups) {
+      cleanups[0]++;
+    }
+    try {
+      cleaner.execute(
+          () -> {
+            try {
+              backend.deleteIncomplete(key);
+              backend.delete(key);
+            } catch (RuntimeException e) {
+              LOG.log(Level.DEBUG, "cleanup of abandoned blob " + key
+                  + " failed; garbage collection removes it", e);
+            } finally {
+              cleanupDone();
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      cleanupDone(); // queue full or closing: garbage collection removes it
+    }
+  }
+
+  /** Cleanups queued or running; guarded by itself. */
+  private final long[] cleanups = new long[1];
+
+  private void cleanupDone() {
+    synchronized (cleanups) {
+      cleanups[0]--;
+      cleanups.notifyAll();
+    }
+  }
+
+  /**
+   * Waits until the cleanups queued so far have run, so that maintenance reports what is left
+   * rather than what is about to go. Returns early if interrupted or closed.
+   */
+  void awaitCleanups() {
+    synchronized (cleanups) {
+      while (cleanups[0] > 0 && !closed.get()) {
+        try {
+          cleanups.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private final ThreadPoolExecutor cleaner = newCleaner();
+
+  private static ThreadPoolExecutor newCleaner() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            1, 1, 10, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1024),
+            r -> {
+              Thread t = new Thread(r, "diskstore-cleanup");
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   static String randomHex(int bytes) {
@@ -558,7 +726,15 @@ public final class Engine implements AutoCloseable {
     if (ownedExecutor != null) {
       steps.add(ownedExecutor::shutdown);
     }
+    steps.add(housekeeping::stopBackground);
+    steps.add(cleaner::shutdownNow);
     steps.add(textIndexer::close);
+    // From here on no commit of this instance can succeed (the commit fence, OwnerRegistry), and
+    // other instances need not wait for its lock to fall to collect what it left.
+    steps.add(() -> index.write(false, c -> {
+      OwnerRegistry.declareDead(c, List.of(owners.id()), micros(config.clock().instant()));
+      return null;
+    }));
     steps.add(index::close);
     steps.add(owners::close);
     steps.add(backend::close);

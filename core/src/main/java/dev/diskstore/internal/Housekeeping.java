@@ -1,9 +1,11 @@
 package dev.diskstore.internal;
 
 import dev.diskstore.ByteRange;
+import dev.diskstore.GcOptions;
 import dev.diskstore.GcReport;
 import dev.diskstore.Maintenance;
 import dev.diskstore.StorageException;
+import dev.diskstore.StoreClosedException;
 import dev.diskstore.VerifyReport;
 import dev.diskstore.VerifyReport.Kind;
 import dev.diskstore.VerifyReport.Problem;
@@ -14,9 +16,10 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,31 +28,150 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Garbage collection and verification.
  *
- * <p>Both list the backend <em>before</em> reading the index. Every object a store writes has a
- * key naming its owner (the writing store instance, {@link Engine#newBlobKey()}), and a writer
- * marks its key in flight before the first byte reaches the backend and unmarks it only after its
- * commit. So an object seen in the listing is either known to the index read that follows, or
- * belongs to a writer that is still running (its owner is alive and, for this instance, the key
- * was in flight when the listing ended), or was left by a writer that will never commit (its owner
- * is dead, or it is this instance's and no longer in flight): only the last kind is deleted.
- * Objects whose key names no owner are orphans. Leftovers of writes that never completed ({@link
- * dev.diskstore.spi.BlobBackend#listIncomplete}: temporary files, multipart uploads) are judged the
- * same way by their key's owner. Stores written by earlier versions may still have
- * {@code pending_writes} rows (key and owner); they are honoured the same way. The listing is held
- * in memory (a few dozen bytes per blob).
+ * <p><b>What may be deleted.</b> Every object a store writes has a key naming its owner, the store
+ * instance that wrote it ({@link Engine#newBlobKey()}). An object is deleted only if the index does
+ * not reference it and it can never become referenced: its key is in the {@code garbage} table (its
+ * last reference was dropped; a garbage key is never referenced again), or its owner can no longer
+ * commit — this instance when the key is not in flight, or another owner that the {@code owners}
+ * table ({@link OwnerRegistry}) records as dead. Objects whose key names no owner that table knows
+ * were not written by this store's writers and are left alone unless {@link
+ * GcOptions#deleteUnknownObjects()} asks for them.
+ *
+ * <p><b>Order of reads, and why a concurrent commit is safe.</b> One collection:
+ *
+ * <ol>
+ *   <li>lists the backend: complete objects and unfinished writes (snapshot L);
+ *   <li>snapshots the keys this instance has in flight (an upsert removes its key only after its
+ *       commit returned);
+ *   <li>reads the index (blob keys, garbage, legacy pending writes) and keeps as candidates the
+ *       objects of L it does not account for;
+ *   <li>reads the owners table for the owners of the candidates and asks {@link Liveness} about the
+ *       ones registered alive; those found dead are declared dead in one write transaction;
+ *   <li>reads the index again for the candidates only, and deletes a candidate that is still not
+ *       referenced if its owner is dead (recorded dead, or declared in step 4) or is this instance
+ *       and the key was not in flight in step 2.
+ * </ol>
+ *
+ * A commit referencing object K (owner O) is a write transaction that first checks O is alive in
+ * the owners table. Write transactions are serialised by the index, so that commit is ordered
+ * against the declaration of step 4. If the commit came first, the read of step 5 (after the
+ * declaration) sees K referenced and K is kept. If the declaration came first, the commit fails
+ * and K never becomes referenced: deleting it is safe. An owner already recorded dead cannot commit
+ * at all. For this instance's own keys the in-flight set plays the part of the declaration: a key
+ * that was not in flight after the listing either committed before (step 5 sees it) or never will.
+ * Nothing else about other instances matters — they may commit, close, crash or start while a
+ * collection runs — and the liveness answer only decides <em>when</em> an owner's leftovers go:
+ * an owner wrongly found dead loses its writes in flight (they fail), never a committed blob.
+ * Reading the index before the liveness question (the opposite order) was the defect this order
+ * fixes: an owner that committed and then closed in between looked dead, and its committed blob
+ * was deleted.
+ *
+ * <p>Garbage rows are deleted before the objects' rows are removed; a crash in between leaves rows
+ * for objects already gone, which the next collection deletes again (deleting is idempotent). Dead
+ * owners no listed object names any more are forgotten (their rows and lock files). Objects are
+ * listed into memory (a few dozen bytes per blob).
+ *
+ * <p><b>Threads.</b> Collections and verifications of one store instance run one at a time ({@link
+ * #runLock}); the collection started by opening the store runs on a daemon thread and the first
+ * maintenance call waits for it. Other instances may collect at the same time: the protocol above
+ * does not depend on being alone, and deleting twice is harmless.
+ *
+ * <p><b>Verification</b> reads in the same order, without declaring anyone dead: an object is
+ * reported as abandoned only if its owner was found dead before the index was read a last time.
  */
 final class Housekeeping implements Maintenance {
   private final Engine engine;
+  private final ReentrantLock runLock = new ReentrantLock();
+  private volatile @Nullable Thread background;
+  /** Open until the collection started by opening the store has ended. */
+  private final java.util.concurrent.CountDownLatch openCollection =
+      new java.util.concurrent.CountDownLatch(1);
 
   Housekeeping(Engine engine) {
     this.engine = engine;
   }
 
+  /** Starts a collection on a daemon thread; the first maintenance call waits for it. */
+  void startInBackground() {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                runExclusively(() -> {
+                  engine.requireStoreIdentity();
+                  return collect(GcOptions.defaults());
+                });
+              } catch (StoreClosedException e) {
+                // closed while collecting: the next open collects
+              } catch (RuntimeException e) {
+                if (!engine.isClosed()) {
+                  Engine.LOG.log(Level.WARNING,
+                      "garbage collection after open failed; the store is usable, the next"
+                          + " collection retries", e);
+                }
+              } finally {
+                background = null;
+                openCollection.countDown();
+              }
+            },
+            "diskstore-gc-on-open");
+    thread.setDaemon(true);
+    background = thread;
+    thread.start();
+  }
+
+  /** Not started by opening the store: later maintenance calls need not wait. */
+  void noCollectionOnOpen() {
+    openCollection.countDown();
+  }
+
+  /**
+   * Runs maintenance work with this instance's other maintenance work excluded, after the
+   * collection started by opening the store and after the cleanups queued so far.
+   */
+  private <T> T runExclusively(java.util.function.Supplier<T> work) {
+    engine.checkOpen();
+    runLock.lock();
+    try {
+      engine.checkOpen();
+      engine.awaitCleanups();
+      return work.get();
+    } finally {
+      runLock.unlock();
+    }
+  }
+
+  /** Waits for the collection started by opening the store (a caller's maintenance call). */
+  private void awaitOpenCollection() {
+    if (Thread.currentThread() == background) {
+      return;
+    }
+    try {
+      openCollection.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted while waiting for garbage collection", true, e);
+    }
+  }
+
+  /** Interrupts the background collection, if any (the store is closing). */
+  void stopBackground() {
+    Thread thread = background;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+
+  // ------------------------------------------------------------------ the survey
+
+  /** What the index said about the blobs, and the listing's objects it did not account for. */
   private record Known(
       Map<String, Long> blobSizes,
       Map<String, String> blobSha,
@@ -60,110 +182,271 @@ final class Housekeeping implements Maintenance {
     }
   }
 
-  private Map<String, Long> listBackend() {
-    Map<String, Long> listed = new HashMap<>();
-    try (Stream<BlobStat> stream = engine.backend.list("")) {
-      stream.forEach(stat -> listed.put(stat.key(), stat.sizeBytes()));
-    }
-    return listed;
-  }
-
-  /** Keys of writes that started and left something behind without completing. */
-  private Set<String> listIncomplete() {
-    Set<String> keys = new HashSet<>();
-    try (Stream<String> stream = engine.backend.listIncomplete("")) {
-      stream.forEach(keys::add);
-    }
-    return keys;
-  }
-
-  private Known readKnown() {
-    return engine.index.read(this::readKnownOn);
+  /** Whose an unreferenced object is, as far as deleting it goes. */
+  private enum Verdict {
+    /** Its writer can no longer commit: deletable. */
+    ABANDONED,
+    /** Its writer may still commit: keep. */
+    IN_FLIGHT,
+    /** No writer of this store made it: keep unless asked. */
+    UNKNOWN
   }
 
   /**
-   * Decides whether writes can still commit. Must be created after the backend was listed and
-   * before the index is read: it snapshots this instance's in-flight keys at that point.
+   * Steps 1–4 of the class comment: the listing, the in-flight snapshot, the first index read and
+   * the owners' fate. With {@code declare}, owners found dead are declared dead in the index.
    */
-  private final class Liveness {
-    private final Set<String> inFlight = Set.copyOf(engine.inFlight);
-    private final Map<String, Boolean> alive = new HashMap<>();
+  private final class Survey {
+    final Map<String, Long> listed = new HashMap<>();
+    final Set<String> incomplete = new HashSet<>();
+    final Set<String> inFlight;
+    final Known known;
+    /** Owners whose writes can no longer commit (recorded or declared dead). */
+    final Set<String> deadOwners = new HashSet<>();
+    /** Owners the index has never known (legacy pending writes aside). */
+    final Set<String> unknownOwners = new HashSet<>();
+    /** Every owner named by a listed object or unfinished write. */
+    final Set<String> namedOwners = new HashSet<>();
 
-    /** Whether the write of {@code key} by {@code owner} can no longer commit. */
-    boolean abandoned(String key, String owner) {
-      if (owner.equals(engine.owners.id())) {
-        return !inFlight.contains(key);
+    Survey(boolean declare) {
+      try (Stream<BlobStat> stream = engine.backend.list("")) {
+        stream.forEach(stat -> {
+          if (!stat.key().equals(StoreIdentity.MARKER_KEY)) {
+            listed.put(stat.key(), stat.sizeBytes());
+          }
+        });
       }
-      return !alive.computeIfAbsent(owner, engine.owners::isAlive);
+      try (Stream<String> stream = engine.backend.listIncomplete("")) {
+        stream.forEach(key -> {
+          if (!key.equals(StoreIdentity.MARKER_KEY)) {
+            incomplete.add(key);
+          }
+        });
+      }
+      inFlight = Set.copyOf(engine.inFlight);
+      known = engine.index.read(Housekeeping::readKnown);
+
+      String self = engine.owners.id();
+      Set<String> toJudge = new HashSet<>();
+      for (String key : candidates()) {
+        String owner = Engine.ownerOf(key);
+        if (owner != null && !owner.equals(self)) {
+          toJudge.add(owner);
+        }
+      }
+      for (String owner : known.pendingOwners().values()) {
+        if (!owner.equals(self)) {
+          toJudge.add(owner);
+        }
+      }
+      for (String key : listed.keySet()) {
+        addOwner(key);
+      }
+      incomplete.forEach(this::addOwner);
+      Map<String, String> states =
+          toJudge.isEmpty()
+              ? Map.of()
+              : engine.index.read(c -> OwnerRegistry.states(c, toJudge));
+      Set<String> legacyOwners = new HashSet<>(known.pendingOwners().values());
+      List<String> foundDead = new ArrayList<>();
+      for (String owner : toJudge) {
+        String state = states.get(owner);
+        if (OwnerRegistry.DEAD.equals(state)) {
+          deadOwners.add(owner);
+        } else if (OwnerRegistry.ALIVE.equals(state)) {
+          if (!engine.owners.isAlive(owner)) {
+            foundDead.add(owner);
+          }
+        } else if (legacyOwners.contains(owner)) {
+          // a writer of a version before the owners table (pending_writes rows): liveness alone
+          if (!engine.owners.isAlive(owner)) {
+            deadOwners.add(owner);
+          }
+        } else {
+          unknownOwners.add(owner);
+        }
+      }
+      if (!foundDead.isEmpty() && declare) {
+        long now = Engine.micros(engine.now());
+        engine.index.write(false, c -> {
+          OwnerRegistry.declareDead(c, foundDead, now);
+          return null;
+        });
+        deadOwners.addAll(foundDead);
+      } else if (!foundDead.isEmpty()) {
+        deadOwners.addAll(foundDead); // verification: found dead before the final read
+      }
+    }
+
+    private void addOwner(String key) {
+      String owner = Engine.ownerOf(key);
+      if (owner != null) {
+        namedOwners.add(owner);
+      }
+    }
+
+    /** Listed objects and unfinished writes the first index read did not account for. */
+    Set<String> candidates() {
+      Set<String> out = new HashSet<>();
+      for (String key : listed.keySet()) {
+        if (!known.accountsFor(key)) {
+          out.add(key);
+        }
+      }
+      for (String key : incomplete) {
+        if (!listed.containsKey(key) && !known.accountsFor(key)) {
+          out.add(key);
+        }
+      }
+      return out;
+    }
+
+    /** Step 5's index read: which candidates are referenced (or otherwise accounted for) now. */
+    Set<String> accountedNow(Set<String> candidates) {
+      if (candidates.isEmpty()) {
+        return Set.of();
+      }
+      return engine.index.read(
+          c -> {
+            Set<String> out = new HashSet<>();
+            try (PreparedStatement blobs = c.prepareStatement("SELECT 1 FROM blobs WHERE key = ?");
+                PreparedStatement garbage =
+                    c.prepareStatement("SELECT 1 FROM garbage WHERE key = ?");
+                PreparedStatement pending =
+                    c.prepareStatement("SELECT 1 FROM pending_writes WHERE key = ?")) {
+              for (String key : candidates) {
+                if (exists(blobs, key) || exists(garbage, key) || exists(pending, key)) {
+                  out.add(key);
+                }
+              }
+            }
+            return out;
+          });
+    }
+
+    Verdict verdict(String key) {
+      String owner = Engine.ownerOf(key);
+      if (owner == null) {
+        return Verdict.UNKNOWN;
+      }
+      if (owner.equals(engine.owners.id())) {
+        return inFlight.contains(key) ? Verdict.IN_FLIGHT : Verdict.ABANDONED;
+      }
+      if (deadOwners.contains(owner)) {
+        return Verdict.ABANDONED;
+      }
+      return unknownOwners.contains(owner) ? Verdict.UNKNOWN : Verdict.IN_FLIGHT;
+    }
+
+    /** Legacy pending-write rows (key, owner) of the final read whose owner can no longer commit. */
+    Map<String, String> abandonedPending() {
+      Map<String, String> rows = engine.index.read(Housekeeping::readPending);
+      Map<String, String> out = new HashMap<>();
+      String self = engine.owners.id();
+      for (Map.Entry<String, String> e : rows.entrySet()) {
+        String owner = e.getValue();
+        boolean abandoned =
+            owner.equals(self) ? !inFlight.contains(e.getKey()) : deadOwners.contains(owner);
+        if (abandoned) {
+          out.put(e.getKey(), owner);
+        }
+      }
+      return out;
     }
   }
 
+  private static boolean exists(PreparedStatement s, String key) throws SQLException {
+    s.setString(1, key);
+    try (ResultSet rs = s.executeQuery()) {
+      return rs.next();
+    }
+  }
+
+  // ------------------------------------------------------------------ collection
+
   @Override
-  public GcReport collectGarbage() {
+  public GcReport collectGarbage(GcOptions options) {
+    Objects.requireNonNull(options, "options");
     engine.checkOpen();
-    Map<String, Long> listed = listBackend();
-    Set<String> incomplete = listIncomplete();
-    Liveness liveness = new Liveness();
-    Known known = readKnown();
+    awaitOpenCollection();
+    return runExclusively(() -> {
+      engine.requireStoreIdentity();
+      return collect(options);
+    });
+  }
+
+  private GcReport collect(GcOptions options) {
+    Survey survey = new Survey(true);
+    Set<String> candidates = survey.candidates();
+    Set<String> accounted = survey.accountedNow(candidates);
 
     int unreferenced = 0;
-    for (String key : known.garbage()) {
+    List<String> removed = new ArrayList<>();
+    for (String key : survey.known.garbage()) {
       if (deleteObject(key)) {
-        removeRow("DELETE FROM garbage WHERE key = ?", key, null);
+        removed.add(key);
         unreferenced++;
       }
     }
+    removeRows("DELETE FROM garbage WHERE key = ?", removed);
+
     int abandoned = 0;
-    Set<String> liveOwners = new HashSet<>();
-    for (Map.Entry<String, String> e : known.pendingOwners().entrySet()) {
-      String key = e.getKey();
-      String owner = e.getValue();
-      if (liveness.abandoned(key, owner)) {
-        if (deleteObject(key)) {
-          removeRow("DELETE FROM pending_writes WHERE key = ? AND owner = ?", key, owner);
-          abandoned++;
-        }
-      } else {
-        liveOwners.add(owner);
+    List<String> pendingRemoved = new ArrayList<>();
+    for (String key : survey.abandonedPending().keySet()) {
+      if (deleteObject(key)) {
+        pendingRemoved.add(key);
+        abandoned++;
       }
     }
+    removeRows("DELETE FROM pending_writes WHERE key = ?", pendingRemoved);
+
     int orphans = 0;
-    for (String key : listed.keySet()) {
-      if (known.accountsFor(key)) {
+    int unknownKept = 0;
+    for (String key : candidates) {
+      if (accounted.contains(key)) {
         continue;
       }
-      String owner = Engine.ownerOf(key);
-      if (owner == null) {
-        if (deleteObject(key)) {
-          orphans++;
+      boolean complete = survey.listed.containsKey(key);
+      switch (survey.verdict(key)) {
+        case ABANDONED -> {
+          if (complete ? deleteObject(key) : deleteIncomplete(key)) {
+            abandoned++;
+          }
         }
-      } else if (!liveness.abandoned(key, owner)) {
-        liveOwners.add(owner);
-      } else if (deleteObject(key)) {
-        abandoned++;
+        case UNKNOWN -> {
+          if (!options.deleteUnknownObjects()) {
+            unknownKept++;
+          } else if (complete ? deleteObject(key) : deleteIncomplete(key)) {
+            orphans++;
+          }
+        }
+        case IN_FLIGHT -> { }
       }
     }
-    for (String key : incomplete) {
-      String owner = Engine.ownerOf(key);
-      // only leftovers of our own writers: an unfinished write under a key we did not make is
-      // not ours to judge
-      if (owner == null || listed.containsKey(key) || known.accountsFor(key)) {
-        continue;
-      }
-      if (!liveness.abandoned(key, owner)) {
-        liveOwners.add(owner);
-      } else if (deleteIncomplete(key)) {
-        abandoned++;
-      }
-    }
-    engine.owners.forgetDead(liveOwners);
+    forgetDeadOwners(survey.namedOwners);
     if (unreferenced + abandoned + orphans > 0) {
       Engine.LOG.log(
           Level.INFO,
           "garbage collection: " + unreferenced + " unreferenced, " + abandoned
-              + " abandoned, " + orphans + " orphan blob(s) deleted");
+              + " abandoned, " + orphans + " unknown object(s) deleted");
     }
-    return new GcReport(abandoned, unreferenced, orphans);
+    if (unknownKept > 0) {
+      Engine.LOG.log(
+          Level.INFO,
+          "garbage collection left " + unknownKept + " object(s) alone that no writer of this"
+              + " store made (see maintenance().verify())");
+    }
+    return new GcReport(abandoned, unreferenced, orphans, unknownKept);
+  }
+
+  /** Forgets dead owners that no listed object names (rows and lock files). Best effort. */
+  private void forgetDeadOwners(Set<String> named) {
+    try {
+      engine.index.write(false, c -> OwnerRegistry.pruneDead(c, named));
+      engine.owners.forgetDead();
+    } catch (StorageException e) {
+      Engine.LOG.log(Level.DEBUG, "could not forget dead owners; the next collection retries", e);
+    }
   }
 
   private boolean deleteObject(String key) {
@@ -181,42 +464,62 @@ final class Housekeeping implements Maintenance {
       engine.backend.deleteIncomplete(key);
       return true;
     } catch (RuntimeException e) {
-      Engine.LOG.log(Level.WARNING, "could not remove the unfinished write " + key + "; will retry later", e);
+      Engine.LOG.log(
+          Level.WARNING, "could not remove the unfinished write " + key + "; will retry later", e);
       return false;
     }
   }
 
-  private void removeRow(String sql, String key, String owner) {
+  private void removeRows(String sql, List<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
     engine.index.write(
         false,
         c -> {
           try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, key);
-            if (owner != null) {
-              s.setString(2, owner);
+            for (String key : keys) {
+              s.setString(1, key);
+              s.executeUpdate();
             }
-            s.executeUpdate();
           }
           return null;
         });
   }
 
+  // ------------------------------------------------------------------ verification
+
   @Override
   public VerifyReport verify(boolean deep) {
     engine.checkOpen();
-    Map<String, Long> listed = listBackend();
-    Set<String> incomplete = listIncomplete();
-    Liveness liveness = new Liveness();
-    List<Problem> problems = new ArrayList<>();
-    record IndexFacts(
-        Known known,
-        int artifacts,
-        List<Problem> problems) {}
+    awaitOpenCollection();
+    return runExclusively(() -> verifyNow(deep));
+  }
+
+  private VerifyReport verifyNow(boolean deep) {
+    List<Problem> damage = checkIndexFile(deep);
+    try {
+      return verifyIndexAndBackend(deep, damage);
+    } catch (StorageException e) {
+      if (damage.isEmpty()) {
+        throw e;
+      }
+      // the damage SQLite found keeps the rest of the index from being read: report what is known
+      List<Problem> problems = new ArrayList<>(damage);
+      problems.add(new Problem(Kind.INDEX_DAMAGED, engine.index.file().getFileName().toString(),
+          "the rest of the verification could not read the index: " + e.getMessage()));
+      return new VerifyReport(0, 0, problems);
+    }
+  }
+
+  private VerifyReport verifyIndexAndBackend(boolean deep, List<Problem> damage) {
+    List<Problem> problems = new ArrayList<>(damage);
+    Survey survey = new Survey(false);
+    record IndexFacts(int artifacts, List<Problem> problems) {}
     IndexFacts facts =
         engine.index.read(
             c -> {
               List<Problem> found = new ArrayList<>();
-              Known known = readKnownOn(c);
               int artifacts;
               try (var s = c.createStatement()) {
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM artifacts")) {
@@ -244,48 +547,18 @@ final class Housekeeping implements Maintenance {
                             + rs.getString(4) + ", which the index does not know"));
                   }
                 }
-                Map<String, Long> expected = new HashMap<>();
-                try (ResultSet rs =
-                    s.executeQuery(
-                        "SELECT disk_id, path, count(*) FROM artifacts GROUP BY disk_id, path")) {
-                  while (rs.next()) {
-                    for (String dir : PathRules.selfAndAncestors(rs.getString(2))) {
-                      expected.merge(rs.getString(1) + "\0" + dir, rs.getLong(3), Long::sum);
-                    }
-                  }
-                }
-                Map<String, Long> actual = new HashMap<>();
-                try (ResultSet rs =
-                    s.executeQuery(
-                        "SELECT disk_id, path, parent, name, artifact_count FROM directories")) {
-                  while (rs.next()) {
-                    String dir = rs.getString(2);
-                    actual.put(rs.getString(1) + "\0" + dir, rs.getLong(5));
-                    if (!PathRules.parent(dir).equals(rs.getString(3))
-                        || !PathRules.name(dir).equals(rs.getString(4))) {
-                      found.add(new Problem(Kind.DIRECTORY_MISMATCH, rs.getString(1),
-                          "directory " + dir + " has a wrong parent or name"));
-                    }
-                  }
-                }
-                Set<String> all = new HashSet<>(expected.keySet());
-                all.addAll(actual.keySet());
-                for (String k : all) {
-                  if (!Objects.equals(expected.get(k), actual.get(k))) {
-                    String[] parts = k.split("\0", 2);
-                    found.add(new Problem(Kind.DIRECTORY_MISMATCH, parts[0],
-                        "directory " + parts[1] + " counts " + actual.get(k) + " artifact(s), "
-                            + "expected " + expected.get(k)));
-                  }
-                }
+                found.addAll(directoryProblems(s));
               }
-              return new IndexFacts(known, artifacts, found);
+              if (deep) {
+                found.addAll(rowChecksumProblems(c));
+              }
+              return new IndexFacts(artifacts, found);
             });
     problems.addAll(facts.problems());
-    Known known = facts.known();
+    Known known = survey.known;
     for (Map.Entry<String, Long> e : known.blobSizes().entrySet()) {
       String key = e.getKey();
-      Long size = listed.get(key);
+      Long size = survey.listed.get(key);
       if (size == null) {
         problems.add(new Problem(Kind.MISSING_BLOB, key,
             "blob " + known.blobSha().get(key) + " is in the index but not in the backend"));
@@ -304,31 +577,122 @@ final class Housekeeping implements Maintenance {
       problems.add(new Problem(Kind.UNCOLLECTED_GARBAGE, key,
           "unreferenced blob not yet deleted; collectGarbage() removes it"));
     }
-    for (Map.Entry<String, String> e : known.pendingOwners().entrySet()) {
-      if (liveness.abandoned(e.getKey(), e.getValue())) {
-        problems.add(abandonedWrite(e.getKey(), e.getValue()));
-      }
+    for (Map.Entry<String, String> e : survey.abandonedPending().entrySet()) {
+      problems.add(abandonedWrite(e.getKey(), e.getValue()));
     }
-    for (String key : listed.keySet()) {
-      if (known.accountsFor(key)) {
+    Set<String> candidates = survey.candidates();
+    Set<String> accounted = survey.accountedNow(candidates);
+    for (String key : candidates) {
+      if (accounted.contains(key)) {
         continue;
       }
-      String owner = Engine.ownerOf(key);
-      if (owner == null) {
-        problems.add(new Problem(Kind.ORPHAN_BLOB, key,
-            "backend object unknown to the index; collectGarbage() removes it"));
-      } else if (liveness.abandoned(key, owner)) {
-        problems.add(abandonedWrite(key, owner));
-      }
-    }
-    for (String key : incomplete) {
-      String owner = Engine.ownerOf(key);
-      if (owner != null && !listed.containsKey(key) && !known.accountsFor(key)
-          && liveness.abandoned(key, owner)) {
-        problems.add(abandonedWrite(key, owner));
+      switch (survey.verdict(key)) {
+        case ABANDONED -> problems.add(abandonedWrite(key, Objects.requireNonNull(
+            Engine.ownerOf(key))));
+        case UNKNOWN -> problems.add(new Problem(Kind.ORPHAN_BLOB, key,
+            "backend object that no writer of this store made (another store's, an older"
+                + " version's, or put there by hand); left alone: collectGarbage("
+                + "GcOptions.deletingUnknownObjects()) deletes it"));
+        case IN_FLIGHT -> { }
       }
     }
     return new VerifyReport(facts.artifacts(), known.blobSizes().size(), problems);
+  }
+
+  /** SQLite's own check of the index file: quick, or the full integrity check when deep. */
+  private List<Problem> checkIndexFile(boolean deep) {
+    String file = engine.index.file().getFileName().toString();
+    return engine.index.readEach(
+        c -> {
+          List<Problem> found = new ArrayList<>();
+          try (var s = c.createStatement()) {
+            try (ResultSet rs =
+                s.executeQuery(deep ? "PRAGMA main.integrity_check" : "PRAGMA main.quick_check")) {
+              while (rs.next()) {
+                String line = rs.getString(1);
+                if (!"ok".equals(line)) {
+                  found.add(new Problem(Kind.INDEX_DAMAGED, file, line));
+                }
+              }
+            }
+            try (ResultSet rs = s.executeQuery("PRAGMA main.foreign_key_check")) {
+              while (rs.next()) {
+                found.add(new Problem(Kind.INDEX_DAMAGED, file,
+                    "row " + rs.getLong(2) + " of table " + rs.getString(1)
+                        + " references a missing row of " + rs.getString(3)));
+              }
+            }
+          } catch (SQLException e) {
+            // a damaged file may fail the check itself
+            found.add(new Problem(Kind.INDEX_DAMAGED, file, "the check failed: " + e.getMessage()));
+          }
+          return found;
+        });
+  }
+
+  private static List<Problem> rowChecksumProblems(Connection c) throws SQLException {
+    List<Problem> found = new ArrayList<>();
+    try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT id, disk_id, path, filename, sha256, size, content_type, etag, user_meta,"
+                    + " created_at, updated_at, content_modified_at, row_check FROM artifacts");
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        long stored = rs.getLong(13);
+        if (rs.wasNull()) {
+          found.add(new Problem(Kind.ROW_CHECKSUM_MISMATCH, rs.getString(2),
+              "artifact row " + rs.getLong(1) + " has no checksum"));
+          continue;
+        }
+        long actual = RowCheck.of(rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getString(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9),
+            rs.getLong(10), rs.getLong(11), rs.getLong(12));
+        if (actual != stored) {
+          found.add(new Problem(Kind.ROW_CHECKSUM_MISMATCH, rs.getString(2),
+              "artifact row " + rs.getLong(1) + " (" + rs.getString(3) + rs.getString(4)
+                  + ") no longer matches its checksum: its fields were changed inside the index"
+                  + " file; restore index.db from a backup"));
+        }
+      }
+    }
+    return found;
+  }
+
+  private static List<Problem> directoryProblems(java.sql.Statement s) throws SQLException {
+    List<Problem> found = new ArrayList<>();
+    Map<String, Long> expected = new HashMap<>();
+    try (ResultSet rs =
+        s.executeQuery("SELECT disk_id, path, count(*) FROM artifacts GROUP BY disk_id, path")) {
+      while (rs.next()) {
+        for (String dir : PathRules.selfAndAncestors(rs.getString(2))) {
+          expected.merge(rs.getString(1) + "\0" + dir, rs.getLong(3), Long::sum);
+        }
+      }
+    }
+    Map<String, Long> actual = new HashMap<>();
+    try (ResultSet rs =
+        s.executeQuery("SELECT disk_id, path, parent, name, artifact_count FROM directories")) {
+      while (rs.next()) {
+        String dir = rs.getString(2);
+        actual.put(rs.getString(1) + "\0" + dir, rs.getLong(5));
+        if (!PathRules.parent(dir).equals(rs.getString(3))
+            || !PathRules.name(dir).equals(rs.getString(4))) {
+          found.add(new Problem(Kind.DIRECTORY_MISMATCH, rs.getString(1),
+              "directory " + dir + " has a wrong parent or name"));
+        }
+      }
+    }
+    Set<String> all = new HashSet<>(expected.keySet());
+    all.addAll(actual.keySet());
+    for (String k : all) {
+      if (!Objects.equals(expected.get(k), actual.get(k))) {
+        String[] parts = k.split("\0", 2);
+        found.add(new Problem(Kind.DIRECTORY_MISMATCH, parts[0],
+            "directory " + parts[1] + " counts " + actual.get(k) + " artifact(s), "
+                + "expected " + expected.get(k)));
+      }
+    }
+    return found;
   }
 
   private static Problem abandonedWrite(String key, String owner) {
@@ -337,10 +701,9 @@ final class Housekeeping implements Maintenance {
             + " collectGarbage() removes it");
   }
 
-  private Known readKnownOn(java.sql.Connection c) throws java.sql.SQLException {
+  private static Known readKnown(Connection c) throws SQLException {
     Map<String, Long> sizes = new HashMap<>();
     Map<String, String> shas = new HashMap<>();
-    Map<String, String> pending = new HashMap<>();
     Set<String> garbage = new HashSet<>();
     try (var s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("SELECT key, size, sha256 FROM blobs")) {
@@ -349,27 +712,28 @@ final class Housekeeping implements Maintenance {
           shas.put(rs.getString(1), rs.getString(3));
         }
       }
-      try (ResultSet rs = s.executeQuery("SELECT key, owner FROM pending_writes")) {
-        while (rs.next()) {
-          pending.put(rs.getString(1), rs.getString(2));
-        }
-      }
       try (ResultSet rs = s.executeQuery("SELECT key FROM garbage")) {
         while (rs.next()) {
           garbage.add(rs.getString(1));
         }
       }
     }
-    return new Known(sizes, shas, pending, garbage);
+    return new Known(sizes, shas, readPending(c), garbage);
   }
 
-  private String hash(String key) {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  private static Map<String, String> readPending(Connection c) throws SQLException {
+    Map<String, String> pending = new HashMap<>();
+    try (var s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT key, owner FROM pending_writes")) {
+      while (rs.next()) {
+        pending.put(rs.getString(1), rs.getString(2));
+      }
     }
+    return pending;
+  }
+
+  private @Nullable String hash(String key) {
+    MessageDigest digest = Hashing.sha256();
     try (InputStream in =
         new DigestInputStream(engine.backend.open(key, ByteRange.from(0)), digest)) {
       in.transferTo(java.io.OutputStream.nullOutputStream());

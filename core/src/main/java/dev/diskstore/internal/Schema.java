@@ -14,10 +14,38 @@ import java.util.List;
  * most one of blobs, pending_writes and garbage. {@code text_queue} is the log of artifacts whose
  * full-text row (in {@code text.db}) is to be brought up to date (see {@code TextIndexer}).
  * {@code extracted_content} caches parse results of cacheable parsers per blob; it goes with the
- * blob row.
+ * blob row. {@code owners} lists the store instances that wrote to the store ({@link
+ * OwnerRegistry}); {@code artifacts.row_check} is a checksum of the row ({@link RowCheck}).
+ * {@code store_meta} holds the project id, the URL secret, the text index generation and the
+ * store's identity ({@code store_id}, {@code store_marker}: see {@link StoreIdentity}).
  */
 final class Schema {
   private Schema() {}
+
+  /**
+   * Work of a migration that SQL alone cannot do, run right after {@code migration(version)} in the
+   * same transaction.
+   */
+  static void backfill(java.sql.Connection c, int version) throws java.sql.SQLException {
+    if (version != 4) {
+      return;
+    }
+    try (java.sql.PreparedStatement rows =
+            c.prepareStatement(
+                "SELECT id, disk_id, path, filename, sha256, size, content_type, etag, user_meta,"
+                    + " created_at, updated_at, content_modified_at FROM artifacts");
+        java.sql.PreparedStatement set =
+            c.prepareStatement("UPDATE artifacts SET row_check = ? WHERE id = ?");
+        java.sql.ResultSet rs = rows.executeQuery()) {
+      while (rs.next()) {
+        set.setLong(1, RowCheck.of(rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getString(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9),
+            rs.getLong(10), rs.getLong(11), rs.getLong(12)));
+        set.setLong(2, rs.getLong(1));
+        set.executeUpdate();
+      }
+    }
+  }
 
   static List<String> migration(int version) {
     return switch (version) {
@@ -90,6 +118,21 @@ final class Schema {
           "CREATE TABLE text_queue ("
               + " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
               + " artifact_id INTEGER NOT NULL) STRICT");
+      case 4 -> List.of(
+          // Writers of this store (see OwnerRegistry): a row per store instance, 'alive' from its
+          // open until it closes or garbage collection declares it dead; a commit of a blob whose
+          // key names an owner that is not alive fails, so an object of a dead owner can never
+          // become referenced. Objects whose key names no known owner are not this store's
+          // writers' and are never deleted automatically.
+          "CREATE TABLE owners ("
+              + " id TEXT PRIMARY KEY,"
+              + " state TEXT NOT NULL CHECK (state IN ('alive', 'dead')),"
+              + " registered_at INTEGER NOT NULL,"
+              + " ended_at INTEGER) STRICT",
+          // A checksum of each artifact row's fields (RowCheck), so that deep verification finds
+          // rows whose bytes were changed inside the database file; filled for existing rows by
+          // the migration itself (SqliteIndex).
+          "ALTER TABLE artifacts ADD COLUMN row_check INTEGER");
       default -> throw new IllegalArgumentException("no migration to schema version " + version);
     };
   }

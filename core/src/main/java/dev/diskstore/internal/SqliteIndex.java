@@ -26,7 +26,7 @@ import org.sqlite.SQLiteException;
  */
 final class SqliteIndex implements AutoCloseable {
   /** The schema version this code writes; older databases are migrated forward on open. */
-  static final int SCHEMA_VERSION = 3;
+  static final int SCHEMA_VERSION = 4;
 
   /** Prepared statements kept per connection (see {@link StatementCache}). */
   private static final int STATEMENT_CACHE_SIZE = 64;
@@ -338,6 +338,7 @@ final class SqliteIndex implements AutoCloseable {
                 for (String sql : Schema.migration(now)) {
                   s.execute(sql);
                 }
+                Schema.backfill(c, now);
               }
               s.execute("PRAGMA user_version = " + now);
             }

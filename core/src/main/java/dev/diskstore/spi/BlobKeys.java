@@ -6,6 +6,15 @@ import dev.diskstore.StorageException;
 public final class BlobKeys {
   private BlobKeys() {}
 
+  /**
+   * The key of the store marker: a small object, written once when a store is created, naming the
+   * store the blobs under this backend's root or prefix belong to (so that a store never mistakes
+   * another store's blobs, or its own after losing its index, for garbage). Never a blob's key
+   * (those contain a {@code /}); backends store it like any object, and tools that inspect a
+   * backend's objects should skip it.
+   */
+  public static final String STORE_MARKER = "diskstore-store";
+
   /** Whether {@code key} follows the key rules. */
   public static boolean isValid(String key) {
     int n = key.length();

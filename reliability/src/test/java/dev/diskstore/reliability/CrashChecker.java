@@ -14,6 +14,7 @@ import dev.diskstore.DiskStore;
 import dev.diskstore.GcReport;
 import dev.diskstore.VerifyReport;
 import dev.diskstore.spi.BlobBackend;
+import dev.diskstore.spi.BlobKeys;
 import dev.diskstore.spi.BlobStat;
 import java.io.IOException;
 import java.io.InputStream;
@@ -201,7 +202,7 @@ final class CrashChecker {
     model.values().stream().filter(State::exists).forEach(s -> live.add(s.sha256()));
     List<BlobStat> blobs;
     try (Stream<BlobStat> listed = backend.list("")) {
-      blobs = listed.collect(Collectors.toList());
+      blobs = listed.filter(b -> !b.key().equals(BlobKeys.STORE_MARKER)).collect(Collectors.toList());
     }
     assertThat(blobs)
         .as("%s: backend objects vs %d distinct live contents", when, live.size())

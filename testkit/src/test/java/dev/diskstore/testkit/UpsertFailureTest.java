@@ -11,6 +11,8 @@ import dev.diskstore.DiskNotFoundException;
 import dev.diskstore.DiskStore;
 import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.FileUpload;
+import dev.diskstore.GcOptions;
+import dev.diskstore.GcReport;
 import dev.diskstore.GetOptions;
 import dev.diskstore.InvalidRequestException;
 import dev.diskstore.Precondition;
@@ -77,7 +79,7 @@ class UpsertFailureTest {
   private void assertClean() {
     VerifyReport report = store.maintenance().verify(true);
     assertThat(report.problems()).isEmpty();
-    assertThat(memory.size()).isEqualTo(1);
+    assertThat(memory.size()).as("the blob and the store marker").isEqualTo(2);
   }
 
   @ParameterizedTest
@@ -200,13 +202,18 @@ class UpsertFailureTest {
   }
 
   @Test
-  void orphanObjectsAreReportedAndCollected() {
-    memory.write("ff/ff/ffffffffffffffffffffffffffffffff", new ByteArrayInputStream(new byte[3]),
-        java.util.OptionalLong.of(3));
+  void orphanObjectsAreReportedAndCollectedOnlyWhenAsked() {
+    String stray = "ff/ff/ffffffffffffffffffffffffffffffff";
+    memory.write(stray, new ByteArrayInputStream(new byte[3]), java.util.OptionalLong.of(3));
     assertThat(store.maintenance().verify().problems())
         .extracting(VerifyReport.Problem::kind)
         .containsExactly(VerifyReport.Kind.ORPHAN_BLOB);
-    assertThat(store.maintenance().collectGarbage().orphanObjects()).isEqualTo(1);
+    GcReport kept = store.maintenance().collectGarbage();
+    assertThat(kept.orphanObjects()).isZero();
+    assertThat(kept.unknownObjectsKept()).isEqualTo(1);
+    assertThat(memory.stat(stray)).isPresent();
+    assertThat(store.maintenance().collectGarbage(GcOptions.deletingUnknownObjects())
+        .orphanObjects()).isEqualTo(1);
     assertClean();
   }
 
