@@ -96,9 +96,21 @@ class WriteOwnershipAndTextQueueTest {
     });
   }
 
+  /** The file of the text index's current generation. */
+  private String textDb() throws SQLException {
+    return "text-" + sql(c -> {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(
+              "SELECT value FROM store_meta WHERE key = 'text_generation'")) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }) + ".db";
+  }
+
   /** Queue entries the text index has not applied yet. */
   private int unapplied() throws SQLException {
-    int watermark = count("text.db", "SELECT value FROM text_state WHERE key = 'watermark'");
+    int watermark = count(textDb(), "SELECT value FROM text_state WHERE key = 'watermark'");
     return count("SELECT count(*) FROM text_queue WHERE seq > " + watermark);
   }
 
@@ -304,7 +316,7 @@ class WriteOwnershipAndTextQueueTest {
 
       store.disks().artifacts().upsert(disk, FileUpload.ofText("late.md", "quokka"), "/");
       awaitTextIndexed();
-      assertThat(count("text.db", "SELECT count(*) FROM artifact_text WHERE artifact_text MATCH 'quokka'"))
+      assertThat(count(textDb(), "SELECT count(*) FROM artifact_text WHERE artifact_text MATCH 'quokka'"))
           .isEqualTo(1);
     }
   }
@@ -378,7 +390,7 @@ class WriteOwnershipAndTextQueueTest {
       c.createStatement().execute("INSERT INTO text_queue (artifact_id) SELECT id FROM artifacts");
       return null;
     });
-    sql("text.db", c -> {
+    sql(textDb(), c -> {
       // a text batch rolls back as a whole: its rows and the record of what they were made from
       c.createStatement().execute("DELETE FROM artifact_text");
       c.createStatement().execute("DELETE FROM indexed");
@@ -386,7 +398,7 @@ class WriteOwnershipAndTextQueueTest {
     });
     try (DiskStore store = DiskStore.local(dir)) {
       awaitTextIndexed();
-      assertThat(count("text.db", "SELECT count(*) FROM artifact_text")).isEqualTo(20);
+      assertThat(count(textDb(), "SELECT count(*) FROM artifact_text")).isEqualTo(20);
       assertThat(store.search().fullText(disk, "wombat", 100)).hasSize(20);
     }
   }
@@ -403,12 +415,13 @@ class WriteOwnershipAndTextQueueTest {
       store.disks().artifacts().upsert(disk, FileUpload.ofText("gone.md", "kakapo gone"), "/k/");
       store.disks().artifacts().delete(disk, "/k/", "gone.md");
     }
-    for (String name : List.of("text.db", "text.db-wal", "text.db-shm")) {
+    String file = textDb();
+    for (String name : List.of(file, file + "-wal", file + "-shm")) {
       Files.deleteIfExists(dir.resolve(name));
     }
     try (DiskStore store = DiskStore.local(dir)) {
       assertThat(store.search().fullText(disk, "kakapo", 100)).hasSize(10);
-      assertThat(count("text.db", "SELECT count(*) FROM artifact_text")).isEqualTo(10);
+      assertThat(count(textDb(), "SELECT count(*) FROM artifact_text")).isEqualTo(10);
     }
   }
 
@@ -434,7 +447,7 @@ class WriteOwnershipAndTextQueueTest {
             }
           }
         });
-    sql("text.db", c -> {
+    sql(textDb(), c -> {
       // a text batch rolls back as a whole: its rows and the record of what they were made from
       c.createStatement().execute("DELETE FROM artifact_text");
       c.createStatement().execute("DELETE FROM indexed");

@@ -497,7 +497,8 @@ final class Housekeeping implements Maintenance {
   }
 
   private VerifyReport verifyNow(boolean deep) {
-    List<Problem> damage = checkIndexFile(deep);
+    List<Problem> damage = new ArrayList<>(checkIndexFile(deep));
+    damage.addAll(checkTextIndex(deep));
     try {
       return verifyIndexAndBackend(deep, damage);
     } catch (StorageException e) {
@@ -628,6 +629,47 @@ final class Housekeeping implements Maintenance {
           }
           return found;
         });
+  }
+
+  /**
+   * SQLite's check of the full-text index file. It is derived data: a damaged one is reported and
+   * set aside and rebuilt right away (after the read connection is returned: switching the text
+   * index takes every read connection).
+   */
+  private List<Problem> checkTextIndex(boolean deep) {
+    List<String> found;
+    try {
+      found =
+          engine.index.readEach(
+              c -> {
+                List<String> lines = new ArrayList<>();
+                try (var s = c.createStatement();
+                    ResultSet rs =
+                        s.executeQuery("PRAGMA " + TextIndexer.SCHEMA
+                            + (deep ? ".integrity_check" : ".quick_check"))) {
+                  while (rs.next()) {
+                    if (!"ok".equals(rs.getString(1))) {
+                      lines.add(rs.getString(1));
+                    }
+                  }
+                } catch (SQLException e) {
+                  lines.add("the check failed: " + e.getMessage());
+                }
+                return lines;
+              });
+    } catch (StorageException e) {
+      found = List.of("the check failed: " + e.getMessage());
+    }
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    engine.textIndexer.rebuildDamaged();
+    List<Problem> problems = new ArrayList<>();
+    for (String line : found) {
+      problems.add(new Problem(Kind.INDEX_DAMAGED, "full-text index",
+          line + " (derived data: set aside and rebuilt from the artifacts)"));
+    }
+    return problems;
   }
 
   private static List<Problem> rowChecksumProblems(Connection c) throws SQLException {

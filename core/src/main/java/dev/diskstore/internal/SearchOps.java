@@ -360,8 +360,28 @@ final class SearchOps implements Search {
       });
       return List.of();
     }
-    record Hit(ArtifactOps.Row row, double score, String snippet) {}
-    List<Hit> hits =
+    List<Hit> hits;
+    try {
+      hits = fullTextHits(diskId, match, limit);
+    } catch (StorageException e) {
+      // a damaged text database is set aside and rebuilt (it is derived data); ask again
+      if (!engine.textIndexer.recoverIfDamaged(e)) {
+        throw e;
+      }
+      engine.textIndexer.catchUp();
+      hits = fullTextHits(diskId, match, limit);
+    }
+    List<TextHit> result = new ArrayList<>(hits.size());
+    for (Hit h : hits) {
+      result.add(new TextHit(artifacts.toArtifact(h.row()), h.score(), h.snippet()));
+    }
+    return result;
+  }
+
+  private record Hit(ArtifactOps.Row row, double score, String snippet) {}
+
+  private List<Hit> fullTextHits(String diskId, String match, int limit) {
+    return
         engine.index.read(
             c -> {
               DiskOps.requireDisk(c, diskId);
@@ -387,11 +407,6 @@ final class SearchOps implements Search {
               }
               return out;
             });
-    List<TextHit> result = new ArrayList<>(hits.size());
-    for (Hit h : hits) {
-      result.add(new TextHit(artifacts.toArtifact(h.row()), h.score(), h.snippet()));
-    }
-    return result;
   }
 
   private static String abbreviate(String s) {

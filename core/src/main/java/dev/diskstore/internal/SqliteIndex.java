@@ -278,6 +278,42 @@ final class SqliteIndex implements AutoCloseable {
   }
 
   /**
+   * Attaches {@code other} as {@code schema} in place of the database attached under that name,
+   * on every read connection: waits until each connection is idle and takes them all meanwhile, so
+   * no read sees a half-switched pool. The caller must not hold a read connection.
+   */
+  void reattachToReaders(Path other, String schema) {
+    if (!schema.matches("[a-z]+")) {
+      throw new IllegalArgumentException("schema name " + schema);
+    }
+    List<Connection> taken = new ArrayList<>();
+    try {
+      for (int i = 0; i < allReaders.size(); i++) {
+        taken.add(readers.take());
+      }
+      checkOpen();
+      for (Connection r : taken) {
+        try (var s = r.prepareStatement("DETACH DATABASE " + schema)) {
+          s.execute();
+        } catch (SQLException e) {
+          // not attached (an earlier switch failed half way): attach below
+        }
+        try (var s = r.prepareStatement("ATTACH DATABASE ? AS " + schema)) {
+          s.setString(1, other.toAbsolutePath().toString());
+          s.execute();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted while switching the text index", true, e);
+    } catch (SQLException e) {
+      throw translate("cannot attach " + other + " to the index", e);
+    } finally {
+      readers.addAll(taken);
+    }
+  }
+
+  /**
    * Runs {@code work} on a read connection without an explicit transaction: each statement is its
    * own snapshot. For work whose statements need not agree with each other (a single lookup),
    * saving the {@code BEGIN} and {@code COMMIT} round trips of {@link #read}.

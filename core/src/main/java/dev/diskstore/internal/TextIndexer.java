@@ -6,6 +6,7 @@ import dev.diskstore.spi.BlobNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,10 +15,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,9 +56,23 @@ import org.sqlite.SQLiteConfig;
  * Queries join the artifacts table, so they never return an artifact that no longer exists.
  * {@code text.db} is written with {@code synchronous=NORMAL} (a power loss may roll back its last
  * batches, together with their watermark, so they are simply redone); applied queue entries are
- * deleted from the index only after a checkpoint made them durable. {@code text.db} is a derived
- * cache: if it is missing, replaced or from another generation than the index expects, it is
- * rebuilt from the artifacts (every artifact queued again).
+ * deleted from the index only after a checkpoint made them durable.
+ *
+ * <p><b>Generations: missing or damaged files.</b> The text database is a derived cache, rebuilt
+ * from the artifacts when it is missing or damaged. Each build is a <em>generation</em> with a file
+ * of its own, {@code text-<generation>.db}; the index names the current one ({@code
+ * store_meta.text_generation}). A new generation is made under the index's write lock (so by one
+ * process at a time, and only if the generation it replaces is still the current one): its file is
+ * created and committed first, then one index transaction queues every artifact again and names
+ * the new generation. A damaged file (SQLite reports it corrupt or not a database, at open, while
+ * indexing, or to a query) is set aside as {@code text-<generation>.db.damaged-<time>} for
+ * inspection. Because every generation has its own file name, a process that still has an older
+ * generation open never shares a write-ahead log or shared-memory file with the new one; each batch
+ * reads the current generation in the same snapshot as its queue entries, so such a process notices
+ * before it applies (or prunes) anything, closes its file, opens the current one and re-attaches it
+ * to its read connections. Files of other generations are deleted when a generation is made or
+ * found at open (harmless to a process that still has one open: it only reads its unlinked copy
+ * until its next batch). A {@code text.db} left by an earlier version is such a file.
  *
  * <p><b>Text.</b> A text file's text is decoded here, on the indexer's thread, from the bytes the
  * upsert kept while they are still in memory (a bounded hint cache), otherwise from the first {@link UploadStream#INDEX_BYTES} bytes of
@@ -66,7 +85,6 @@ import org.sqlite.SQLiteConfig;
  * database; entries not yet applied stay queued for the next open.
  */
 final class TextIndexer implements AutoCloseable {
-  static final String FILE_NAME = "text.db";
   /** Schema name of {@code text.db} on the index's read connections. */
   static final String SCHEMA = "fts";
   static final int MAX_BATCH_ITEMS = 256;
@@ -80,8 +98,12 @@ final class TextIndexer implements AutoCloseable {
   private static final long MAX_HINT_BYTES = 16L << 20;
 
   private final Engine engine;
-  private final Path file;
-  private final Connection text;
+  private final Path directory;
+  private final Duration busyTimeout;
+  /** The current generation's file and connection; guarded by {@link #batchLock} once started. */
+  private Path file;
+  private Connection text;
+  private String generation;
   /** Guards {@link #text} and the batch logic within this store. */
   private final ReentrantLock batchLock = new ReentrantLock();
   private final ReentrantLock signalLock = new ReentrantLock();
@@ -105,116 +127,285 @@ final class TextIndexer implements AutoCloseable {
       @Nullable String cachedText) {}
 
   /**
-   * Opens (creating or rebuilding as needed) the text database next to the index and attaches it
-   * to the index's read connections as {@value #SCHEMA}.
+   * Opens (creating, or rebuilding when missing or damaged) the current generation of the text
+   * database next to the index and attaches it to the index's read connections as {@value
+   * #SCHEMA}.
    */
   TextIndexer(Engine engine, Path storeDirectory, Duration busyTimeout) {
     this.engine = engine;
-    this.file = storeDirectory.resolve(FILE_NAME);
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
-    Connection c = null;
-    try {
-      c = StatementCache.wrap(
-          DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties()),
-          32);
-      this.text = c;
-      prepareSchema();
-      engine.index.attachToReaders(file, SCHEMA);
-    } catch (SQLException | RuntimeException e) {
-      closeQuietly(c);
-      if (e instanceof SQLException sql) {
-        throw SqliteIndex.translate("cannot open the text index " + file, sql);
+    this.directory = storeDirectory;
+    this.busyTimeout = busyTimeout;
+    String current = currentGeneration();
+    Connection opened = null;
+    boolean damaged = false;
+    if (current != null && Files.isRegularFile(fileOf(current))) {
+      try {
+        opened = openGeneration(current);
+      } catch (SQLException e) {
+        if (!isDamage(e)) {
+          throw SqliteIndex.translate("cannot open the text index " + fileOf(current), e);
+        }
+        damaged = true;
       }
-      throw (RuntimeException) e;
     }
+    if (opened == null) {
+      current = newGeneration(current, damaged);
+      try {
+        opened = openGeneration(current);
+      } catch (SQLException e) {
+        throw SqliteIndex.translate("cannot open the text index " + fileOf(current), e);
+      }
+    }
+    this.generation = current;
+    this.file = fileOf(current);
+    this.text = opened;
+    try {
+      engine.index.attachToReaders(file, SCHEMA);
+    } catch (RuntimeException e) {
+      closeQuietly(opened);
+      throw e;
+    }
+    deleteOtherGenerations(current);
     this.thread = new Thread(this::runBackground, "diskstore-text-indexer");
     thread.setDaemon(true);
   }
 
-  private void prepareSchema() throws SQLException {
-    String generation;
-    exec("BEGIN IMMEDIATE");
-    try {
-      int format = intPragma("user_version");
-      if (format != FORMAT) {
-        // fresh file, or one written by another version: it is a cache, start it over
-        try (Statement s = text.createStatement()) {
-          s.execute("DROP TABLE IF EXISTS artifact_text");
-          s.execute("DROP TABLE IF EXISTS text_state");
-          s.execute("DROP TABLE IF EXISTS indexed");
-          s.execute("CREATE TABLE text_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT");
-          // which bytes each text row was made from: a move or rename of a text file then only
-          // updates the row's path and name, without reading the bytes again
-          s.execute(
-              "CREATE TABLE indexed (rowid INTEGER PRIMARY KEY, sha256 TEXT NOT NULL,"
-                  + " content_type TEXT NOT NULL) STRICT");
-          s.execute(
-              "CREATE VIRTUAL TABLE artifact_text USING fts5("
-                  + " path, filename, body,"
-                  + " tokenize = 'porter unicode61 remove_diacritics 2')");
-          s.execute("PRAGMA user_version = " + FORMAT);
+  private Path fileOf(String generation) {
+    return directory.resolve("text-" + generation + ".db");
+  }
+
+  private @Nullable String currentGeneration() {
+    return engine.index.read(c -> StoreIdentity.storeMeta(c, "text_generation"));
+  }
+
+  private Connection connect(Path path) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+    return StatementCache.wrap(
+        DriverManager.getConnection("jdbc:sqlite:" + path.toAbsolutePath(), config.toProperties()),
+        32);
+  }
+
+  /**
+   * Opens an existing generation's file and checks that it is what the index expects (its format
+   * and generation); a file that SQLite cannot read as such fails with a damage error ({@link
+   * #isDamage}).
+   */
+  private Connection openGeneration(String generation) throws SQLException {
+    Path path = fileOf(generation);
+    Connection c = connect(path);
+    try (Statement s = c.createStatement()) {
+      int format;
+      try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+        format = rs.next() ? rs.getInt(1) : 0;
+      }
+      String inside = null;
+      if (format == FORMAT) {
+        try (ResultSet rs =
+            s.executeQuery("SELECT value FROM text_state WHERE key = 'generation'")) {
+          inside = rs.next() ? rs.getString(1) : null;
+        }
+        // touch the full-text table's structure, so that a file damaged there shows now
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM artifact_text_data")) {
+          rs.next();
         }
       }
-      generation = state("generation");
-      exec("COMMIT");
+      if (format != FORMAT || !generation.equals(inside)) {
+        throw new SQLException(
+            path + " is not generation " + generation + " of the text index (format " + format
+                + ", generation " + inside + ")",
+            DAMAGED, 11);
+      }
+      return c;
     } catch (SQLException | RuntimeException e) {
-      rollbackQuietly();
+      closeQuietly(c);
       throw e;
     }
-    String expected =
-        engine.index.read(
+  }
+
+  /** SQL state of a text database that is not what the index expects. */
+  private static final String DAMAGED = "DAMAGED";
+
+  /** Whether SQLite reported a file as damaged (corrupt, not a database) rather than busy or full. */
+  static boolean isDamage(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.sqlite.SQLiteException sqlite) {
+        int code = sqlite.getResultCode().code & 0xff;
+        if (code == 11 || code == 26) { // SQLITE_CORRUPT, SQLITE_NOTADB
+          return true;
+        }
+      } else if (t instanceof SQLException sql && DAMAGED.equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Makes a new generation unless another process already replaced {@code replacing}: under the
+   * index's write lock, creates and commits the new file, queues every artifact again and names
+   * the new generation. A damaged file of the replaced generation is set aside. Returns the
+   * generation now current.
+   */
+  private String newGeneration(@Nullable String replacing, boolean damaged) {
+    String made = Engine.randomHex(16);
+    String current =
+        engine.index.write(
+            true,
             c -> {
-              try (PreparedStatement s =
-                  c.prepareStatement("SELECT value FROM store_meta WHERE key = 'text_generation'")) {
-                try (ResultSet rs = s.executeQuery()) {
-                  return rs.next() ? rs.getString(1) : null;
-                }
+              String now = StoreIdentity.storeMeta(c, "text_generation");
+              if (!Objects.equals(now, replacing)) {
+                return now; // another process made one meanwhile: use it
               }
+              createFile(made);
+              try (Statement s = c.createStatement()) {
+                s.execute("DELETE FROM text_queue");
+                s.execute(
+                    "INSERT INTO text_queue (artifact_id) SELECT id FROM artifacts ORDER BY id");
+              }
+              StoreIdentity.putStoreMeta(c, "text_generation", made);
+              return made;
             });
-    if (generation == null || !generation.equals(expected)) {
-      rebuild();
+    if (current == null) {
+      throw new StorageException("no text index generation after making one", false, null);
+    }
+    if (current.equals(made) && damaged && replacing != null) {
+      setAside(replacing);
+    }
+    if (!current.equals(made)) {
+      deleteQuietly(fileOf(made)); // not made after all: another generation was current
+    }
+    return current;
+  }
+
+  /** Creates generation {@code generation}'s file: empty index, watermark 0, durably. */
+  private void createFile(String generation) throws SQLException {
+    Path path = fileOf(generation);
+    deleteQuietly(path);
+    try (Connection c = connect(path);
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA synchronous = FULL");
+      s.execute("BEGIN IMMEDIATE");
+      s.execute("CREATE TABLE text_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT");
+      // which bytes each text row was made from: a move or rename of a text file then only
+      // updates the row's path and name, without reading the bytes again
+      s.execute(
+          "CREATE TABLE indexed (rowid INTEGER PRIMARY KEY, sha256 TEXT NOT NULL,"
+              + " content_type TEXT NOT NULL) STRICT");
+      s.execute(
+          "CREATE VIRTUAL TABLE artifact_text USING fts5("
+              + " path, filename, body,"
+              + " tokenize = 'porter unicode61 remove_diacritics 2')");
+      s.execute("INSERT INTO text_state (key, value) VALUES ('generation', '" + generation + "')");
+      s.execute("INSERT INTO text_state (key, value) VALUES ('watermark', '0')");
+      s.execute("PRAGMA user_version = " + FORMAT);
+      s.execute("COMMIT");
+      s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+  }
+
+  /** Renames a damaged generation's file aside for inspection. Best effort. */
+  private void setAside(String generation) {
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
+        .format(Instant.now());
+    Path damaged = fileOf(generation);
+    Path aside = damaged.resolveSibling(damaged.getFileName() + ".damaged-" + stamp);
+    try {
+      Files.move(damaged, aside);
+      Engine.LOG.log(Level.WARNING,
+          "the full-text index " + damaged + " is damaged; set aside as " + aside.getFileName()
+              + " and rebuilt from the artifacts");
+    } catch (IOException e) {
+      Engine.LOG.log(Level.WARNING, "the full-text index " + damaged + " is damaged and rebuilt;"
+          + " it could not be set aside (" + e + ")");
+    }
+    deleteQuietly(damaged.resolveSibling(damaged.getFileName() + "-wal"));
+    deleteQuietly(damaged.resolveSibling(damaged.getFileName() + "-shm"));
+  }
+
+  /** Deletes the files of generations other than {@code current} (and the old {@code text.db}). */
+  private void deleteOtherGenerations(String current) {
+    String keep = "text-" + current + ".db";
+    try (var files = Files.list(directory)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        boolean textFile =
+            name.equals("text.db") || name.equals("text.db-wal") || name.equals("text.db-shm")
+                || (name.startsWith("text-")
+                    && (name.endsWith(".db") || name.endsWith(".db-wal")
+                        || name.endsWith(".db-shm")));
+        if (textFile && !name.startsWith(keep)) {
+          deleteQuietly(f);
+        }
+      }
+    } catch (IOException e) {
+      // housekeeping only
+    }
+  }
+
+  private static void deleteQuietly(Path f) {
+    try {
+      Files.deleteIfExists(f);
+    } catch (IOException ignored) {
+      // best effort
     }
   }
 
   /**
-   * Starts the text database over and queues every artifact again. The text database is
-   * committed durably first, so a crash in between leaves generations that differ: the next open
-   * rebuilds again.
+   * Moves to the current generation after another process made one, or makes a new one when this
+   * one is damaged: closes this file, opens the current one and re-attaches it to the index's read
+   * connections. Called with {@link #batchLock} held.
    */
-  private void rebuild() throws SQLException {
-    String generation = Engine.randomHex(16);
-    exec("BEGIN IMMEDIATE");
-    try {
-      try (Statement s = text.createStatement()) {
-        s.execute("DELETE FROM artifact_text");
-        s.execute("DELETE FROM indexed");
-      }
-      setState("generation", generation);
-      setState("watermark", "0");
-      exec("COMMIT");
-    } catch (SQLException | RuntimeException e) {
-      rollbackQuietly();
-      throw e;
+  private void switchGeneration(boolean damaged) {
+    String current = damaged ? newGeneration(generation, true) : currentGeneration();
+    if (current == null) {
+      current = newGeneration(null, false);
     }
-    checkpoint();
-    engine.index.write(
-        true,
-        c -> {
-          try (Statement s = c.createStatement()) {
-            s.execute("DELETE FROM text_queue");
-            s.execute("INSERT INTO text_queue (artifact_id) SELECT id FROM artifacts ORDER BY id");
-          }
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('text_generation', ?)")) {
-            s.setString(1, generation);
-            s.executeUpdate();
-          }
-          return null;
-        });
+    Connection opened;
+    try {
+      opened = openGeneration(current);
+    } catch (SQLException e) {
+      if (!isDamage(e)) {
+        throw SqliteIndex.translate("cannot open the text index " + fileOf(current), e);
+      }
+      current = newGeneration(current, true);
+      try {
+        opened = openGeneration(current);
+      } catch (SQLException again) {
+        throw SqliteIndex.translate("cannot open the text index " + fileOf(current), again);
+      }
+    }
+    closeQuietly(text);
+    text = opened;
+    generation = current;
+    file = fileOf(current);
+    prunedUpTo = 0;
+    engine.index.reattachToReaders(file, SCHEMA);
+    deleteOtherGenerations(current);
+  }
+
+  /**
+   * Sets the text database aside and rebuilds it when {@code found} says it is damaged, for a
+   * caller that met the damage (a full-text query). Returns whether it was damaged.
+   */
+  /** Sets the current text database aside and rebuilds it (a check found it damaged). */
+  void rebuildDamaged() {
+    batchLock.lock();
+    try {
+      switchGeneration(true);
+    } finally {
+      batchLock.unlock();
+    }
+  }
+
+  boolean recoverIfDamaged(Throwable found) {
+    if (!isDamage(found)) {
+      return false;
+    }
+    rebuildDamaged();
+    return true;
   }
 
   /** Starts the background thread; it first applies whatever an earlier run left queued. */
@@ -293,20 +484,45 @@ final class TextIndexer implements AutoCloseable {
     }
   }
 
-  /** Applies batches until the queue is empty or a batch cannot make progress. */
+  /**
+   * Applies batches until the queue is empty or a batch cannot make progress; moves to the current
+   * generation when another process made one, and makes a new one when this file is damaged.
+   */
   private void drain() {
     batchLock.lock();
     try {
-      while (!closed) {
-        if (!applyBatch()) {
-          break;
+      for (int switches = 0; ; switches++) {
+        try {
+          while (!closed) {
+            if (!applyBatch()) {
+              break;
+            }
+          }
+          maybePrune(false);
+          return;
+        } catch (GenerationChanged e) {
+          if (switches >= 3) {
+            throw new StorageException("the text index generation keeps changing", true, null);
+          }
+          switchGeneration(false);
+        } catch (SQLException e) {
+          if (!isDamage(e) || switches >= 3 || closed) {
+            throw SqliteIndex.translate("full-text indexing failed", e);
+          }
+          switchGeneration(true);
         }
       }
-      maybePrune(false);
-    } catch (SQLException e) {
-      throw SqliteIndex.translate("full-text indexing failed", e);
     } finally {
       batchLock.unlock();
+    }
+  }
+
+  /** The index names another generation than the one this indexer has open. */
+  private static final class GenerationChanged extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    GenerationChanged() {
+      super(null, null, false, false);
     }
   }
 
@@ -319,6 +535,9 @@ final class TextIndexer implements AutoCloseable {
       List<Entry> entries =
           engine.index.read(
               c -> {
+                if (!generation.equals(StoreIdentity.storeMeta(c, "text_generation"))) {
+                  throw new GenerationChanged();
+                }
                 List<Entry> out = new ArrayList<>();
                 try (PreparedStatement s =
                     c.prepareStatement(
@@ -445,11 +664,17 @@ final class TextIndexer implements AutoCloseable {
     }
     checkpoint();
     long upTo = watermark;
+    String applied = generation;
     engine.index.write(
         false,
         c -> {
-          try (PreparedStatement s = c.prepareStatement("DELETE FROM text_queue WHERE seq <= ?")) {
+          // only what this generation applied: another process may have made a new one
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "DELETE FROM text_queue WHERE seq <= ? AND (SELECT value FROM store_meta"
+                      + " WHERE key = 'text_generation') = ?")) {
             s.setLong(1, upTo);
+            s.setString(2, applied);
             s.executeUpdate();
           }
           return null;
