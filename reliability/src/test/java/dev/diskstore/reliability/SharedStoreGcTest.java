@@ -97,11 +97,14 @@ class SharedStoreGcTest {
     }
     long collections = 0;
     long deleted = 0;
+    long withoutLockFile = 0;
     for (String line : Files.readAllLines(tmp.resolve("collector.log"), UTF_8)) {
       String[] f = line.split(" ");
       collections++;
       deleted += Long.parseLong(f[1]);
+      withoutLockFile += Long.parseLong(f[2]);
     }
+    figures.put("aliveOwnersWithoutLockFile", withoutLockFile);
     figures.put("opens", opens).put("acknowledgedUpserts", acked).put("pathsChecked", writes.size()).put("failedUpserts", failures)
         .put("collections", collections).put("objectsCollected", deleted);
 
@@ -128,12 +131,16 @@ class SharedStoreGcTest {
       assertThat(report.problems()).as("verify after the run").isEmpty();
     }
     assertThat(lost).as("acknowledged upserts lost").isZero();
+    assertThat(withoutLockFile).as("owners alive without a lock file").isZero();
     assertThat(failures).as("failed upserts (an owner taken for dead while alive)").isZero();
     assertThat(acked).as("upserts acknowledged").isGreaterThan(100);
     assertThat(collections).as("collections run").isGreaterThan(10);
   }
 
-  /** Child: collects garbage in a loop on one open store; logs "GC <deleted>" per collection. */
+  /**
+   * Child: collects garbage in a loop on one open store; logs "GC deleted ownersWithoutLockFile"
+   * per collection.
+   */
   public static final class CollectorJvm {
     public static void main(String[] args) throws Exception {
       Path dir = Path.of(args[0]);
@@ -141,12 +148,47 @@ class SharedStoreGcTest {
       try (DiskStore store = DiskStore.local(dir);
           java.io.Writer log = Files.newBufferedWriter(Path.of(args[2]), UTF_8,
               StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        java.sql.Connection index =
+            java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("index.db"));
+        index.createStatement().execute("PRAGMA busy_timeout = 10000");
         while (System.nanoTime() < end) {
           GcReport report = store.maintenance().collectGarbage();
-          log.write("GC " + report.total() + "\n");
+          log.write("GC " + report.total() + " " + ownersWithoutLockFile(index, dir) + "\n");
         }
+        index.close();
       }
     }
+  }
+
+  /**
+   * Owners registered alive whose lock file is missing (item 2): the alive rows are read, the lock
+   * files checked, and the rows read again. An owner's row goes from alive to dead before its lock
+   * file is deleted on close, and never back, so an owner missing its file and still alive in the
+   * second read was alive without a lock file that other processes could see.
+   */
+  static int ownersWithoutLockFile(java.sql.Connection index, Path dir) throws Exception {
+    java.util.Set<String> missing = new java.util.HashSet<>();
+    for (String id : aliveOwners(index)) {
+      if (!Files.exists(dir.resolve("owners").resolve(id + ".lock"))) {
+        missing.add(id);
+      }
+    }
+    missing.retainAll(aliveOwners(index));
+    for (String id : missing) {
+      System.out.println("ALIVE WITHOUT LOCK FILE " + id);
+    }
+    return missing.size();
+  }
+
+  private static java.util.Set<String> aliveOwners(java.sql.Connection index) throws Exception {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    try (var rs = index.createStatement().executeQuery(
+        "SELECT id FROM owners WHERE state = 'alive'")) {
+      while (rs.next()) {
+        ids.add(rs.getString(1));
+      }
+    }
+    return ids;
   }
 
   /**
