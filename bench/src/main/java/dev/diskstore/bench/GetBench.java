@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.security.MessageDigest;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -33,7 +34,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * index) plus {@code Files.readAllBytes}. 1,000 files of 1 KiB in 10 directories are written by
  * both stores at setup (outside the measured region); each call reads the next file of a fixed
  * pseudo-random order, the same order for both. {@link #diskstoreMetaOnly} and {@link
- * #diskstoreBytesOnly} split DiskStore's figure into its two calls.
+ * #diskstoreBytesOnly} split DiskStore's figure into its two calls. DiskStore checks the size and
+ * SHA-256 of every whole read; {@link #baselineVerified} is the baseline doing the same check.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,6 +54,8 @@ public class GetBench {
   private FloorStore floor;
   private final String[] paths = new String[FILES];
   private final String[] names = new String[FILES];
+  /** SHA-256 of each file as the baseline recorded it, for {@link #baselineVerified}. */
+  private final byte[][] sha256 = new byte[FILES][];
   private int[] order;
   private int next;
 
@@ -68,6 +72,7 @@ public class GetBench {
       byte[] bytes = Content.text(1024, i);
       artifacts.upsert(disk, FileUpload.of(names[i], bytes), paths[i]);
       floor.put(paths[i], names[i], bytes);
+      sha256[i] = sha256(bytes);
     }
     order = new SplittableRandom(7).ints(FILES * 16L, 0, FILES).toArray();
   }
@@ -106,6 +111,34 @@ public class GetBench {
       bh.consume(Files.readAllBytes(floor.file(row)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The baseline doing the same checked read as DiskStore (which checks size and SHA-256 of every
+   * whole read against the recorded ones): the bytes are hashed and compared.
+   */
+  @Benchmark
+  public void baselineVerified(Blackhole bh) {
+    int i = nextIndex();
+    FloorStore.Row row = floor.find(paths[i], names[i]);
+    bh.consume(row);
+    try {
+      byte[] bytes = Files.readAllBytes(floor.file(row));
+      if (bytes.length != row.size() || !MessageDigest.isEqual(sha256(bytes), sha256[i])) {
+        throw new IllegalStateException("damaged: " + names[i]);
+      }
+      bh.consume(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

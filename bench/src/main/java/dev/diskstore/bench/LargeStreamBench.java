@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +114,37 @@ public class LargeStreamBench {
     FloorStore.Row row = floor.find("/", NAME);
     try (InputStream in = Files.newInputStream(floor.file(row))) {
       return drain(in);
+    }
+  }
+
+  /**
+   * The baseline with the check DiskStore makes on every whole read: the bytes read back are hashed
+   * and compared with the hash computed while writing.
+   */
+  @Benchmark
+  public long baselineVerified() throws IOException {
+    MessageDigest written = sha256();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(source), written)) {
+      floor.put("/", NAME, in);
+    }
+    byte[] expected = written.digest();
+    FloorStore.Row row = floor.find("/", NAME);
+    MessageDigest read = sha256();
+    long total;
+    try (InputStream in = new DigestInputStream(Files.newInputStream(floor.file(row)), read)) {
+      total = drain(in);
+    }
+    if (!MessageDigest.isEqual(expected, read.digest())) {
+      throw new IllegalStateException("damaged read-back");
+    }
+    return total;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
