@@ -244,6 +244,74 @@ class SharedStoreSafetyTest {
     }
   }
 
+  // ------------------------------------------------------------------ item 8: a hanging backend
+
+  /** A backend whose every call hangs (a black-hole endpoint) until it is closed. */
+  private static final class HangingBackend extends ForwardingBlobBackend {
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    HangingBackend(BlobBackend delegate) {
+      super(delegate);
+    }
+
+    private void hang() {
+      try {
+        closed.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new StorageException("black hole: no answer", true, null);
+    }
+
+    @Override
+    public InputStream open(String key, dev.diskstore.ByteRange range) {
+      hang();
+      return super.open(key, range);
+    }
+
+    @Override
+    public java.util.Optional<BlobStat> stat(String key) {
+      hang();
+      return super.stat(key);
+    }
+
+    @Override
+    public Stream<BlobStat> list(String prefix) {
+      hang();
+      return super.list(prefix);
+    }
+
+    @Override
+    public void close() {
+      closed.countDown();
+      super.close();
+    }
+  }
+
+  @Test
+  void openingAnEstablishedStoreDoesNotWaitForAHangingBackend() {
+    String disk;
+    try (DiskStore store = DiskStore.local(dir)) {
+      disk = store.disks().create().id();
+      store.disks().artifacts().upsert(disk, FileUpload.of("a.txt", utf8("a")), "/");
+    }
+    long t0 = System.nanoTime();
+    DiskStore store =
+        DiskStore.open(DiskStoreConfig.builder().directory(dir)
+            .backend(new HangingBackend(LocalBlobBackend.at(dir.resolve("blobs")))).build());
+    long openMillis = (System.nanoTime() - t0) / 1_000_000;
+    try {
+      // the marker check waits at most 3 s, garbage collection runs in the background
+      assertThat(openMillis).as("open against a backend that never answers").isLessThan(15_000);
+      assertThat(store.disks().artifacts().list(disk, "/").artifacts()).hasSize(1);
+    } finally {
+      long t1 = System.nanoTime();
+      store.close();
+      assertThat((System.nanoTime() - t1) / 1_000_000).as("close").isLessThan(15_000);
+    }
+    System.out.println("open against a hanging backend: " + openMillis + " ms");
+  }
+
   // ------------------------------------------------------------------ item 3: store identity
 
   private List<String> objectKeys(Path blobs) {
