@@ -84,6 +84,16 @@ class TextIndexDamageTest {
     }
   }
 
+  /** Overwrites everything after the first pages with random bytes; the header stays valid. */
+  private static void garbleAfterHeader(Path file, long seed) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      byte[] garbage = new byte[(int) raf.length() - 8192];
+      new Random(seed).nextBytes(garbage);
+      raf.seek(8192);
+      raf.write(garbage);
+    }
+  }
+
   private List<String> damagedFiles() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.contains(".damaged-"))
@@ -111,12 +121,7 @@ class TextIndexDamageTest {
     try (DiskStore store = DiskStore.local(dir)) {
       Path file = textFile();
       // damage the pages of the full-text table under the open store (its header stays valid)
-      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-        byte[] garbage = new byte[(int) raf.length() - 8192];
-        new Random(5).nextBytes(garbage);
-        raf.seek(8192);
-        raf.write(garbage);
-      }
+      garbleAfterHeader(file, 5);
       store.disks().artifacts().upsert(disk, FileUpload.ofText("late.md", "numbat late"), "/n/");
       assertThat(store.search().fullText(disk, "numbat", 1000)).hasSize(401);
       assertThat(textFile()).isNotEqualTo(file);
@@ -127,12 +132,7 @@ class TextIndexDamageTest {
   void verificationReportsADamagedTextIndexAndRebuildsIt() throws Exception {
     try (DiskStore store = DiskStore.local(dir)) {
       Path file = textFile();
-      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-        byte[] garbage = new byte[(int) raf.length() - 8192];
-        new Random(6).nextBytes(garbage);
-        raf.seek(8192);
-        raf.write(garbage);
-      }
+      garbleAfterHeader(file, 6);
       assertThat(store.maintenance().verify().problems())
           .isNotEmpty()
           .allSatisfy(p -> {
@@ -166,12 +166,7 @@ class TextIndexDamageTest {
       try (DiskStore store = DiskStore.local(dir)) {
         store.disks().artifacts().upsert(disk, FileUpload.ofText("mine.md", "numbat mine"), "/");
         // this process finds the index damaged (as a search would) and makes a new generation
-        try (RandomAccessFile raf = new RandomAccessFile(old.toFile(), "rw")) {
-          byte[] garbage = new byte[(int) raf.length() - 8192];
-          new Random(9).nextBytes(garbage);
-          raf.seek(8192);
-          raf.write(garbage);
-        }
+        garbleAfterHeader(old, 9);
         assertThat(store.search().fullText(disk, "numbat", 1000)).hasSize(401);
         assertThat(textFile()).isNotEqualTo(old);
         Files.writeString(go, "go");
