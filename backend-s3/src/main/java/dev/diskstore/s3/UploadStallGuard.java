@@ -54,7 +54,14 @@ final class UploadStallGuard implements SdkHttpClient {
       return delegate.prepareRequest(request);
     }
     ContentStreamProvider content = request.contentStreamProvider().get();
-    Progress progress = new Progress();
+    // Some HTTP clients stop reading at the declared length instead of at the end of the stream.
+    long length =
+        request
+            .httpRequest()
+            .firstMatchingHeader("Content-Length")
+            .map(UploadStallGuard::parseLength)
+            .orElse(-1L);
+    Progress progress = new Progress(length);
     HttpExecuteRequest.Builder counted =
         HttpExecuteRequest.builder()
             .request(request.httpRequest())
@@ -102,6 +109,14 @@ final class UploadStallGuard implements SdkHttpClient {
     };
   }
 
+  private static long parseLength(String header) {
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   @Override
   public String clientName() {
     return delegate.clientName();
@@ -111,8 +126,14 @@ final class UploadStallGuard implements SdkHttpClient {
   @Override
   public void close() {}
 
-  /** How far the body of one request got; written by the sending thread, read by the timer. */
+  /**
+   * How far the body of one request got; written by the sending thread, read by the timer. The
+   * guard watches only until the body is sent: the wait for the answer is the attempt timeout's.
+   */
   private static final class Progress {
+    /** The declared length of the body, or -1. */
+    private final long length;
+
     /** {@link System#nanoTime()} of the last byte taken, or 0 before the first one. */
     volatile long lastByteNanos;
 
@@ -120,9 +141,16 @@ final class UploadStallGuard implements SdkHttpClient {
     volatile boolean finished;
     volatile boolean stalled;
 
+    Progress(long length) {
+      this.length = length;
+    }
+
     void taken(int n) {
       bytes += n;
       lastByteNanos = System.nanoTime();
+      if (length >= 0 && bytes >= length) {
+        finished = true;
+      }
     }
 
     boolean stalledLongerThan(long limitNanos) {
