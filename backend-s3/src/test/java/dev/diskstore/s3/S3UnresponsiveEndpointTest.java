@@ -81,7 +81,8 @@ class S3UnresponsiveEndpointTest {
             "w/multipart",
             () ->
                 backend.write(
-                    "w/multipart", PositionalBytes.stream(20L * MIB), OptionalLong.empty())),
+                    "w/multipart", PositionalBytes.stream(20L * MIB), OptionalLong.empty()),
+            OLD_SECONDS_PER_CALL), // CreateMultipartUpload failed; there was nothing to abort
         new Call("stat", "r/stat", () -> backend.stat("r/stat")),
         new Call("open", "r/open", () -> backend.open("r/open", ByteRange.from(0))),
         new Call("open a range", "r/range", () -> backend.open("r/range", ByteRange.of(5, 10))),

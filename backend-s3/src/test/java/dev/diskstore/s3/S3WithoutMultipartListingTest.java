@@ -67,16 +67,30 @@ class S3WithoutMultipartListingTest {
               if (request.method().equals("GET")
                   && request.hasQueryParameter("uploads")
                   && request.rawPath().replaceAll("/$", "").equals("/" + SharedS3Proxy.BUCKET)) {
-                byte[] body =
-                    ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NotImplemented</Code>"
-                            + "<Message>A header you provided implies functionality that is not"
-                            + " implemented</Message><RequestId>req-501</RequestId></Error>")
-                        .getBytes(UTF_8);
-                return new InterceptingS3Server.Answer(
-                    501, Map.of("content-type", List.of("application/xml")), body);
+                // keys under "denied/": a policy without s3:ListBucketMultipartUploads
+                return request.rawQuery().contains("prefix=denied")
+                    ? error(403, "AccessDenied", "Access Denied")
+                    : error(
+                        501,
+                        "NotImplemented",
+                        "A header you provided implies functionality that is not implemented");
               }
               return upstream.forward(request);
             });
+  }
+
+  private static InterceptingS3Server.Answer error(int status, String code, String message) {
+    byte[] body =
+        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+                + code
+                + "</Code><Message>"
+                + message
+                + "</Message><RequestId>req-"
+                + status
+                + "</RequestId></Error>")
+            .getBytes(UTF_8);
+    return new InterceptingS3Server.Answer(
+        status, Map.of("content-type", List.of("application/xml")), body);
   }
 
   @AfterAll
@@ -171,6 +185,21 @@ class S3WithoutMultipartListingTest {
         assertThat(incomplete).isEmpty();
       }
       assertThat(warnings).as("one warning per backend instance").hasSize(2);
+    }
+  }
+
+  @Test
+  void credentialsThatMayNotListUploadsDegradeTheSameWay() {
+    try (S3BlobBackend backend = backend("denied/")) {
+      try (Stream<String> incomplete = backend.listIncomplete("")) {
+        assertThat(incomplete).isEmpty();
+      }
+      backend.deleteIncomplete("a/b");
+      assertThat(warnings).hasSize(1);
+      assertThat(warnings.get(0).getMessage())
+          .contains("s3:ListBucketMultipartUploads")
+          .contains("HTTP 403 AccessDenied")
+          .contains("lifecycle rule");
     }
   }
 
