@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A healthy but slow link (a {@link PacedTcpRelay} in front of S3Proxy, signatures checked) with
  * timeouts far shorter than the transfers: an upload gets an attempt budget that grows with its
- * size, so it is not cut, while the same upload without that room is; a download is never cut while
- * bytes keep arriving, and fails after the read timeout once they stop.
+ * size, so it is not cut, while the same upload without that room is; each part of a multipart
+ * upload is a call with a budget of its own, so the whole upload may take any time; a download is
+ * never cut while bytes keep arriving, and fails after the read timeout once they stop.
  */
 class S3SlowLinkTest {
   private static final int KIB = 1024;
@@ -74,6 +75,34 @@ class S3SlowLinkTest {
     try (S3BlobBackend direct = S3.backend(prefix).build();
         InputStream in = direct.open("roomy", ByteRange.from(0))) {
       assertThat(PositionalBytes.equalsSlice(in.readAllBytes(), 0)).isTrue();
+    }
+  }
+
+  @Test
+  void eachPartOfASlowMultipartUploadGetsTimeForItsOwnSize() throws Exception {
+    String prefix = S3.newPrefix();
+    long size = 12L * MIB; // 5 + 5 + 2 MiB parts; at 2 MiB/s each full part takes 2.5 s
+    try (PacedTcpRelay link = new PacedTcpRelay(S3.endpoint(), 2L * MIB, 0, -1);
+        S3BlobBackend backend =
+            SharedS3Proxy.builderFor(link.endpoint(), prefix)
+                .partSize(5L * MIB)
+                .multipartThreshold(5L * MIB)
+                .attemptTimeout(ATTEMPT)
+                .callTimeout(CALL)
+                .minUploadRate(MIB)
+                .maxAttempts(1)
+                .build()) {
+      long start = System.nanoTime();
+      assertThat(backend.write("parts", PositionalBytes.stream(size), OptionalLong.empty()))
+          .isEqualTo(size);
+      double took = seconds(start);
+      System.out.printf("slow link: 12 MiB multipart upload took %.1f s%n", took);
+      assertThat(took)
+          .as("the upload took longer than three whole-call timeouts")
+          .isGreaterThan(3 * CALL.toSeconds());
+      try (InputStream in = backend.open("parts", ByteRange.of(5L * MIB - 3, 6))) {
+        assertThat(PositionalBytes.equalsSlice(in.readAllBytes(), 5L * MIB - 3)).isTrue();
+      }
     }
   }
 
