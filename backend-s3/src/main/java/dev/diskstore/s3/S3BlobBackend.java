@@ -11,6 +11,7 @@ import dev.diskstore.spi.PublicUrlSigner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -30,14 +32,17 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
@@ -88,13 +93,36 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * part per buffer, so memory stays at one part per concurrent write whatever the length. The length
  * hint only sizes the first buffer; the content is authoritative. When {@code write} returns, S3
  * has acknowledged the object, which is then durable. A multipart upload is invisible until
- * completed; on any failure (S3, network, the caller's stream throwing, an interrupt) it is
- * aborted, and a failed single {@code PutObject} is followed by a best-effort delete, because the
- * service may have stored it before the failure reached us. What an abort or delete could not
- * remove (the server was unreachable) is removed by {@link #delete}, which aborts every multipart
- * upload in progress for exactly that key before deleting the object; the store calls it for
- * abandoned writes and its garbage collection does too. A bucket lifecycle rule that aborts
- * incomplete multipart uploads after a day is a good safety net.
+ * completed.
+ *
+ * <p><b>A failed write is not cleaned up on the caller's time.</b> Whatever made it fail (S3, the
+ * network, the caller's stream, an interrupt), {@code write} throws at once: it neither aborts the
+ * multipart upload nor deletes an object the service may have stored before the failure reached us
+ * (a lost response). Such requests would go to the endpoint that just failed, and against one that
+ * hangs each would cost the caller another full timeout. The store's garbage collection removes the
+ * leftovers instead: the object through {@link #list} and {@link #delete}, the upload through
+ * {@link #listIncomplete} and {@link #deleteIncomplete}, judged by the writer named in the key. A
+ * fire-and-forget abort on a thread of the backend was considered and left out: it would race with
+ * garbage collection and with {@link #close()}, and fail the same way against an endpoint that is
+ * down, so it would not remove the need for garbage collection, only hide it. S3 bills the parts of
+ * an unfinished upload until it is aborted: a bucket lifecycle rule that aborts incomplete
+ * multipart uploads after a day is a good safety net, and the only one where the server lacks
+ * {@code ListMultipartUploads}.
+ *
+ * <p><b>Timeouts</b> (of the client the builder creates; see {@link Builder}). Every request
+ * without content ends within the {@linkplain Builder#attemptTimeout attempt timeout} (10 s) per
+ * attempt and the {@linkplain Builder#callTimeout call timeout} (30 s) in all, so a backend call
+ * against an endpoint that accepts connections and never answers fails after about 30 s. A request
+ * that uploads content may take the time its bytes need at the {@linkplain Builder#minUploadRate
+ * slowest healthy rate} on top, per attempt (the call timeout grows by that per attempt too), so
+ * that a large part on a slow link is not cut; each part of a multipart upload is a call of its
+ * own. An upload that stops flowing (the endpoint takes no byte for one attempt timeout) is aborted
+ * at once by an {@code UploadStallGuard} around the HTTP client, because Java cannot time out a
+ * socket write. {@code Expect: 100-continue} is turned off: the JDK's HTTP client waits the read
+ * timeout for the interim answer and then sends the body anyway, so it only delays uploads to
+ * servers that ignore it, and hanging ones. Reading a download is limited by the {@linkplain
+ * Builder#readTimeout read timeout} (30 s of silence), never by its length. Connecting is limited
+ * by the {@linkplain Builder#connectTimeout connect timeout} (5 s).
  *
  * <p><b>Reads</b>: {@link #open} sends one {@code GetObject} with a {@code Range} header for
  * partial reads ({@link Capability#RANGED_READS}); a range starting past the end reads nothing.
@@ -109,26 +137,29 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * The store then hands out these URLs instead of starting its loopback URL server.
  *
  * <p><b>Errors.</b> A missing blob is a {@link BlobNotFoundException}; every other failure is a
- * {@link StorageException} naming the key and the bucket, whose {@link
- * StorageException#isRetryable()} is true for throttling, 5xx responses and network failures
- * (connection refused, timeouts) and false for access denied (403, a wrong secret), a missing
- * bucket, a wrong region and failures of the caller's content stream. The SDK retries retryable
+ * {@link StorageException} whose message names the operation, the key (or prefix), the bucket and
+ * key prefix, and the endpoint ({@code s3://bucket/prefix at http://minio:9000}, or {@code at AWS
+ * S3 <region>}). {@link StorageException#isRetryable()} is true for throttling, 5xx responses
+ * except 501, and network failures (connection refused, timeouts) and false for access denied (403,
+ * a wrong secret), a missing bucket, a wrong region, a call the server does not implement (501
+ * {@code NotImplemented}) and failures of the caller's content stream. The SDK retries retryable
  * failures itself before they reach the caller. Some stores refuse an upload (a bad signature, a
  * missing bucket) before reading its body and close the connection, which the client sees as a
- * broken connection; after such a failure one request without a body asks again, and a refusal that
- * does not go away is reported as such (not retryable). Reading from a stream returned by {@link
- * #open} reports failures as {@link IOException}, as the {@link InputStream} contract demands.
+ * broken connection; after such a failure one request without a body (one attempt) asks again, and
+ * a refusal that does not go away is reported as such (not retryable). Reading from a stream
+ * returned by {@link #open} reports failures as {@link IOException}, as the {@link InputStream}
+ * contract demands.
  *
  * <p><b>Thread-safety.</b> All methods may be called concurrently from any number of threads;
  * several processes may share a bucket and prefix (object writes are atomic and keys are never
  * rewritten). A stream returned by {@link #open} belongs to the calling thread like any stream.
  *
  * <p><b>Ownership.</b> {@link #close()} closes what the builder created: the {@link S3Client}, its
- * HTTP client, the presigner and the default credentials chain. A caller-supplied {@link S3Client},
- * {@link SdkHttpClient} or credentials provider is never closed; close it after the backend.
- * Streams from {@link #open} and {@link #list} are closed by the caller. The content stream given
- * to {@link #write} is read to its end but never closed. After {@code close()} every method throws
- * {@link StorageException}. Closing never deletes data.
+ * HTTP client, the presigner, the default credentials chain and the upload stall guard's timer
+ * thread. A caller-supplied {@link S3Client}, {@link SdkHttpClient} or credentials provider is
+ * never closed; close it after the backend. Streams from {@link #open} and {@link #list} are closed
+ * by the caller. The content stream given to {@link #write} is read to its end but never closed.
+ * After {@code close()} every method throws {@link StorageException}. Closing never deletes data.
  */
 public final class S3BlobBackend implements BlobBackend {
   /** The smallest part S3 accepts (except for the last part): 5 MiB. */
@@ -142,6 +173,27 @@ public final class S3BlobBackend implements BlobBackend {
 
   /** Default multipart threshold: 8 MiB. */
   public static final long DEFAULT_MULTIPART_THRESHOLD = 8L * 1024 * 1024;
+
+  /** Default {@link Builder#connectTimeout}: 5 s. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Default {@link Builder#attemptTimeout}: 10 s. */
+  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Default {@link Builder#readTimeout}: 30 s. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Default {@link Builder#callTimeout}: 30 s. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Default {@link Builder#maxAttempts}: 3. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  /** Default {@link Builder#minUploadRate}: 64 KiB per second. */
+  public static final long DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND = 64 * 1024;
+
+  /** Attempts assumed for a caller's S3Client that does not name its retry strategy. */
+  private static final int SDK_DEFAULT_MAX_ATTEMPTS = 4;
 
   /** The most parts of one multipart upload S3 accepts. */
   static final int MAX_PARTS = 10_000;
@@ -168,12 +220,20 @@ public final class S3BlobBackend implements BlobBackend {
   /** What {@link #close()} closes, in order: only objects this backend created. */
   private final List<AutoCloseable> owned;
 
+  /** Time budgets of the requests that carry content (see the class comment). */
+  private final RequestTimeouts timeouts;
+
+  /** {@code s3://bucket/prefix at <endpoint>}: what every message names. */
   private final String location;
+
   private final String description;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Set once the bucket is known to exist (a call on it succeeded). */
   private final AtomicBoolean bucketExists = new AtomicBoolean();
+
+  /** Set once the warning that multipart uploads cannot be listed was logged. */
+  private final AtomicBoolean uploadListingWarned = new AtomicBoolean();
 
   private S3BlobBackend(
       S3Client client,
@@ -182,8 +242,10 @@ public final class S3BlobBackend implements BlobBackend {
       long multipartThreshold,
       int partSize,
       boolean partChecksums,
+      RequestTimeouts timeouts,
       S3Presigner presigner,
       List<AutoCloseable> owned,
+      String endpoint,
       String description) {
     this.client = client;
     this.bucket = bucket;
@@ -191,8 +253,9 @@ public final class S3BlobBackend implements BlobBackend {
     this.multipartThreshold = multipartThreshold;
     this.partSize = partSize;
     this.partChecksums = partChecksums;
+    this.timeouts = timeouts;
     this.owned = List.copyOf(owned);
-    this.location = S3Errors.location(bucket, keyPrefix);
+    this.location = S3Errors.location(bucket, keyPrefix, endpoint);
     this.description = description;
     this.signer =
         new PresignedUrlSigner(presigner, bucket, this::objectKey, location, this::checkOpen);
@@ -221,7 +284,9 @@ public final class S3BlobBackend implements BlobBackend {
    * {@inheritDoc}
    *
    * <p>One {@code PutObject} when the content is at most the multipart threshold, else a multipart
-   * upload in parts of the part size (aborted on any failure). See the class comment.
+   * upload in parts of the part size. A failure leaves what the write got to for garbage collection
+   * (an object through {@link #list}, an upload through {@link #listIncomplete}); see the class
+   * comment.
    */
   @Override
   public long write(String key, InputStream content, OptionalLong lengthHint) {
@@ -258,18 +323,15 @@ public final class S3BlobBackend implements BlobBackend {
             .key(objectKey)
             .contentLength((long) buffer.size())
             .contentType(OCTET_STREAM)
+            .overrideConfiguration(timeouts.forContent(buffer.size()))
             .build();
     try {
       client.putObject(request, buffer.body());
       bucketExists.set(true);
     } catch (RuntimeException e) {
-      StorageException failure = uploadFailure(key, objectKey, e);
-      if (!(e instanceof AwsServiceException service && service.statusCode() < 500)) {
-        // Unless the service refused the request (4xx), it may have stored the object before
-        // the failure reached us (a lost response, a 500 after the commit): remove it.
-        deleteQuietly(objectKey, failure);
-      }
-      throw failure;
+      // No clean-up here: the service may have stored the object before the failure reached us
+      // (a lost response), and then list() shows it to garbage collection (see the class comment).
+      throw uploadFailure(key, objectKey, e);
     }
   }
 
@@ -332,21 +394,19 @@ public final class S3BlobBackend implements BlobBackend {
           break; // the previous part ended exactly at the end of the content
         }
       }
+      int partCount = parts.size();
       client.completeMultipartUpload(
           b ->
               b.bucket(bucket)
                   .key(objectKey)
                   .uploadId(uploadId)
-                  .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+                  .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())
+                  .overrideConfiguration(timeouts.forCompletion(partCount)));
       return total;
-    } catch (RuntimeException | Error e) {
-      StorageException failure =
-          e instanceof RuntimeException runtime ? uploadFailure(key, objectKey, runtime) : null;
-      abortQuietly(objectKey, uploadId, failure != null ? failure : e);
-      if (failure == null) {
-        throw (Error) e;
-      }
-      throw failure;
+    } catch (RuntimeException e) {
+      // The upload is not aborted here (see the class comment): listIncomplete() reports it and
+      // garbage collection removes it with deleteIncomplete().
+      throw uploadFailure(key, objectKey, e);
     }
   }
 
@@ -364,7 +424,12 @@ public final class S3BlobBackend implements BlobBackend {
       return failure;
     }
     try {
-      client.listObjectsV2(b -> b.bucket(bucket).prefix(objectKey).maxKeys(1));
+      client.listObjectsV2(
+          b ->
+              b.bucket(bucket)
+                  .prefix(objectKey)
+                  .maxKeys(1)
+                  .overrideConfiguration(timeouts.forOneAttempt()));
       return failure;
     } catch (AwsServiceException probe) {
       if (S3Errors.isRetryable(probe)) {
@@ -386,7 +451,8 @@ public final class S3BlobBackend implements BlobBackend {
             .key(objectKey)
             .uploadId(uploadId)
             .partNumber(partNumber)
-            .contentLength((long) buffer.size());
+            .contentLength((long) buffer.size())
+            .overrideConfiguration(timeouts.forContent(buffer.size()));
     if (partChecksums) {
       request.checksumAlgorithm(ChecksumAlgorithm.CRC32);
     }
@@ -397,43 +463,6 @@ public final class S3BlobBackend implements BlobBackend {
       part.checksumCRC32(response.checksumCRC32());
     }
     return part.build();
-  }
-
-  /** Aborts an upload after {@code primary}; a failure to do so is recorded on {@code primary}. */
-  private void abortQuietly(String objectKey, String uploadId, Throwable primary) {
-    // An interrupt made the write fail; clear it for the abort request and restore it afterwards.
-    boolean interrupted = Thread.interrupted();
-    try {
-      client.abortMultipartUpload(b -> b.bucket(bucket).key(objectKey).uploadId(uploadId));
-    } catch (RuntimeException e) {
-      if (!(e instanceof AwsServiceException service && service.statusCode() == 404)) {
-        primary.addSuppressed(
-            S3Errors.translate(
-                "abort the multipart upload " + uploadId + " (delete(key) removes it later) of",
-                objectKey,
-                location,
-                e));
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private void deleteQuietly(String objectKey, Throwable primary) {
-    boolean interrupted = Thread.interrupted();
-    try {
-      client.deleteObject(b -> b.bucket(bucket).key(objectKey));
-    } catch (RuntimeException e) {
-      primary.addSuppressed(
-          S3Errors.translate(
-              "remove the failed write (delete(key) removes it later) of", objectKey, location, e));
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   // ---------------------------------------------------------------- read
@@ -453,7 +482,7 @@ public final class S3BlobBackend implements BlobBackend {
     long offset = range.offset();
     OptionalLong length = range.length();
     if (length.isPresent() && length.getAsLong() == 0) {
-      if (stat(key).isEmpty()) {
+      if (head(key, "open blob").isEmpty()) {
         throw new BlobNotFoundException(key);
       }
       return InputStream.nullInputStream();
@@ -499,18 +528,23 @@ public final class S3BlobBackend implements BlobBackend {
   public Optional<BlobStat> stat(String key) {
     BlobKeys.requireValid(key);
     checkOpen();
+    return head(key, "stat blob");
+  }
+
+  /** The {@code HeadObject} of {@link #stat}; failures name {@code action}. */
+  private Optional<BlobStat> head(String key, String action) {
     try {
       HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(objectKey(key)));
       bucketExists.set(true);
       return Optional.of(new BlobStat(key, head.contentLength()));
     } catch (AwsServiceException e) {
       if (S3Errors.isNoSuchKey(e)) {
-        requireBucket(key);
+        requireBucket(key, action);
         return Optional.empty();
       }
-      throw failure("stat blob", key, e);
+      throw failure(action, key, e);
     } catch (RuntimeException e) {
-      throw failure("stat blob", key, e);
+      throw failure(action, key, e);
     }
   }
 
@@ -518,7 +552,7 @@ public final class S3BlobBackend implements BlobBackend {
    * A {@code HEAD} on a missing bucket answers 404 without an error code, like a missing key; tell
    * the two apart once per backend.
    */
-  private void requireBucket(String key) {
+  private void requireBucket(String key, String action) {
     if (bucketExists.get()) {
       return;
     }
@@ -528,7 +562,9 @@ public final class S3BlobBackend implements BlobBackend {
     } catch (AwsServiceException e) {
       if (e.statusCode() == 404 || S3Errors.isNoSuchBucket(e)) {
         throw new StorageException(
-            "cannot stat blob \""
+            "cannot "
+                + action
+                + " \""
                 + key
                 + "\" in "
                 + location
@@ -538,9 +574,9 @@ public final class S3BlobBackend implements BlobBackend {
             false,
             e);
       }
-      throw failure("stat blob", key, e);
+      throw failure(action, key, e);
     } catch (RuntimeException e) {
-      throw failure("stat blob", key, e);
+      throw failure(action, key, e);
     }
   }
 
@@ -549,26 +585,16 @@ public final class S3BlobBackend implements BlobBackend {
   /**
    * {@inheritDoc}
    *
-   * <p>Aborts every multipart upload in progress for exactly this key (found with {@code
-   * ListMultipartUploads}), then deletes the object if it exists ({@code HeadObject}, {@code
-   * DeleteObject}).
+   * <p>Deletes the object if it exists ({@code HeadObject}, {@code DeleteObject}). Multipart
+   * uploads in progress for the key are left to {@link #deleteIncomplete}: listing them is an
+   * optional call some servers lack, and this is on the path of every artifact delete.
    */
   @Override
   public boolean delete(String key) {
     BlobKeys.requireValid(key);
     checkOpen();
     String objectKey = objectKey(key);
-    try {
-      for (MultipartUpload upload :
-          client.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(objectKey)).uploads()) {
-        if (upload.key().equals(objectKey)) {
-          abortUpload(objectKey, upload.uploadId());
-        }
-      }
-    } catch (RuntimeException e) {
-      throw failure("abort unfinished uploads of blob", key, e);
-    }
-    if (stat(key).isEmpty()) {
+    if (head(key, "delete blob").isEmpty()) {
       return false;
     }
     try {
@@ -584,6 +610,36 @@ public final class S3BlobBackend implements BlobBackend {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Aborts every multipart upload in progress for exactly this key, found with {@code
+   * ListMultipartUploads} (an upload that completes or is aborted meanwhile is skipped). Where the
+   * server lacks that call, or the credentials may not make it, there is nothing this backend can
+   * find: it returns after the warning {@link #listIncomplete} describes. The object under the key,
+   * if any, is not touched ({@link #delete} removes it).
+   */
+  @Override
+  public void deleteIncomplete(String key) {
+    BlobKeys.requireValid(key);
+    checkOpen();
+    String objectKey = objectKey(key);
+    try {
+      for (MultipartUpload upload :
+          client.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(objectKey)).uploads()) {
+        if (upload.key().equals(objectKey)) {
+          abortUpload(objectKey, upload.uploadId());
+        }
+      }
+    } catch (AwsServiceException e) {
+      if (!cannotListUploads(e)) {
+        throw failure("abort the unfinished uploads of blob", key, e);
+      }
+    } catch (RuntimeException e) {
+      throw failure("abort the unfinished uploads of blob", key, e);
+    }
+  }
+
   private void abortUpload(String objectKey, String uploadId) {
     try {
       client.abortMultipartUpload(b -> b.bucket(bucket).key(objectKey).uploadId(uploadId));
@@ -592,6 +648,39 @@ public final class S3BlobBackend implements BlobBackend {
         throw e;
       }
     }
+  }
+
+  /**
+   * Whether {@code e}, the answer to a {@code ListMultipartUploads}, says that this backend cannot
+   * list multipart uploads at all: the server lacks the call (501 {@code NotImplemented} and
+   * similar), or the credentials lack {@code s3:ListBucketMultipartUploads}. Logs a warning the
+   * first time per backend.
+   */
+  private boolean cannotListUploads(AwsServiceException e) {
+    boolean unsupported = S3Errors.isUnsupported(e);
+    if (!unsupported && !S3Errors.isAccessDenied(e)) {
+      return false;
+    }
+    if (uploadListingWarned.compareAndSet(false, true)) {
+      String code = S3Errors.errorCode(e);
+      String answer = "HTTP " + e.statusCode() + (code == null ? "" : " " + code);
+      System.getLogger(S3BlobBackend.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              "cannot list unfinished multipart uploads (ListMultipartUploads) in "
+                  + location
+                  + ": "
+                  + (unsupported
+                      ? "the server does not implement the call (" + answer + ")"
+                      : "the credentials may not list them ("
+                          + answer
+                          + "; permission s3:ListBucketMultipartUploads)")
+                  + ". Garbage collection cannot see the uploaded parts of writes that failed or"
+                  + " were abandoned; add a bucket lifecycle rule that aborts incomplete multipart"
+                  + " uploads after a day. Deleting blobs does not need the call. This warning is"
+                  + " logged once per backend.");
+    }
+    return true;
   }
 
   /**
@@ -625,8 +714,15 @@ public final class S3BlobBackend implements BlobBackend {
    * {@inheritDoc}
    *
    * <p>The keys of multipart uploads in progress under the prefix ({@code ListMultipartUploads},
-   * paged lazily): uploads still running, or left by a process that died mid-upload (S3 keeps
-   * their parts, and bills them, until they are aborted; {@link #delete} aborts them).
+   * paged lazily): uploads still running, uploads of writes that failed (this backend never aborts
+   * on the caller's time), or left by a process that died mid-upload. S3 keeps their parts, and
+   * bills them, until they are aborted ({@link #deleteIncomplete} aborts them). Where the server
+   * lacks {@code ListMultipartUploads} (501 {@code NotImplemented}, 405, {@code
+   * UnsupportedOperation} and similar) or the credentials lack {@code
+   * s3:ListBucketMultipartUploads}, the stream is empty and one warning per backend is logged
+   * ({@link System.Logger}, name {@code dev.diskstore.s3.S3BlobBackend}): garbage collection then
+   * cannot see unfinished uploads, and a bucket lifecycle rule that aborts incomplete multipart
+   * uploads is the remedy.
    */
   @Override
   public Stream<String> listIncomplete(String prefix) {
@@ -646,16 +742,33 @@ public final class S3BlobBackend implements BlobBackend {
                   })
               .uploads()
               .iterator();
+    } catch (AwsServiceException e) {
+      if (cannotListUploads(e)) {
+        return Stream.empty();
+      }
+      throw failure("list unfinished uploads with prefix", prefix, e);
     } catch (RuntimeException e) {
       throw failure("list unfinished uploads with prefix", prefix, e);
     }
     Iterator<MultipartUpload> pages = uploads;
     Iterator<MultipartUpload> checked =
         new Iterator<>() {
+          /** Set when the server answered that it cannot list uploads: the listing is empty. */
+          private boolean unavailable;
+
           @Override
           public boolean hasNext() {
+            if (unavailable) {
+              return false;
+            }
             try {
               return pages.hasNext();
+            } catch (AwsServiceException e) {
+              if (cannotListUploads(e)) {
+                unavailable = true;
+                return false;
+              }
+              throw failure("list unfinished uploads with prefix", prefix, e);
             } catch (RuntimeException e) {
               throw failure("list unfinished uploads with prefix", prefix, e);
             }
@@ -914,14 +1027,20 @@ public final class S3BlobBackend implements BlobBackend {
    * <ul>
    *   <li>let the builder create it from {@link #region}, {@link #endpoint}, {@link
    *       #pathStyleAccess}, {@link #credentialsProvider}, {@link #requestChecksumCalculation},
-   *       {@link #responseChecksumValidation}, {@link #chunkedEncoding} and {@link #httpClient}
-   *       (default: a new {@code UrlConnectionHttpClient}); the backend closes what it created;
+   *       {@link #responseChecksumValidation}, {@link #chunkedEncoding}, the timeouts ({@link
+   *       #connectTimeout}, {@link #readTimeout}, {@link #attemptTimeout}, {@link #callTimeout},
+   *       {@link #minUploadRate}), {@link #maxAttempts} and {@link #httpClient} (default: a new
+   *       {@code UrlConnectionHttpClient}); the backend closes what it created. A caller's {@link
+   *       #httpClient} keeps its own connect and read timeouts (setting them here is an error); the
+   *       attempt and call timeouts, the retries and the upload stall guard still apply;
    *   <li>pass a whole {@link #s3Client}, which the backend uses as is and never closes. The
    *       client-only settings above must then be made on that client (setting them here is an
-   *       error); {@link #region}, {@link #endpoint}, {@link #pathStyleAccess} and {@link
-   *       #credentialsProvider} still configure the URL presigner, and default to the client's own
-   *       region, endpoint and credentials (path-style access cannot be read from a client: set it
-   *       here too when the client uses it).
+   *       error): its own timeouts and retry strategy apply, and there is no upload stall guard.
+   *       {@link #minUploadRate} still stretches the client's attempt and call timeouts, if it has
+   *       any, for requests that upload content. {@link #region}, {@link #endpoint}, {@link
+   *       #pathStyleAccess} and {@link #credentialsProvider} still configure the URL presigner, and
+   *       default to the client's own region, endpoint and credentials (path-style access cannot be
+   *       read from a client: set it here too when the client uses it).
    * </ul>
    */
   public static final class Builder {
@@ -937,6 +1056,12 @@ public final class S3BlobBackend implements BlobBackend {
     private @Nullable Boolean chunkedEncoding;
     private long multipartThreshold = DEFAULT_MULTIPART_THRESHOLD;
     private long partSize = DEFAULT_PART_SIZE;
+    private @Nullable Duration connectTimeout;
+    private @Nullable Duration attemptTimeout;
+    private @Nullable Duration readTimeout;
+    private @Nullable Duration callTimeout;
+    private @Nullable Integer maxAttempts;
+    private long minUploadBytesPerSecond = DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND;
     private @Nullable SdkHttpClient httpClient;
     private @Nullable S3Client s3Client;
 
@@ -1074,6 +1199,90 @@ public final class S3BlobBackend implements BlobBackend {
     }
 
     /**
+     * How long opening a TCP connection to the endpoint may take: default 5 s, enough for two
+     * retransmitted SYNs (Linux resends after 1 s and 3 s) on a lossy path, and short enough that
+     * an endpoint that drops connection attempts fails fast. Applies to the HTTP client the builder
+     * creates; cannot be combined with {@link #httpClient} or {@link #s3Client} (set it on those).
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = requirePositive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * How long one attempt of a request may take until its answer has arrived (the SDK's {@code
+     * apiCallAttemptTimeout}), and how long an upload may go without the endpoint taking a byte of
+     * it: default 10 s. S3 answers small requests in tens of milliseconds and AWS advises retrying
+     * small GETs and PUTs after 2 s, so 10 s leaves room for slow S3-compatible servers while an
+     * endpoint that never answers costs 10 s per attempt (the SDK's own default is no limit, and
+     * its read timeout of 30 s). A request that uploads content gets more: the time its bytes take
+     * at {@link #minUploadRate} is added. Reading a download is not limited by it (see {@link
+     * #readTimeout}). Applies with {@link #httpClient} too; cannot be combined with {@link
+     * #s3Client}.
+     */
+    public Builder attemptTimeout(Duration timeout) {
+      this.attemptTimeout = requirePositive(timeout, "attemptTimeout");
+      return this;
+    }
+
+    /**
+     * The longest silence while the answer to a request is awaited or streams in (the HTTP client's
+     * socket read timeout): default 30 s, the SDK's own. It ends a download whose bytes stop
+     * arriving, and must leave room for the wait after an upload's last byte has been handed to the
+     * operating system: on a slow link the bytes still queued in the socket buffers take that long
+     * to reach the server before it can answer. Waiting for an answer is limited by {@link
+     * #attemptTimeout} before this one matters. Applies to the HTTP client the builder creates;
+     * cannot be combined with {@link #httpClient} or {@link #s3Client}.
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = requirePositive(timeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * How long one call may take with all its attempts and the pauses between them: default 30 s
+     * (three attempts of 10 s), the SDK's {@code apiCallTimeout}. The longest any backend call that
+     * sends no content waits on an endpoint that does not answer. Uploads get the same extra time
+     * per attempt as with {@link #attemptTimeout}. At least the attempt timeout; cannot be combined
+     * with {@link #s3Client}.
+     */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = requirePositive(timeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * How many attempts the SDK makes per call before a retryable failure reaches the caller: 1 (no
+     * retries) to 10, default 3 (the SDK's standard retry strategy, with its exponential backoff
+     * and its retry quota that stops retrying while an endpoint keeps failing). Cannot be combined
+     * with {@link #s3Client}.
+     */
+    public Builder maxAttempts(int attempts) {
+      if (attempts < 1 || attempts > 10) {
+        throw new InvalidRequestException("maxAttempts must be 1 to 10, was " + attempts);
+      }
+      this.maxAttempts = attempts;
+      return this;
+    }
+
+    /**
+     * The slowest upload rate that still counts as healthy, in bytes per second: default 64 KiB/s
+     * (eight concurrent uploads sharing a 4 Mbit/s uplink). Every attempt of a request that sends
+     * content may take the {@link #attemptTimeout} plus the time its bytes take at this rate (an 8
+     * MiB part: 10 s + 128 s); the whole call gets that extra time once per attempt. Lower it for
+     * slower links or more concurrent uploads. Also stretches the timeouts of a caller's {@link
+     * #s3Client}, if it has any.
+     */
+    public Builder minUploadRate(long bytesPerSecond) {
+      if (bytesPerSecond < 1024) {
+        throw new InvalidRequestException(
+            "minUploadRate must be at least 1024 bytes per second, was " + bytesPerSecond);
+      }
+      this.minUploadBytesPerSecond = bytesPerSecond;
+      return this;
+    }
+
+    /**
      * The HTTP client for the S3 client the builder creates. Default: a new {@code
      * UrlConnectionHttpClient} (owned and closed by the backend). A client given here is not closed
      * by the backend. Use {@code ApacheHttpClient} or similar (add the dependency) when many small
@@ -1128,6 +1337,7 @@ public final class S3BlobBackend implements BlobBackend {
         URI clientEndpoint = endpoint;
         IdentityProvider<? extends AwsCredentialsIdentity> credentials = credentialsProvider;
         boolean partChecksums;
+        RequestTimeouts timeouts;
         if (s3Client != null) {
           List<String> conflicting = new ArrayList<>();
           if (httpClient != null) {
@@ -1141,6 +1351,21 @@ public final class S3BlobBackend implements BlobBackend {
           }
           if (chunkedEncoding != null) {
             conflicting.add("chunkedEncoding");
+          }
+          if (connectTimeout != null) {
+            conflicting.add("connectTimeout");
+          }
+          if (attemptTimeout != null) {
+            conflicting.add("attemptTimeout");
+          }
+          if (readTimeout != null) {
+            conflicting.add("readTimeout");
+          }
+          if (callTimeout != null) {
+            conflicting.add("callTimeout");
+          }
+          if (maxAttempts != null) {
+            conflicting.add("maxAttempts");
           }
           if (!conflicting.isEmpty()) {
             throw new InvalidRequestException(
@@ -1162,17 +1387,58 @@ public final class S3BlobBackend implements BlobBackend {
           partChecksums =
               configuration.requestChecksumCalculation()
                   != RequestChecksumCalculation.WHEN_REQUIRED;
+          // The client's own timeouts, stretched for uploads like ours.
+          ClientOverrideConfiguration override = configuration.overrideConfiguration();
+          timeouts =
+              new RequestTimeouts(
+                  override.apiCallAttemptTimeout().orElse(null),
+                  override.apiCallTimeout().orElse(null),
+                  override
+                      .retryStrategy()
+                      .map(RetryStrategy::maxAttempts)
+                      .orElse(SDK_DEFAULT_MAX_ATTEMPTS),
+                  minUploadBytesPerSecond);
         } else {
           if (signingRegion == null) {
             throw new InvalidRequestException(
                 "region is required (for example eu-central-1 for AWS, us-east-1 for MinIO,"
                     + " auto for Cloudflare R2)");
           }
+          if (httpClient != null && (connectTimeout != null || readTimeout != null)) {
+            throw new InvalidRequestException(
+                (connectTimeout != null ? "connectTimeout" : "readTimeout")
+                    + " cannot be set together with httpClient;"
+                    + " configure it on the HTTP client instead");
+          }
+          Duration attempt = attemptTimeout != null ? attemptTimeout : DEFAULT_ATTEMPT_TIMEOUT;
+          Duration call = callTimeout != null ? callTimeout : DEFAULT_CALL_TIMEOUT;
+          if (call.compareTo(attempt) < 0) {
+            throw new InvalidRequestException(
+                "callTimeout (" + call + ") must be at least the attemptTimeout (" + attempt + ")");
+          }
+          int attempts = maxAttempts != null ? maxAttempts : DEFAULT_MAX_ATTEMPTS;
+          timeouts = new RequestTimeouts(attempt, call, attempts, minUploadBytesPerSecond);
           SdkHttpClient http = httpClient;
           if (http == null) {
-            http = UrlConnectionHttpClient.builder().build();
+            http =
+                UrlConnectionHttpClient.builder()
+                    .connectionTimeout(
+                        connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT)
+                    .socketTimeout(readTimeout != null ? readTimeout : DEFAULT_READ_TIMEOUT)
+                    .build();
             owned.add(http);
           }
+          ScheduledThreadPoolExecutor timer =
+              new ScheduledThreadPoolExecutor(
+                  1,
+                  task -> {
+                    Thread thread = new Thread(task, "diskstore-s3-upload-stall-guard");
+                    thread.setDaemon(true);
+                    return thread;
+                  });
+          timer.setRemoveOnCancelPolicy(true);
+          owned.add(timer::shutdownNow);
+          http = new UploadStallGuard(http, attempt, timer);
           if (credentials == null) {
             DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
             owned.add(chain);
@@ -1197,7 +1463,17 @@ public final class S3BlobBackend implements BlobBackend {
                       S3Configuration.builder()
                           .pathStyleAccessEnabled(pathStyleAccess)
                           .chunkedEncodingEnabled(chunkedEncoding == null || chunkedEncoding)
-                          .build());
+                          // see the class comment (Timeouts)
+                          .expectContinueEnabled(false)
+                          .build())
+                  .overrideConfiguration(
+                      o ->
+                          o.apiCallAttemptTimeout(attempt)
+                              .apiCallTimeout(call)
+                              .retryStrategy(
+                                  AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                      .maxAttempts(attempts)
+                                      .build()));
           if (clientEndpoint != null) {
             clientBuilder.endpointOverride(clientEndpoint);
           }
@@ -1221,9 +1497,10 @@ public final class S3BlobBackend implements BlobBackend {
         }
         S3Presigner presigner = presignerBuilder.build();
         owned.add(0, presigner);
+        String endpointName =
+            clientEndpoint == null ? "AWS S3 " + signingRegion : clientEndpoint.toString();
         String description =
-            S3Errors.location(bucketName, keyPrefix)
-                + (clientEndpoint == null ? " in " + signingRegion : " via " + clientEndpoint)
+            S3Errors.location(bucketName, keyPrefix, endpointName)
                 + (publicEndpoint == null ? "" : ", URLs via " + publicEndpoint);
         return new S3BlobBackend(
             client,
@@ -1232,8 +1509,10 @@ public final class S3BlobBackend implements BlobBackend {
             multipartThreshold,
             (int) partSize,
             partChecksums,
+            timeouts,
             presigner,
             owned,
+            endpointName,
             description);
       } catch (RuntimeException e) {
         for (AutoCloseable resource : owned) {
@@ -1267,6 +1546,14 @@ public final class S3BlobBackend implements BlobBackend {
         throw new InvalidRequestException(
             "keyPrefix " + problem + " (\"\" or like \"stores/prod/\"), was \"" + prefix + "\"");
       }
+    }
+
+    private static Duration requirePositive(Duration timeout, String name) {
+      Objects.requireNonNull(timeout, name);
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new InvalidRequestException(name + " must be positive, was " + timeout);
+      }
+      return timeout;
     }
 
     private static URI requireEndpoint(URI uri, String name) {

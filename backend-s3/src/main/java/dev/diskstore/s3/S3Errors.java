@@ -4,8 +4,10 @@ import dev.diskstore.StorageException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedByInterruptException;
+import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -19,16 +21,19 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * The one place where failures of the AWS SDK become {@link StorageException}s.
  *
- * <p><b>Retryable</b> (the same call may succeed if repeated unchanged): HTTP 5xx, throttling (429,
- * {@code SlowDown}, {@code Throttling...}), {@code RequestTimeout}, and client-side failures caused
- * by the network (connection refused or reset, timeouts, an unknown host, which may be a DNS
- * hiccup). <b>Not retryable</b>: every other 4xx (403 access denied or a bad signature, 404 no such
- * bucket, 301/400 wrong region), an interrupted call, a credentials provider that finds no
- * credentials, and any failure that is not I/O. The SDK has already retried retryable failures by
- * the time they arrive here (its default strategy for S3 makes up to four attempts).
+ * <p><b>Retryable</b> (the same call may succeed if repeated unchanged): HTTP 5xx except 501 and
+ * 505, throttling (429, {@code SlowDown}, {@code Throttling...}), {@code RequestTimeout}, and
+ * client-side failures caused by the network (connection refused or reset, timeouts, an unknown
+ * host, which may be a DNS hiccup). <b>Not retryable</b>: every other 4xx (403 access denied or a
+ * bad signature, 404 no such bucket, 301/400 wrong region), 501 {@code NotImplemented} (the server
+ * lacks the call; asking again does not add it), an interrupted call, a credentials provider that
+ * finds no credentials, and any failure that is not I/O. The SDK has already retried retryable
+ * failures by the time they arrive here.
  *
- * <p>Messages read {@code cannot <action> "<key>" in s3://bucket/prefix: <reason>} and end with the
- * HTTP status, the S3 error code and the request id when there is one. Stateless and thread-safe.
+ * <p>Messages read {@code cannot <action> "<key>" in s3://bucket/prefix at <endpoint>: <reason>}
+ * (the endpoint is the URI the backend talks to, or {@code AWS S3 <region>}) and end with the HTTP
+ * status, the S3 error code, the request id and the number of attempts when there are some.
+ * Stateless and thread-safe.
  */
 final class S3Errors {
   /** S3 error codes that mean "try again later" although their status is below 500. */
@@ -57,6 +62,18 @@ final class S3Errors {
           "AccountProblem",
           "InvalidSecurity");
 
+  /**
+   * Error codes with which S3-compatible servers say that they do not offer a call at all (as
+   * opposed to refusing this one request).
+   */
+  private static final Set<String> UNSUPPORTED_CODES =
+      Set.of(
+          "NotImplemented",
+          "XNotImplemented",
+          "NotSupported",
+          "UnsupportedOperation",
+          "MethodNotAllowed");
+
   private S3Errors() {}
 
   /**
@@ -73,7 +90,9 @@ final class S3Errors {
       return new StorageException(where + describeService(service), isRetryable(service), failure);
     }
     if (failure instanceof SdkException sdk) {
-      if (isInterruption(sdk)) {
+      // Timeouts first: the SDK ends a timed-out attempt by interrupting the calling thread (and
+      // clears the interrupt again), so a timeout can look like an interruption further down.
+      if (!isTimeout(sdk) && isInterruption(sdk)) {
         Thread.currentThread().interrupt(); // keep the interrupt visible to the caller
         return new StorageException(where + "the call was interrupted", false, failure);
       }
@@ -85,12 +104,32 @@ final class S3Errors {
 
   /** Whether a service error may go away when the call is repeated. */
   static boolean isRetryable(AwsServiceException e) {
+    if (isUnsupported(e)) {
+      return false;
+    }
     int status = e.statusCode();
     String code = errorCode(e);
-    return status >= 500
+    return (status >= 500 && status != 505)
         || status == 429
         || e.isThrottlingException()
         || (code != null && RETRYABLE_CODES.contains(code));
+  }
+
+  /**
+   * Whether the server said that it does not offer the call at all: 501 Not Implemented, 405 Method
+   * Not Allowed, or an error code such as {@code NotImplemented} or {@code UnsupportedOperation}.
+   */
+  static boolean isUnsupported(AwsServiceException e) {
+    String code = errorCode(e);
+    return e.statusCode() == 501
+        || e.statusCode() == 405
+        || (code != null && UNSUPPORTED_CODES.contains(code));
+  }
+
+  /** Whether the credentials or the bucket policy refuse the call (403 or an access code). */
+  static boolean isAccessDenied(AwsServiceException e) {
+    String code = errorCode(e);
+    return (code != null && ACCESS_CODES.contains(code)) || (code == null && e.statusCode() == 403);
   }
 
   /**
@@ -141,7 +180,10 @@ final class S3Errors {
     AwsErrorDetails details = e.awsErrorDetails();
     String message = details == null ? null : details.errorMessage();
     String reason;
-    if ((code != null && ACCESS_CODES.contains(code)) || (code == null && status == 403)) {
+    if (isUnsupported(e)) {
+      reason =
+          "the S3 service does not implement this call" + (code == null ? "" : " (" + code + ")");
+    } else if (isAccessDenied(e)) {
       reason =
           "access denied by the S3 service"
               + (code == null ? "" : " (" + code + ")")
@@ -175,25 +217,52 @@ final class S3Errors {
   }
 
   private static String describeClient(SdkException e) {
-    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
-      return "the call timed out: " + e.getMessage();
-    }
+    String reason;
     ConnectException refused = cause(e, ConnectException.class);
-    if (refused != null) {
-      return "cannot connect to the S3 endpoint (" + refused.getMessage() + "): " + e.getMessage();
-    }
     UnknownHostException unknownHost = cause(e, UnknownHostException.class);
-    if (unknownHost != null) {
-      return "unknown host "
-          + unknownHost.getMessage()
-          + " (check the endpoint): "
-          + e.getMessage();
+    SocketTimeoutException socketTimeout = cause(e, SocketTimeoutException.class);
+    if (e instanceof ApiCallTimeoutException) {
+      reason =
+          "the S3 endpoint did not complete the call within the call timeout: " + e.getMessage();
+    } else if (e instanceof ApiCallAttemptTimeoutException) {
+      reason = "the S3 endpoint did not answer within the attempt timeout: " + e.getMessage();
+    } else if (refused != null) {
+      reason =
+          "cannot connect to the S3 endpoint (" + refused.getMessage() + "): " + e.getMessage();
+    } else if (unknownHost != null) {
+      reason =
+          "unknown host " + unknownHost.getMessage() + " (check the endpoint): " + e.getMessage();
+    } else if (socketTimeout != null) {
+      String what = String.valueOf(socketTimeout.getMessage());
+      String lower = what.toLowerCase(Locale.ROOT);
+      reason =
+          (lower.startsWith("connect")
+                  ? "cannot connect to the S3 endpoint in time ("
+                  : lower.startsWith("write")
+                      ? "the S3 endpoint stopped taking the upload ("
+                      : "the S3 endpoint did not answer in time (")
+              + what
+              + "): "
+              + e.getMessage();
+    } else {
+      reason = e.getMessage();
     }
-    return e.getMessage();
+    Integer attempts = e.numAttempts();
+    boolean counted = reason != null && reason.contains("Attempt Count");
+    return attempts != null && attempts > 1 && !counted
+        ? reason + " [" + attempts + " attempts]"
+        : reason;
+  }
+
+  /** Whether the SDK gave up waiting: a call or attempt timeout, a connect or read timeout. */
+  static boolean isTimeout(Throwable e) {
+    return e instanceof ApiCallTimeoutException
+        || e instanceof ApiCallAttemptTimeoutException
+        || cause(e, SocketTimeoutException.class) != null;
   }
 
   private static boolean isRetryableClientFailure(SdkException e) {
-    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+    if (isTimeout(e)) {
       return true;
     }
     if (!(e instanceof SdkClientException)) {
@@ -211,8 +280,7 @@ final class S3Errors {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof InterruptedException
           || t instanceof ClosedByInterruptException
-          || (t instanceof InterruptedIOException
-              && !(t instanceof java.net.SocketTimeoutException))) {
+          || (t instanceof InterruptedIOException && !(t instanceof SocketTimeoutException))) {
         return true;
       }
       if (t.getCause() == t) {
@@ -235,6 +303,14 @@ final class S3Errors {
   /** {@code s3://bucket/prefix}, for messages. */
   static String location(String bucket, String keyPrefix) {
     return "s3://" + bucket + "/" + keyPrefix;
+  }
+
+  /**
+   * {@code s3://bucket/prefix at <endpoint>}, for messages: the endpoint URI, or {@code AWS S3
+   * <region>} when the client talks to AWS itself.
+   */
+  static String location(String bucket, String keyPrefix, String endpoint) {
+    return location(bucket, keyPrefix) + " at " + endpoint;
   }
 
   /** The type and message of an I/O failure of the caller's stream, for messages. */

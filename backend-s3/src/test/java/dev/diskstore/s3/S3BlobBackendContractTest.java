@@ -39,7 +39,11 @@ class S3BlobBackendContractTest extends BlobBackendContract {
     return Optional.of(S3.backend(prefix).build());
   }
 
-  /** Failed writes must not leave multipart uploads behind (runs before the suite's cleanup). */
+  /**
+   * The suite's failed writes fail before any upload starts (their content stays below the
+   * multipart threshold), so none may leave a multipart upload behind. Runs before the suite's
+   * clean-up.
+   */
   @AfterEach
   void noMultipartUploadIsLeftInProgress() {
     assertThat(SharedS3Proxy.uploadsInProgress(S3.admin(), prefix)).isEmpty();

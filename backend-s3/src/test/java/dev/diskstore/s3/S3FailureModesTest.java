@@ -186,6 +186,8 @@ class S3FailureModesTest {
     "500, InternalError, true",
     "429, TooManyRequests, true",
     "400, RequestTimeout, true",
+    "501, NotImplemented, false",
+    "405, MethodNotAllowed, false",
     "403, AccessDenied, false",
     "400, InvalidArgument, false",
     "301, PermanentRedirect, false"
@@ -201,8 +203,8 @@ class S3FailureModesTest {
       assertThat(e.isRetryable()).as(e.getMessage()).isEqualTo(retryable);
       assertThat(e.getMessage()).contains(code).contains("HTTP " + status).contains("req-42");
       assertThat(server.requests.get())
-          .as("requests (retries are off; no cleanup after a 4xx)")
-          .isEqualTo(status < 500 ? 1 : 2);
+          .as("requests (retries are off; no clean-up call after a failed write)")
+          .isEqualTo(1);
     }
   }
 
@@ -212,9 +214,33 @@ class S3FailureModesTest {
         S3BlobBackend backend = SharedS3Proxy.builderFor(server.endpoint(), "").build()) {
       StorageException e = catchThrowableOfType(StorageException.class, () -> write(backend, "k"));
       assertThat(e.isRetryable()).isTrue();
-      // The SDK's default retry strategy for S3 makes 4 attempts (legacy mode, 3 retries).
-      assertThat(server.puts.get()).as("attempts of the SDK's default retry strategy").isEqualTo(4);
-      assertThat(e).hasMessageContaining("4 attempts");
+      assertThat(server.puts.get())
+          .as("attempts by default")
+          .isEqualTo(S3BlobBackend.DEFAULT_MAX_ATTEMPTS);
+      assertThat(e).hasMessageContaining(S3BlobBackend.DEFAULT_MAX_ATTEMPTS + " attempts");
+      assertThat(server.requests.get())
+          .as("no clean-up call after the failure")
+          .isEqualTo(S3BlobBackend.DEFAULT_MAX_ATTEMPTS);
+    }
+    try (ErrorServer server = new ErrorServer(503, "SlowDown");
+        S3BlobBackend backend =
+            SharedS3Proxy.builderFor(server.endpoint(), "").maxAttempts(1).build()) {
+      assertThat(catchThrowableOfType(StorageException.class, () -> write(backend, "k")))
+          .hasMessageContaining("SlowDown");
+      assertThat(server.requests.get()).as("maxAttempts(1): no retry").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aServerLackingACallIsNotRetriedAndSaysSo() throws IOException {
+    try (ErrorServer server = new ErrorServer(501, "NotImplemented");
+        S3BlobBackend backend = SharedS3Proxy.builderFor(server.endpoint(), "").build()) {
+      StorageException e = catchThrowableOfType(StorageException.class, () -> write(backend, "k"));
+      assertThat(e.isRetryable()).isFalse();
+      assertThat(e)
+          .hasMessageContaining("does not implement this call (NotImplemented)")
+          .hasMessageContaining(server.endpoint().toString());
+      assertThat(server.requests.get()).as("not retried by the SDK either").isEqualTo(1);
     }
   }
 
@@ -277,6 +303,29 @@ class S3FailureModesTest {
         "multipartThreshold",
         true);
     assertInvalid(b -> b.bucket("b").multipartThreshold(-1), "multipartThreshold", true);
+    assertThatExceptionOfType(InvalidRequestException.class)
+        .isThrownBy(() -> S3BlobBackend.builder().attemptTimeout(Duration.ZERO))
+        .withMessageContaining("attemptTimeout must be positive");
+    assertThatExceptionOfType(InvalidRequestException.class)
+        .isThrownBy(() -> S3BlobBackend.builder().connectTimeout(Duration.ofSeconds(-1)))
+        .withMessageContaining("connectTimeout must be positive");
+    assertThatExceptionOfType(InvalidRequestException.class)
+        .isThrownBy(() -> S3BlobBackend.builder().maxAttempts(0))
+        .withMessageContaining("maxAttempts must be 1 to 10");
+    assertThatExceptionOfType(InvalidRequestException.class)
+        .isThrownBy(() -> S3BlobBackend.builder().minUploadRate(100))
+        .withMessageContaining("minUploadRate");
+    assertInvalid(
+        b -> b.bucket("b").attemptTimeout(Duration.ofSeconds(40)),
+        "callTimeout (PT30S) must be at least the attemptTimeout (PT40S)",
+        true);
+    assertInvalid(
+        b ->
+            b.bucket("b")
+                .httpClient(UrlConnectionHttpClient.create())
+                .connectTimeout(Duration.ofSeconds(1)),
+        "connectTimeout cannot be set together with httpClient",
+        true);
     assertInvalid(b -> b.bucket("b"), "region is required", false);
     assertThatExceptionOfType(InvalidRequestException.class)
         .isThrownBy(() -> S3BlobBackend.builder().endpoint(URI.create("ftp://host")))
@@ -296,6 +345,20 @@ class S3FailureModesTest {
                       .build())
           .withMessageContaining(
               "httpClient, chunkedEncoding cannot be set together with s3Client");
+      assertThatExceptionOfType(InvalidRequestException.class)
+          .isThrownBy(
+              () ->
+                  S3BlobBackend.builder()
+                      .bucket("b")
+                      .s3Client(client)
+                      .connectTimeout(Duration.ofSeconds(1))
+                      .attemptTimeout(Duration.ofSeconds(1))
+                      .callTimeout(Duration.ofSeconds(1))
+                      .maxAttempts(2)
+                      .build())
+          .withMessageContaining(
+              "connectTimeout, attemptTimeout, callTimeout, maxAttempts cannot be set together"
+                  + " with s3Client");
     }
   }
 

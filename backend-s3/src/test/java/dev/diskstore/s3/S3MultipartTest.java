@@ -8,6 +8,7 @@ import dev.diskstore.ByteRange;
 import dev.diskstore.DiskStore;
 import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.FileUpload;
+import dev.diskstore.GcReport;
 import dev.diskstore.StorageException;
 import dev.diskstore.spi.BlobStat;
 import java.io.ByteArrayInputStream;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +35,9 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 /**
  * Large and multipart writes on S3Proxy ({@code transient}): a 64 MiB upsert of unknown length in 5
  * MiB parts read back byte-identical, also in ranges; where the threshold between one {@code
- * PutObject} and a multipart upload lies; aborted uploads on failure; {@code delete} aborting an
- * upload in progress for exactly its key.
+ * PutObject} and a multipart upload lies; a failed upload left in progress (never aborted on the
+ * caller's time) for {@code listIncomplete} and garbage collection; {@code deleteIncomplete}
+ * aborting the uploads of exactly its key, and {@code delete} leaving them alone.
  */
 class S3MultipartTest {
   private static final int MIB = 1024 * 1024;
@@ -160,38 +163,83 @@ class S3MultipartTest {
     }
   }
 
+  /** Content of 20 MiB that breaks after 12 MiB: two 5 MiB parts are uploaded by then. */
+  private static PositionalBytes.Stream breakingAfterTwoParts() {
+    return new PositionalBytes.Stream(20L * MIB) {
+      @Override
+      void beforeRead(long position) throws IOException {
+        if (position >= 12L * MIB) {
+          throw new IOException("the caller's stream broke");
+        }
+      }
+    };
+  }
+
   @Test
-  void aStreamFailingAfterThePartsStartedAbortsTheUpload() {
+  void aStreamFailingAfterThePartsStartedLeavesTheUploadForDeleteIncomplete() {
     String prefix = S3.newPrefix();
     try (S3BlobBackend backend = smallParts(prefix)) {
-      PositionalBytes.Stream failing =
-          new PositionalBytes.Stream(20L * MIB) {
-            @Override
-            void beforeRead(long position) throws IOException {
-              if (position >= 12L * MIB) { // two parts are uploaded by now
-                throw new IOException("the caller's stream broke");
-              }
-            }
-          };
-
       StorageException thrown =
           catchThrowableOfType(
               StorageException.class,
-              () -> backend.write("broken/blob", failing, OptionalLong.empty()));
+              () -> backend.write("broken/blob", breakingAfterTwoParts(), OptionalLong.empty()));
 
       assertThat(thrown)
           .hasMessageContaining("cannot read the content")
           .hasMessageContaining("broken/blob");
       assertThat(thrown.isRetryable()).isFalse();
-      assertThat(thrown.getSuppressed()).as("the abort succeeded").isEmpty();
-      assertThat(SharedS3Proxy.uploadsInProgress(S3.admin(), prefix)).isEmpty();
+      assertThat(thrown.getSuppressed()).as("no clean-up was attempted").isEmpty();
       assertThat(backend.stat("broken/blob")).isEmpty();
       assertThat(backend.list("")).isEmpty();
+      assertThat(SharedS3Proxy.uploadsInProgress(S3.admin(), prefix))
+          .as("left for garbage collection")
+          .extracting(MultipartUpload::key)
+          .containsExactly(backend.objectKey("broken/blob"));
+      try (Stream<String> incomplete = backend.listIncomplete("")) {
+        assertThat(incomplete).containsExactly("broken/blob");
+      }
+
+      backend.deleteIncomplete("broken/blob");
+
+      assertThat(SharedS3Proxy.uploadsInProgress(S3.admin(), prefix)).isEmpty();
+      try (Stream<String> incomplete = backend.listIncomplete("")) {
+        assertThat(incomplete).isEmpty();
+      }
+      backend.deleteIncomplete("broken/blob"); // idempotent
     }
   }
 
   @Test
-  void deleteAbortsUploadsInProgressForExactlyThatKey() {
+  void garbageCollectionRemovesTheUploadOfAFailedUpsert(@TempDir Path dir) {
+    String prefix = S3.newPrefix();
+    try (DiskStore store =
+        DiskStore.open(
+            DiskStoreConfig.builder().directory(dir).backend(smallParts(prefix)).build())) {
+      String disk = store.disks().create().id();
+      assertThat(
+              catchThrowableOfType(
+                  StorageException.class,
+                  () ->
+                      store
+                          .disks()
+                          .artifacts()
+                          .upsert(disk, FileUpload.of("big.bin", breakingAfterTwoParts()), "/")))
+          .hasMessageContaining("cannot read the content");
+      assertThat(SharedS3Proxy.uploadsInProgress(S3.admin(), prefix))
+          .as("the failed write's upload, with two parts")
+          .hasSize(1);
+
+      GcReport gc = store.maintenance().collectGarbage();
+
+      assertThat(gc.abandonedWrites()).isEqualTo(1);
+      assertThat(SharedS3Proxy.uploadsInProgress(S3.admin(), prefix)).isEmpty();
+      assertThat(objectsUnder(prefix)).isEmpty();
+      assertThat(store.maintenance().verify(true).isClean()).isTrue();
+    }
+  }
+
+  @Test
+  void deleteIncompleteAbortsUploadsOfExactlyThatKeyAndDeleteLeavesThem() {
     String prefix = S3.newPrefix();
     try (S3BlobBackend backend = smallParts(prefix)) {
       // Uploads left behind by a crashed writer: one for the key, one for a longer key.
@@ -214,13 +262,22 @@ class S3MultipartTest {
       backend.write("k/1/2/3", new ByteArrayInputStream(new byte[] {7}), OptionalLong.of(1));
 
       assertThat(backend.delete("k/1")).as("no complete blob existed").isFalse();
+      assertThat(SharedS3Proxy.uploadsInProgress(S3.admin(), prefix))
+          .as("delete does not touch uploads")
+          .hasSize(2);
+      try (Stream<String> incomplete = backend.listIncomplete("k/")) {
+        assertThat(incomplete).containsExactlyInAnyOrder("k/1", "k/1/2");
+      }
+
+      backend.deleteIncomplete("k/1");
 
       assertThat(SharedS3Proxy.uploadsInProgress(S3.admin(), prefix))
           .extracting(MultipartUpload::key)
           .containsExactly(backend.objectKey("k/1/2"));
       assertThat(backend.list("")).containsExactly(new BlobStat("k/1/2/3", 1));
-      assertThat(backend.delete("k/1/2")).isFalse();
+      backend.deleteIncomplete("k/1/2");
       assertThat(SharedS3Proxy.uploadsInProgress(S3.admin(), prefix)).isEmpty();
+      assertThat(backend.list("")).as("complete blobs are not touched").hasSize(1);
     }
   }
 

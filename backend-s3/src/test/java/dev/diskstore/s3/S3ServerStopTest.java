@@ -90,7 +90,7 @@ class S3ServerStopTest {
 
         if (size > 5 * MIB) {
           assertThat(SharedS3Proxy.uploadsInProgress(admin, "stop/"))
-              .as("the upload the write could not abort while the server was down")
+              .as("the upload the failed write left (never aborted on the caller's time)")
               .hasSize(1);
         }
         GcReport gc = store.maintenance().collectGarbage();
