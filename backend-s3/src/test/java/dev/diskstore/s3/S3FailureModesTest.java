@@ -117,13 +117,30 @@ class S3FailureModesTest {
   }
 
   @Test
-  void aStoreWithAWrongSecretOpensButEveryBlobCallFailsClearly(@TempDir Path dir) {
+  void aStoreWithAWrongSecretFailsClearly(@TempDir Path dir) {
+    String prefix = S3.newPrefix();
+    // a new store must write its marker: opening fails, clearly and not retryably
+    StorageException refused =
+        catchThrowableOfType(
+            StorageException.class,
+            () -> DiskStore.open(DiskStoreConfig.builder().directory(dir.resolve("new"))
+                .backend(S3.backend(prefix).credentials(SharedS3Proxy.ACCESS_KEY, "wrong").build())
+                .build()));
+    assertThat(refused).isNotNull();
+    assertThat(refused.isRetryable()).isFalse();
+    assertThat(refused).hasMessageContaining("access denied");
+
+    // an established store opens (its marker check and garbage collection fail in the
+    // background, logged); every blob call fails clearly
+    String disk;
+    try (DiskStore store = DiskStore.open(DiskStoreConfig.builder().directory(dir)
+        .backend(S3.backend(prefix).build()).build())) {
+      disk = store.disks().create().id();
+    }
     S3BlobBackend backend =
-        S3.backend(S3.newPrefix()).credentials(SharedS3Proxy.ACCESS_KEY, "wrong").build();
-    // Garbage collection on open fails and is logged; the index still opens.
+        S3.backend(prefix).credentials(SharedS3Proxy.ACCESS_KEY, "wrong").build();
     try (DiskStore store =
         DiskStore.open(DiskStoreConfig.builder().directory(dir).backend(backend).build())) {
-      String disk = store.disks().create().id();
       StorageException upsert =
           catchThrowableOfType(
               StorageException.class,

@@ -10,6 +10,7 @@ import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.FileUpload;
 import dev.diskstore.GcReport;
 import dev.diskstore.StorageException;
+import dev.diskstore.spi.BlobKeys;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,19 +89,16 @@ class S3ServerStopTest {
         }
         assertThat(store.disks().artifacts().list(disk, "/").artifacts()).containsExactly(before);
 
-        if (size > 5 * MIB) {
-          assertThat(SharedS3Proxy.uploadsInProgress(admin, "stop/"))
-              .as("the upload the failed write left (never aborted on the caller's time)")
-              .hasSize(1);
-        }
         GcReport gc = store.maintenance().collectGarbage();
-        // a single PutObject that failed left nothing; a multipart upload left its first part
+        // A single PutObject that failed left nothing; a multipart upload left its first part,
+        // which the store's background cleanup (never the caller) or this collection removed.
         assertThat(gc.abandonedWrites())
             .as("the failed write's leftovers")
-            .isEqualTo(size > 5 * MIB ? 1 : 0);
+            .isBetween(0, size > 5 * MIB ? 1 : 0);
         assertThat(store.maintenance().verify(true).problems()).isEmpty();
         assertThat(SharedS3Proxy.uploadsInProgress(admin, "stop/")).isEmpty();
-        List<String> objects = listObjects(admin);
+        List<String> objects = listObjects(admin).stream()
+            .filter(k -> !k.endsWith(BlobKeys.STORE_MARKER + ".blob")).toList();
         assertThat(objects).hasSize(1).allMatch(k -> k.startsWith("stop/") && k.endsWith(".blob"));
       }
     }

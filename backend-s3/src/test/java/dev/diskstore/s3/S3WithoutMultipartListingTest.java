@@ -8,6 +8,7 @@ import dev.diskstore.DiskStore;
 import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.FileUpload;
 import dev.diskstore.GcReport;
+import dev.diskstore.spi.BlobKeys;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -123,6 +124,7 @@ class S3WithoutMultipartListingTest {
           .contents()
           .stream()
           .map(S3Object::key)
+          .filter(k -> !k.equals(prefix + BlobKeys.STORE_MARKER + ".blob"))
           .toList();
     }
   }

@@ -17,9 +17,12 @@ import java.util.stream.Stream;
  * read/write coordination on a key. See {@link BlobKeys#requireValid(String)}.
  *
  * <p><b>Durability.</b> When {@link #write} returns, the blob must survive a process crash and,
- * where the medium allows, a power loss (fsync, or the server's acknowledgement). If it throws,
- * nothing may be readable under the key; leftovers of a partial write must be removed by
- * {@link #deleteIncomplete(String)} on the same key.
+ * where the medium allows, a power loss (fsync, or the server's acknowledgement). If it throws, the
+ * write may have left a complete object (an object store stored it but its answer was lost: {@link
+ * #list} shows it, {@link #delete} removes it) or an unfinished one ({@link #listIncomplete} shows
+ * it, {@link #deleteIncomplete} removes it); the store never references such a key, and garbage
+ * collection removes both. {@code write} should not spend the caller's time cleaning up after a
+ * failure against a medium that may be what failed.
  *
  * <p><b>Errors.</b> Every method throws {@link StorageException} (retryable or not) on failure;
  * {@link BlobNotFoundException} when the key does not exist.
