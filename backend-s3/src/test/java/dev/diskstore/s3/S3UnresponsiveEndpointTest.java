@@ -232,4 +232,59 @@ class S3UnresponsiveEndpointTest {
       return failure == null ? "(no failure)" : failure.getMessage();
     }
   }
+
+  /**
+   * A store whose backend turns into a black hole: opening does not wait for it (the marker check
+   * waits 3 s, garbage collection runs in the background), and a failed upsert costs the caller
+   * one call budget: its clean-up runs on the store's background thread.
+   */
+  @Test
+  void aStoreOnABlackHoleOpensAndAFailedUpsertCostsOneCallBudget(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    SharedS3Proxy proxy = new SharedS3Proxy("transient");
+    proxy.start();
+    try {
+      blackHoleAfterOpen(dir, proxy);
+    } finally {
+      proxy.stop();
+    }
+  }
+
+  private static void blackHoleAfterOpen(java.nio.file.Path dir, SharedS3Proxy proxy)
+      throws Exception {
+    String prefix = proxy.newPrefix();
+    String disk;
+    try (dev.diskstore.DiskStore store = dev.diskstore.DiskStore.open(
+        dev.diskstore.DiskStoreConfig.builder().directory(dir).backend(proxy.backend(prefix).build())
+            .build())) {
+      disk = store.disks().create().id();
+      store.disks().artifacts().upsert(disk, dev.diskstore.FileUpload.ofText("a.txt", "a"), "/");
+    }
+    Duration callTimeout = Duration.ofSeconds(4);
+    try (BlackHoleServer hole = new BlackHoleServer()) {
+      S3BlobBackend backend =
+          SharedS3Proxy.builderFor(hole.endpoint(), prefix)
+              .attemptTimeout(Duration.ofSeconds(2)).callTimeout(callTimeout).build();
+      long t0 = System.nanoTime();
+      try (dev.diskstore.DiskStore store = dev.diskstore.DiskStore.open(
+          dev.diskstore.DiskStoreConfig.builder().directory(dir).backend(backend).build())) {
+        long openMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(store.disks().artifacts().list(disk, "/").artifacts()).hasSize(1);
+        long t1 = System.nanoTime();
+        StorageException failed = org.assertj.core.api.Assertions.catchThrowableOfType(
+            StorageException.class,
+            () -> store.disks().artifacts().upsert(
+                disk, dev.diskstore.FileUpload.of("b.bin", new byte[1024]), "/"));
+        long upsertMillis = (System.nanoTime() - t1) / 1_000_000;
+        System.out.println("store on a black hole: open " + openMillis + " ms, failed 1 KiB upsert "
+            + upsertMillis + " ms (call timeout " + callTimeout.toMillis() + " ms)");
+        assertThat(failed).isNotNull();
+        assertThat(failed.isRetryable()).isTrue();
+        assertThat(failed.getMessage()).contains(hole.endpoint().toString().replaceAll("/$", ""));
+        assertThat(openMillis).as("open").isLessThan(3_000 + callTimeout.toMillis());
+        // before: the failed PUT, then its clean-up's calls, on the caller's time
+        assertThat(upsertMillis).as("upsert").isLessThan(callTimeout.toMillis() * 7 / 4);
+      }
+    }
+  }
 }
