@@ -41,10 +41,12 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  */
 final class DownloadHttpServer {
   /**
-   * Pending TCP connections the kernel holds for the acceptor; a burst of downloads (or connections
-   * waiting while {@link DownloadLimits#maxConnections()} is reached) queues here.
+   * Pending TCP connections the kernel holds for the acceptor (capped by {@code
+   * net.core.somaxconn}); a burst of connections, or the ones waiting while {@link
+   * DownloadLimits#maxConnections()} is reached, queues here. When it overflows, the kernel drops
+   * handshakes: clients see a connection their server never heard of, or retry after a second.
    */
-  static final int ACCEPT_BACKLOG = 128;
+  static final int ACCEPT_BACKLOG = 1024;
 
   /**
    * Bytes of a request line and headers. Signed URLs for the longest legal paths (4,096 bytes,
