@@ -1,7 +1,10 @@
 package dev.diskstore.internal;
 
 import dev.diskstore.StorageException;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -9,6 +12,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP/1.1 front end of the download-URL server, on Jetty 12 core (no servlets).
@@ -25,7 +29,7 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * diskstore-url-server-<n>} (one of them accepts, one selects; the rest run requests; idle ones end
  * after 30 s) and one daemon scheduler thread, {@code diskstore-url-server-scheduler}. Requests
  * beyond the threads wait in the pool's queue, which the connection limit bounds. No JVM-wide
- * setting is changed, no shutdown hook is registered.
+ * setting is left changed, no shutdown hook is registered.
  *
  * <p><b>URIs.</b> Jetty's URI compliance checks are all relaxed ({@link UriCompliance#UNSAFE}):
  * {@link UrlServer#check} decodes the raw path and query itself, strictly, and only a signed
@@ -37,7 +41,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * see Jetty's usual INFO lines ({@code Started Server@...}) when the first URL is signed and when
  * the store closes.
  *
- * <p>Not thread-safe: the owning {@link UrlServer} starts and stops it under its lock.
+ * <p>The owning {@link UrlServer} starts it once and stops it once, after the start returned; the
+ * accessors for figures are thread-safe.
  */
 final class DownloadHttpServer {
   /**
@@ -57,77 +62,36 @@ final class DownloadHttpServer {
   private static final int IDLE_THREAD_MILLIS = 30_000;
 
   private final Server server;
-  private final ServerConnector connector;
   private final QueuedThreadPool threads;
   private final DownloadHeadDeadline headDeadline;
   private final DownloadConnectionLimit connectionLimit;
 
   private DownloadHttpServer(
       Server server,
-      ServerConnector connector,
       QueuedThreadPool threads,
       DownloadHeadDeadline headDeadline,
       DownloadConnectionLimit connectionLimit) {
     this.server = server;
-    this.connector = connector;
     this.threads = threads;
     this.headDeadline = headDeadline;
     this.connectionLimit = connectionLimit;
   }
 
   /**
-   * Binds {@code address:port} and starts serving {@code signer}'s URLs from {@code resolver}.
+   * Binds {@code address:port} for {@link #start}: cheap (no Jetty class is loaded), so that a URL
+   * can name the port before the server is up. Connections wait in the backlog until it is.
    *
-   * @throws StorageException if the address cannot be bound; nothing is left running
+   * @throws StorageException if the address cannot be bound
    */
-  static DownloadHttpServer start(
-      InetAddress address,
-      int port,
-      DownloadLimits limits,
-      UrlServer signer,
-      UrlResolver resolver) {
-    DownloadLogging.quietSlf4jWithoutProvider(); // before the first Jetty class creates its logger
-
-    QueuedThreadPool threads =
-        new QueuedThreadPool(
-            limits.maxThreads(), DownloadLimits.INFRASTRUCTURE_THREADS, IDLE_THREAD_MILLIS);
-    threads.setName("diskstore-url-server");
-    threads.setDaemon(true);
-    threads.setReservedThreads(0); // no idle threads parked for latency
-    ScheduledExecutorScheduler scheduler =
-        new ScheduledExecutorScheduler("diskstore-url-server-scheduler", true);
-    Server server = new Server(threads, scheduler, null);
-    server.setStopAtShutdown(false);
-    server.setStopTimeout(0);
-    server.setErrorHandler(new DownloadErrorHandler());
-
-    HttpConfiguration http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    http.setSendXPoweredBy(false);
-    http.setRequestHeaderSize(REQUEST_HEAD_BYTES);
-    http.setUriCompliance(UriCompliance.UNSAFE);
-    http.setPersistentConnectionsEnabled(false);
-
-    ServerConnector connector =
-        new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-    connector.setHost(address.getHostAddress());
-    connector.setPort(port);
-    connector.setAcceptQueueSize(ACCEPT_BACKLOG);
-    connector.setIdleTimeout(limits.idleTimeout().toMillis());
-    DownloadHeadDeadline headDeadline =
-        new DownloadHeadDeadline(scheduler, limits.headDeadline().toMillis());
-    connector.addEventListener(headDeadline);
-    server.addConnector(connector);
-
-    DownloadConnectionLimit connectionLimit =
-        new DownloadConnectionLimit(connector, limits.maxConnections());
-    connector.addBean(connectionLimit);
-
-    server.setHandler(new DownloadHandler(signer, resolver, headDeadline));
+  static ServerSocketChannel bind(InetAddress address, int port) {
+    ServerSocketChannel channel = null;
     try {
-      server.start();
-    } catch (Exception e) {
-      stopQuietly(server);
+      channel = ServerSocketChannel.open();
+      channel.socket().setReuseAddress(true);
+      channel.bind(new InetSocketAddress(address, port), ACCEPT_BACKLOG);
+      return channel;
+    } catch (IOException e) {
+      closeQuietly(channel);
       throw new StorageException(
           "cannot start the download URL server on "
               + UrlServer.hostLiteral(address)
@@ -138,12 +102,74 @@ final class DownloadHttpServer {
           false,
           e);
     }
-    return new DownloadHttpServer(server, connector, threads, headDeadline, connectionLimit);
   }
 
-  /** The bound port. */
-  int port() {
-    return connector.getLocalPort();
+  /**
+   * Starts serving {@code signer}'s URLs from {@code resolver} on {@code channel} (from {@link
+   * #bind}), which the server then owns.
+   *
+   * @throws StorageException if Jetty does not start; the channel is closed, nothing is left
+   *     running
+   */
+  static DownloadHttpServer start(
+      ServerSocketChannel channel, DownloadLimits limits, UrlServer signer, UrlResolver resolver) {
+    Server server = null;
+    try {
+      DownloadLogging.quietSlf4jWithoutProvider(); // before the first Jetty class creates its logger
+
+      QueuedThreadPool threads =
+          new QueuedThreadPool(
+              limits.maxThreads(), DownloadLimits.INFRASTRUCTURE_THREADS, IDLE_THREAD_MILLIS);
+      threads.setName("diskstore-url-server");
+      threads.setDaemon(true);
+      threads.setReservedThreads(0); // no idle threads parked for latency
+      ScheduledExecutorScheduler scheduler =
+          new ScheduledExecutorScheduler("diskstore-url-server-scheduler", true);
+      server = new Server(threads, scheduler, null);
+      server.setStopAtShutdown(false);
+      server.setStopTimeout(0);
+      server.setErrorHandler(new DownloadErrorHandler());
+
+      HttpConfiguration http = new HttpConfiguration();
+      http.setSendServerVersion(false);
+      http.setSendXPoweredBy(false);
+      http.setRequestHeaderSize(REQUEST_HEAD_BYTES);
+      http.setUriCompliance(UriCompliance.UNSAFE);
+      http.setPersistentConnectionsEnabled(false);
+
+      ServerConnector connector =
+          new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+      connector.open(channel);
+      connector.setIdleTimeout(limits.idleTimeout().toMillis());
+      DownloadHeadDeadline headDeadline =
+          new DownloadHeadDeadline(scheduler, limits.headDeadline().toMillis());
+      connector.addEventListener(headDeadline);
+      DownloadConnectionLimit connectionLimit =
+          new DownloadConnectionLimit(connector, limits.maxConnections());
+      connector.addBean(connectionLimit);
+      server.addConnector(connector);
+
+      server.setHandler(new DownloadHandler(signer, resolver, headDeadline));
+      server.start();
+      return new DownloadHttpServer(server, threads, headDeadline, connectionLimit);
+    } catch (Exception e) {
+      if (server != null) {
+        stopQuietly(server);
+      }
+      closeQuietly(channel);
+      throw new StorageException(
+          "cannot start the download URL server: " + e.getMessage(), false, e);
+    }
+  }
+
+  private static void closeQuietly(@Nullable ServerSocketChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // nothing listens on it any more either way
+      }
+    }
   }
 
   /** Threads of the pool right now (acceptor and selector included). */

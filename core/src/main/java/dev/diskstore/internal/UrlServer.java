@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.security.GeneralSecurityException;
@@ -25,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
@@ -73,6 +77,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Resources.</b> The HTTP server is started lazily, exactly once, by the first successful
  * {@link #sign} call; before that no port is bound, no thread exists and no Jetty class is loaded.
+ * That call binds the port and returns; Jetty starts on a daemon thread meanwhile (see {@link
+ * #start()}).
  * Idle and half-sent connections hold no thread; request heads must be complete within 5 s of the
  * connection, at most 2,048 connections are open, requests run on at most {@value #MAX_THREADS}
  * daemon threads named {@code diskstore-url-server-N} (see {@link DownloadLimits}). Bodies are
@@ -109,7 +115,9 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
   /** Guards the fields below: start happens once, close wins over a later start. */
   private final Object lock = new Object();
 
-  private @Nullable DownloadHttpServer server;
+  /** The HTTP server, starting or started; null before the first sign, after close or a failure. */
+  private @Nullable CompletableFuture<DownloadHttpServer> server;
+
   private boolean closed;
 
   /** Where the running server answers ({@code http://host:port}); null when not running. */
@@ -199,10 +207,13 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
     return Optional.ofNullable(base);
   }
 
-  /** Stops the server (no grace period) and its threads. Idempotent; later signs fail. */
+  /**
+   * Stops the server (no grace period) and its threads; waits for a start in progress first.
+   * Idempotent; later signs fail.
+   */
   @Override
   public void close() {
-    DownloadHttpServer stopping;
+    CompletableFuture<DownloadHttpServer> stopping;
     synchronized (lock) {
       if (closed) {
         return;
@@ -213,14 +224,25 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
       server = null;
     }
     if (stopping != null) {
-      stopping.stop();
+      started(stopping).ifPresent(DownloadHttpServer::stop);
     }
   }
 
-  /** The running HTTP server, for tests' figures; empty before the first sign and after close. */
+  /** The running HTTP server once started, for tests; empty before the first sign and after close. */
   Optional<DownloadHttpServer> httpServer() {
+    CompletableFuture<DownloadHttpServer> current;
     synchronized (lock) {
-      return Optional.ofNullable(server);
+      current = server;
+    }
+    return current == null ? Optional.empty() : started(current);
+  }
+
+  /** Waits for a start to finish; empty if it failed. */
+  private static Optional<DownloadHttpServer> started(CompletableFuture<DownloadHttpServer> start) {
+    try {
+      return Optional.of(start.join());
+    } catch (CompletionException | CancellationException e) {
+      return Optional.empty();
     }
   }
 
@@ -240,13 +262,63 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
     }
   }
 
-  /** Binds and starts; called once under {@link #lock}. On failure nothing is left running. */
+  /**
+   * Binds the port now, so that the URL can name it, and starts the HTTP server on a daemon thread:
+   * loading and starting Jetty takes much longer than signing (about 0.2 s in a fresh JVM), and a
+   * download that arrives meanwhile waits in the accept backlog. Called under {@link #lock}.
+   *
+   * @throws StorageException if the address cannot be bound
+   */
   private void start() {
-    DownloadHttpServer http = DownloadHttpServer.start(bindAddress, port, limits, this, resolver);
-    server = http;
+    ServerSocketChannel channel = DownloadHttpServer.bind(bindAddress, port);
     String host = bindAddress.isAnyLocalAddress() ? "127.0.0.1" : hostLiteral(bindAddress);
-    base = URI.create("http://" + host + ":" + http.port());
-    LOG.log(Level.DEBUG, "download URL server listening on {0}", base);
+    URI bound = URI.create("http://" + host + ":" + channel.socket().getLocalPort());
+    CompletableFuture<DownloadHttpServer> starting = new CompletableFuture<>();
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                starting.complete(DownloadHttpServer.start(channel, limits, this, resolver));
+              } catch (RuntimeException | Error e) {
+                starting.completeExceptionally(e);
+                startFailed(starting, e);
+              }
+            },
+            "diskstore-url-server-start");
+    starter.setDaemon(true);
+    try {
+      starter.start();
+    } catch (RuntimeException | OutOfMemoryError e) { // no thread to be had
+      try {
+        channel.close();
+      } catch (java.io.IOException closing) {
+        e.addSuppressed(closing);
+      }
+      throw new StorageException("cannot start the download URL server: " + e, false, e);
+    }
+    // the starter waits for the lock (held by our caller) before it can report a failure
+    server = starting;
+    base = bound;
+    LOG.log(Level.DEBUG, "download URL server starting on {0}", base);
+  }
+
+  /**
+   * The server bound its port but did not start (its threads could not be created, say): the port
+   * is closed again, so URLs signed meanwhile are refused rather than left waiting; the next sign
+   * starts a new server.
+   */
+  private void startFailed(CompletableFuture<DownloadHttpServer> failed, Throwable failure) {
+    LOG.log(
+        Level.WARNING,
+        "the download URL server could not start; URLs signed until now do not work,"
+            + " the next one starts a new server",
+        failure);
+    synchronized (lock) {
+      if (server == failed) {
+        server = null;
+        base = null;
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -842,6 +842,7 @@ class UrlServerTest {
     // The second sign reuses the same server.
     assertThat(publish("d", "/", "g.txt", new byte[] {1}, "e", "text/plain").getPort())
         .isEqualTo(base.getPort());
+    server.httpServer().orElseThrow(); // Jetty starts in the background; wait for it
     Set<Thread> started = dispatcherThreads();
     started.removeAll(before);
     assertThat(started).isNotEmpty().allMatch(Thread::isDaemon);
@@ -878,6 +879,24 @@ class UrlServerTest {
         .isInstanceOf(IOException.class);
     assertThatThrownBy(() -> server.sign(request("d", "/", "f.txt", "e", START.plus(HOUR))))
         .isInstanceOf(StoreClosedException.class);
+  }
+
+  @Test
+  void closeRightAfterTheFirstSignStopsTheStartingServerAndItsThreads() throws Exception {
+    Set<Thread> before = dispatcherThreads();
+    URI url = publish("d", "/", "f.txt", new byte[] {1}, "e", "text/plain");
+
+    server.close(); // Jetty is most likely still starting in the background
+
+    assertThatThrownBy(() -> new Socket(url.getHost(), url.getPort()).close())
+        .isInstanceOf(IOException.class);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    Set<Thread> left = dispatcherThreads();
+    left.removeAll(before);
+    while (left.stream().anyMatch(Thread::isAlive) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(left).noneMatch(Thread::isAlive);
   }
 
   @Test
