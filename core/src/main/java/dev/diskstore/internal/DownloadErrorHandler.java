@@ -17,9 +17,9 @@ import org.eclipse.jetty.util.Callback;
  * {@code text/plain}, {@code nosniff}, {@code no-store}, a one-line body naming the status and
  * nothing of the request (Jetty's default page echoes the URI, whose query is a bearer token).
  *
- * <p>An HTTP version this server does not speak (HTTP/0.9, {@code HTTP/2.0} on the HTTP/1.1
- * port) is answered 400, not Jetty's 505: it is the client's request that is wrong, and no
- * request to this server is a 5xx unless the server itself failed. Stateless and thread-safe.
+ * <p>An HTTP version this server does not speak (HTTP/0.9, {@code HTTP/2.0} on the HTTP/1.1 port)
+ * is answered 400, not Jetty's 505: it is the client's request that is wrong, and no request to
+ * this server is a 5xx unless the server itself failed. Stateless and thread-safe.
  */
 final class DownloadErrorHandler implements Request.Handler {
 

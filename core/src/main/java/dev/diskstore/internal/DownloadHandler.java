@@ -39,13 +39,13 @@ import org.jspecify.annotations.Nullable;
  * damaged bytes give a 500. A larger file, or a range, is streamed with its {@code Content-Length},
  * but the last buffer is held back until the stream has reported its end (one more read returning
  * -1, which is where the checked stream verifies): if the bytes turn out damaged, or the blob ends
- * early, the connection is cut without them and the client sees a short body, never a complete
- * one with wrong bytes.
+ * early, the connection is cut without them and the client sees a short body, never a complete one
+ * with wrong bytes.
  *
  * <p><b>Replaced while opening.</b> When the blob disappears between the lookup and the open
  * ({@link BlobNotFoundException}: the artifact was replaced or deleted and its old blob collected),
- * the artifact is looked up again: another etag or no artifact gives the 404 the URL would get
- * now; only a blob still missing for the same version is a 500.
+ * the artifact is looked up again: another etag or no artifact gives the 404 the URL would get now;
+ * only a blob still missing for the same version is a 500.
  *
  * <p><b>Threads.</b> Jetty calls {@link #handle} on a pool thread once a request head is complete;
  * the handler blocks that thread while it reads the blob and writes (Jetty's idle timeout bounds a
@@ -59,6 +59,9 @@ final class DownloadHandler extends Handler.Abstract {
   static final int SMALL_FILE_BYTES = 1024 * 1024;
 
   private static final int COPY_BUFFER_BYTES = 64 * 1024;
+
+  private static final String REPLACED =
+      "the artifact was replaced or changed since this link was issued";
 
   private final UrlServer signer;
   private final UrlResolver resolver;
@@ -134,7 +137,7 @@ final class DownloadHandler extends Handler.Abstract {
     }
     UrlResolver.Served served = found.get();
     if (!served.etag().equals(granted.etag())) {
-      respond(request, response, 404, "the artifact was replaced or changed since this link was issued");
+      respond(request, response, 404, REPLACED);
       return;
     }
     long size = served.sizeBytes();
@@ -145,7 +148,11 @@ final class DownloadHandler extends Handler.Abstract {
     if (range instanceof DownloadRange.Unsatisfiable) {
       response.getHeaders().put(HttpHeader.ACCEPT_RANGES, DownloadRange.UNIT);
       response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes */" + size);
-      respond(request, response, 416, "the requested range is not within the file's " + size + " bytes");
+      respond(
+          request,
+          response,
+          416,
+          "the requested range is not within the file's " + size + " bytes");
       return;
     }
     DownloadRange.@Nullable Part part = range instanceof DownloadRange.Part p ? p : null;
@@ -154,11 +161,10 @@ final class DownloadHandler extends Handler.Abstract {
       Content.Sink.write(response, true, ByteBuffer.allocate(0));
       return;
     }
-    ByteRange bytes =
-        part == null ? ByteRange.from(0) : ByteRange.of(part.first(), part.length());
+    ByteRange bytes = part == null ? ByteRange.from(0) : ByteRange.of(part.first(), part.length());
     Optional<InputStream> opened = open(served, granted, bytes);
     if (opened.isEmpty()) {
-      respond(request, response, 404, "the artifact was replaced or changed since this link was issued");
+      respond(request, response, 404, REPLACED);
       return;
     }
     try (InputStream in = opened.get()) {
@@ -224,7 +230,8 @@ final class DownloadHandler extends Handler.Abstract {
    * and the last one until the stream reported its end; throws (so that the connection is cut)
    * before the last buffer when the stream fails, ends early or has more bytes.
    */
-  private static void stream(InputStream in, Response response, long length, UrlServer.Granted granted)
+  private static void stream(
+      InputStream in, Response response, long length, UrlServer.Granted granted)
       throws IOException {
     byte[] held = new byte[COPY_BUFFER_BYTES];
     byte[] next = new byte[COPY_BUFFER_BYTES];
@@ -233,9 +240,13 @@ final class DownloadHandler extends Handler.Abstract {
     while (true) {
       if (heldLength < 0 || heldLength > remaining) {
         throw new StorageException(
-            "the blob of " + describe(granted) + " "
+            "the blob of "
+                + describe(granted)
+                + " "
                 + (heldLength < 0 ? "ended " + remaining + " bytes early" : "has more bytes")
-                + " than the " + length + " to send; the download was cut",
+                + " than the "
+                + length
+                + " to send; the download was cut",
             false,
             null);
       }

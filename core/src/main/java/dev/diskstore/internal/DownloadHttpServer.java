@@ -17,11 +17,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The HTTP/1.1 front end of the download-URL server, on Jetty 12 core (no servlets).
  *
- * <p><b>Why Jetty.</b> Jetty reads and parses request heads on its selector as bytes arrive, so
- * an idle or half-sent connection costs a file descriptor and a few kilobytes, not a thread: a
- * client holding a thousand of them does not starve downloads (the JDK's {@code HttpServer} reads
- * heads on its worker threads, which such clients exhausted). On top of Jetty's idle timeout,
- * {@link DownloadHeadDeadline} closes a connection whose head is not complete within {@link
+ * <p><b>Why Jetty.</b> Jetty reads and parses request heads on its selector as bytes arrive, so an
+ * idle or half-sent connection costs a file descriptor and a few kilobytes, not a thread: a client
+ * holding a thousand of them does not starve downloads (the JDK's {@code HttpServer} reads heads on
+ * its worker threads, which such clients exhausted). On top of Jetty's idle timeout, {@link
+ * DownloadHeadDeadline} closes a connection whose head is not complete within {@link
  * DownloadLimits#headDeadline()} however slowly it trickles, and {@link DownloadConnectionLimit}
  * bounds open connections (see {@link DownloadLimits}).
  *
@@ -32,14 +32,14 @@ import org.jspecify.annotations.Nullable;
  * setting is left changed, no shutdown hook is registered.
  *
  * <p><b>URIs.</b> Jetty's URI compliance checks are all relaxed ({@link UriCompliance#UNSAFE}):
- * {@link UrlServer#check} decodes the raw path and query itself, strictly, and only a signed
- * target is ever served; Jetty's own rules would answer 400 to targets the store signs (an encoded
- * {@code %25}, for one) and hide the reasons the tests pin.
+ * {@link UrlServer#check} decodes the raw path and query itself, strictly, and only a signed target
+ * is ever served; Jetty's own rules would answer 400 to targets the store signs (an encoded {@code
+ * %25}, for one) and hide the reasons the tests pin.
  *
- * <p><b>Logging.</b> Jetty logs through SLF4J; {@link DownloadLogging} keeps SLF4J from printing its
- * "no providers" notice when the application has no SLF4J provider. Applications with a provider
- * see Jetty's usual INFO lines ({@code Started Server@...}) when the first URL is signed and when
- * the store closes.
+ * <p><b>Logging.</b> Jetty logs through SLF4J; {@link DownloadLogging} keeps SLF4J from printing
+ * its "no providers" notice when the application has no SLF4J provider. Applications with a
+ * provider see Jetty's usual INFO lines ({@code Started Server@...}) when the first URL is signed
+ * and when the store closes.
  *
  * <p>The owning {@link UrlServer} starts it once and stops it once, after the start returned; the
  * accessors for figures are thread-safe.
@@ -54,8 +54,8 @@ final class DownloadHttpServer {
   static final int ACCEPT_BACKLOG = 1024;
 
   /**
-   * Bytes of a request line and headers. Signed URLs for the longest legal paths (4,096 bytes,
-   * each byte percent-encoded as three characters) and filenames reach about 13.3 KB.
+   * Bytes of a request line and headers. Signed URLs for the longest legal paths (4,096 bytes, each
+   * byte percent-encoded as three characters) and filenames reach about 13.3 KB.
    */
   static final int REQUEST_HEAD_BYTES = 20 * 1024;
 
@@ -115,7 +115,8 @@ final class DownloadHttpServer {
       ServerSocketChannel channel, DownloadLimits limits, UrlServer signer, UrlResolver resolver) {
     Server server = null;
     try {
-      DownloadLogging.quietSlf4jWithoutProvider(); // before the first Jetty class creates its logger
+      DownloadLogging
+          .quietSlf4jWithoutProvider(); // before the first Jetty class creates its logger
 
       QueuedThreadPool threads =
           new QueuedThreadPool(

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The resource bounds of the download-URL server ({@link UrlServer}); {@link #DEFAULT} in the store,
- * smaller values in tests.
+ * The resource bounds of the download-URL server ({@link UrlServer}); {@link #DEFAULT} in the
+ * store, smaller values in tests.
  *
  * @param maxThreads request-handling threads at most (the acceptor and selector threads included);
  *     only requests whose head is complete occupy one, so idle or half-sent connections do not
@@ -18,24 +18,18 @@ import java.util.Objects;
  *     stops reading its download)
  */
 record DownloadLimits(
-    int maxThreads,
-    int maxConnections,
-    Duration headDeadline,
-    Duration idleTimeout) {
+    int maxThreads, int maxConnections, Duration headDeadline, Duration idleTimeout) {
 
   /** {@link #maxThreads()} of {@link #DEFAULT}. */
   static final int DEFAULT_MAX_THREADS = 32;
 
   /**
-   * 32 threads, 2,048 connections, 5 s to send a request head, 30 s idle. A download in progress holds a thread while it writes; downloads beyond the threads
-   * wait in the queue rather than being refused.
+   * 32 threads, 2,048 connections, 5 s to send a request head, 30 s idle. A download in progress
+   * holds a thread while it writes; downloads beyond the threads wait in the queue rather than
+   * being refused.
    */
   static final DownloadLimits DEFAULT =
-      new DownloadLimits(
-          DEFAULT_MAX_THREADS,
-          2048,
-          Duration.ofSeconds(5),
-          Duration.ofSeconds(30));
+      new DownloadLimits(DEFAULT_MAX_THREADS, 2048, Duration.ofSeconds(5), Duration.ofSeconds(30));
 
   /** Threads Jetty keeps for itself: one acceptor and one selector. */
   static final int INFRASTRUCTURE_THREADS = 2;

@@ -12,8 +12,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * (logback, log4j-slf4j2-impl, slf4j-simple, ...), SLF4J 2 prints a three-line "No SLF4J providers
  * were found" notice to stderr the first time any library asks it for a logger: Jetty when the
  * first URL is signed, and sqlite-jdbc, which logs through SLF4J whenever {@code slf4j-api} is
- * present, when the store opens its index. Calling {@link #quietSlf4jWithoutProvider()} before
- * that makes SLF4J start with the same no-operation provider it would fall back to, silently.
+ * present, when the store opens its index. Calling {@link #quietSlf4jWithoutProvider()} before that
+ * makes SLF4J start with the same no-operation provider it would fall back to, silently.
  *
  * <p>Stateless and thread-safe; cheap after the first call (a class path lookup).
  */
@@ -32,10 +32,10 @@ final class DownloadLogging {
    * provider it would fall back to anyway) and {@code slf4j.internal.verbosity} to {@code WARN}
    * (else SLF4J reports at INFO that it loads the named provider), initialises SLF4J, and removes
    * both properties again: the JVM keeps no setting of the store's. Nothing is done when the
-   * application set either property, when a provider is present (its logging stays as
-   * configured), or when an SLF4J 1.7 binding is present (SLF4J's warning that it ignores it is
-   * worth seeing). If SLF4J was already initialised, the properties have no effect. No log is lost
-   * that SLF4J would not have dropped: without a provider every SLF4J logger is a no-op.
+   * application set either property, when a provider is present (its logging stays as configured),
+   * or when an SLF4J 1.7 binding is present (SLF4J's warning that it ignores it is worth seeing).
+   * If SLF4J was already initialised, the properties have no effect. No log is lost that SLF4J
+   * would not have dropped: without a provider every SLF4J logger is a no-op.
    */
   static void quietSlf4jWithoutProvider() {
     if (System.getProperty(PROVIDER_PROPERTY) != null

@@ -136,9 +136,9 @@ sealed interface DownloadRange {
   }
 
   /**
-   * {@code "etag"}: the strong entity tag the server sends in {@code ETag}, or an empty string
-   * when {@code etag} has characters an entity tag cannot carry (then no {@code ETag} is sent and
-   * no {@code If-Range} matches).
+   * {@code "etag"}: the strong entity tag the server sends in {@code ETag}, or an empty string when
+   * {@code etag} has characters an entity tag cannot carry (then no {@code ETag} is sent and no
+   * {@code If-Range} matches).
    */
   static String quoted(String etag) {
     for (int i = 0; i < etag.length(); i++) {

@@ -228,7 +228,7 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
     }
   }
 
-  /** The running HTTP server once started, for tests; empty before the first sign and after close. */
+  /** The HTTP server once started (tests); empty before the first sign and after close. */
   Optional<DownloadHttpServer> httpServer() {
     CompletableFuture<DownloadHttpServer> current;
     synchronized (lock) {

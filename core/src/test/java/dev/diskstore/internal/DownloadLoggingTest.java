@@ -124,18 +124,27 @@ class DownloadLoggingTest {
       byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(UTF_8);
       Instant expires = Instant.now().plus(Duration.ofHours(1));
       try (UrlServer server =
-          new UrlServer(
-              InetAddress.getLoopbackAddress(), 0, secret, Clock.systemUTC(), resolver)) {
+          new UrlServer(InetAddress.getLoopbackAddress(), 0, secret, Clock.systemUTC(), resolver)) {
         URI url =
             server.sign(
                 new PublicUrlRequest(
-                    "d", "/", "f.txt", "key", "e", "text/plain", content.length,
-                    Duration.ofHours(1), expires));
+                    "d",
+                    "/",
+                    "f.txt",
+                    "key",
+                    "e",
+                    "text/plain",
+                    content.length,
+                    Duration.ofHours(1),
+                    expires));
         try (Socket socket = new Socket(url.getHost(), url.getPort())) {
           socket
               .getOutputStream()
               .write(
-                  ("GET " + url.getRawPath() + "?" + url.getRawQuery()
+                  ("GET "
+                          + url.getRawPath()
+                          + "?"
+                          + url.getRawQuery()
                           + " HTTP/1.1\r\nHost: x\r\n\r\n")
                       .getBytes(UTF_8));
           String response = new String(socket.getInputStream().readAllBytes(), UTF_8);

@@ -370,7 +370,8 @@ class UrlServerTest {
     String base = server.baseUri().orElseThrow().toString();
 
     for (String path :
-        List.of("/", "/favicon.ico", "/v1", "/v1/", "/v1/d", "/v1/d/", "/v2/d/f.txt", "/v1//f.txt")) {
+        List.of(
+            "/", "/favicon.ico", "/v1", "/v1/", "/v1/d", "/v1/d/", "/v2/d/f.txt", "/v1//f.txt")) {
       HttpResponse<byte[]> response = get(URI.create(base + path));
       assertThat(response.statusCode()).as(path).isEqualTo(404);
       assertThat(header(response, "Content-Type")).startsWith("text/plain");
@@ -491,8 +492,12 @@ class UrlServerTest {
       assertThat(header(response, "Content-Range"))
           .as(c.getKey())
           .isEqualTo("bytes " + first + "-" + last + "/1000");
-      assertThat(header(response, "Content-Length")).as(c.getKey()).isEqualTo("" + (last - first + 1));
-      assertThat(response.body()).as(c.getKey()).isEqualTo(Arrays.copyOfRange(content, first, last + 1));
+      assertThat(header(response, "Content-Length"))
+          .as(c.getKey())
+          .isEqualTo("" + (last - first + 1));
+      assertThat(response.body())
+          .as(c.getKey())
+          .isEqualTo(Arrays.copyOfRange(content, first, last + 1));
       assertThat(header(response, "Content-Disposition")).startsWith("attachment;");
       assertThat(header(response, "Content-Type")).isEqualTo("application/octet-stream");
       assertThat(header(response, "ETag")).isEqualTo("\"e\"");
@@ -504,7 +509,8 @@ class UrlServerTest {
   void unsatisfiableRangesAnswer416WithTheSize() throws Exception {
     URI url = publish("d", "/", "f.bin", bytes(1000, 3), "e", "application/octet-stream");
 
-    for (String range : List.of("bytes=1000-", "bytes=5000-6000", "bytes=-0", "bytes=99999999999999999999-")) {
+    for (String range :
+        List.of("bytes=1000-", "bytes=5000-6000", "bytes=-0", "bytes=99999999999999999999-")) {
       HttpResponse<byte[]> response = get(url, "Range", range);
       assertThat(response.statusCode()).as(range).isEqualTo(416);
       assertThat(header(response, "Content-Range")).as(range).isEqualTo("bytes */1000");
@@ -520,8 +526,17 @@ class UrlServerTest {
 
     for (String range :
         List.of(
-            "bytes=0-1,5-6", "items=0-1", "bytes=5-1", "bytes=abc", "bytes=", "bytes=--5",
-            "bytes=1-2-3", "bytes 0-1", "bytes=-", "bytes=+1-2", "bytes=0x10-")) {
+            "bytes=0-1,5-6",
+            "items=0-1",
+            "bytes=5-1",
+            "bytes=abc",
+            "bytes=",
+            "bytes=--5",
+            "bytes=1-2-3",
+            "bytes 0-1",
+            "bytes=-",
+            "bytes=+1-2",
+            "bytes=0x10-")) {
       HttpResponse<byte[]> response = get(url, "Range", range);
       assertThat(response.statusCode()).as(range).isEqualTo(200);
       assertThat(response.body()).as(range).isEqualTo(content);
@@ -591,9 +606,16 @@ class UrlServerTest {
     String etag;
     try (Socket socket = new Socket(url.getHost(), url.getPort())) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream()
-          .write(("GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\n"
-                  + "Host: localhost\r\n\r\n").getBytes(UTF_8));
+      socket
+          .getOutputStream()
+          .write(
+              ("GET "
+                      + url.getRawPath()
+                      + "?"
+                      + url.getRawQuery()
+                      + " HTTP/1.1\r\n"
+                      + "Host: localhost\r\n\r\n")
+                  .getBytes(UTF_8));
       InputStream in = socket.getInputStream();
       Map<String, String> headers = readHead(in);
       assertThat(headers.get(":status")).isEqualTo("200");
@@ -630,7 +652,10 @@ class UrlServerTest {
       HttpResponse<byte[]> response = get(url);
       assertThat(response.statusCode()).as(damage.getKey()).isEqualTo(500);
       assertThat(header(response, "Content-Type")).as(damage.getKey()).startsWith("text/plain");
-      assertThat(body(response)).as(damage.getKey()).contains("damaged").doesNotContain("quarterly");
+      assertThat(body(response))
+          .as(damage.getKey())
+          .contains("damaged")
+          .doesNotContain("quarterly");
     }
     resolver.damage(key, content);
     assertThat(get(url).body()).isEqualTo(content);
@@ -647,7 +672,9 @@ class UrlServerTest {
       RawResponse response = raw(url, "GET");
       // A status line may already be out when the damage shows: then the body stops short.
       if (response.status() == 200) {
-        assertThat(response.header("Content-Length")).as(damage.getKey()).isEqualTo("" + content.length);
+        assertThat(response.header("Content-Length"))
+            .as(damage.getKey())
+            .isEqualTo("" + content.length);
         assertThat(response.body().length).as(damage.getKey()).isLessThan(content.length);
         assertThat(response.body())
             .as(damage.getKey())
@@ -671,7 +698,8 @@ class UrlServerTest {
     resolver.damage(key, appended);
     HttpResponse<byte[]> tail = get(url, "Range", "bytes=-10");
     assertThat(tail.statusCode()).isEqualTo(206);
-    assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(content, content.length - 10, content.length));
+    assertThat(tail.body())
+        .isEqualTo(Arrays.copyOfRange(content, content.length - 10, content.length));
 
     resolver.damage(key, Arrays.copyOf(content, 2 * 1024 * 1024));
     RawResponse cut = raw(url, "GET", "Range: bytes=1048576-");
@@ -680,7 +708,9 @@ class UrlServerTest {
     assertThat(cut.body().length).isLessThan(content.length - 1048576);
 
     RawResponse beyond = raw(url, "GET", "Range: bytes=2500000-2500099");
-    assertThat(beyond.status()).as("nothing to send: refused before the status line").isEqualTo(500);
+    assertThat(beyond.status())
+        .as("nothing to send: refused before the status line")
+        .isEqualTo(500);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -725,7 +755,9 @@ class UrlServerTest {
         for (int i = 0; i < 100; i++) {
           Socket socket = new Socket(url.getHost(), url.getPort());
           if (i % 2 == 0) {
-            socket.getOutputStream().write(("GET " + url.getRawPath() + " HTTP/1.1\r\nHo").getBytes(UTF_8));
+            socket
+                .getOutputStream()
+                .write(("GET " + url.getRawPath() + " HTTP/1.1\r\nHo").getBytes(UTF_8));
           }
           slow.add(socket);
         }
@@ -751,8 +783,14 @@ class UrlServerTest {
       resolver.put(new Key("d", "/", "f.txt"), "ok".getBytes(UTF_8), "e", "text/plain");
       URI url = bounded.sign(request("d", "/", "f.txt", "e", START.plus(HOUR)));
       byte[] head =
-          ("GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\nHost: x\r\n"
-                  + "X-Padding: " + "p".repeat(200) + "\r\n\r\n")
+          ("GET "
+                  + url.getRawPath()
+                  + "?"
+                  + url.getRawQuery()
+                  + " HTTP/1.1\r\nHost: x\r\n"
+                  + "X-Padding: "
+                  + "p".repeat(200)
+                  + "\r\n\r\n")
               .getBytes(UTF_8);
       try (Socket silent = new Socket(url.getHost(), url.getPort());
           Socket trickling = new Socket(url.getHost(), url.getPort())) {
@@ -772,7 +810,9 @@ class UrlServerTest {
           }
         }
         trickling.setSoTimeout(5_000);
-        assertThat(cut || trickling.getInputStream().read() == -1).as("trickling connection closed").isTrue();
+        assertThat(cut || trickling.getInputStream().read() == -1)
+            .as("trickling connection closed")
+            .isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         silent.setSoTimeout(5_000);
         assertThat(silent.getInputStream().read()).as("silent connection closed").isEqualTo(-1);
@@ -804,9 +844,15 @@ class UrlServerTest {
         // The eleventh connection waits in the backlog, not served...
         Socket waiting = new Socket(url.getHost(), url.getPort());
         idle.add(waiting);
-        waiting.getOutputStream().write(
-            ("GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\nHost: x\r\n\r\n")
-                .getBytes(UTF_8));
+        waiting
+            .getOutputStream()
+            .write(
+                ("GET "
+                        + url.getRawPath()
+                        + "?"
+                        + url.getRawQuery()
+                        + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(UTF_8));
         waiting.setSoTimeout(500);
         assertThatThrownBy(() -> waiting.getInputStream().read())
             .isInstanceOf(java.net.SocketTimeoutException.class);
@@ -857,8 +903,7 @@ class UrlServerTest {
           CompletableFuture.supplyAsync(
               () -> server.sign(request("d", "/", "f", "e", START.plus(HOUR)))));
     }
-    Set<Integer> ports =
-        signs.stream().map(f -> f.join().getPort()).collect(Collectors.toSet());
+    Set<Integer> ports = signs.stream().map(f -> f.join().getPort()).collect(Collectors.toSet());
     assertThat(ports).containsExactly(server.baseUri().orElseThrow().getPort());
   }
 
@@ -871,11 +916,13 @@ class UrlServerTest {
     server.close();
 
     assertThat(server.baseUri()).isEmpty();
-    HttpClient fresh = HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
-    assertThatThrownBy(() -> fresh.send(HttpRequest.newBuilder(url).build(), BodyHandlers.ofString()))
+    HttpClient fresh =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    assertThatThrownBy(
+            () -> fresh.send(HttpRequest.newBuilder(url).build(), BodyHandlers.ofString()))
         .isInstanceOf(IOException.class);
     assertThatThrownBy(() -> server.sign(request("d", "/", "f.txt", "e", START.plus(HOUR))))
         .isInstanceOf(StoreClosedException.class);
@@ -922,8 +969,7 @@ class UrlServerTest {
     for (Map.Entry<URI, byte[]> entry : expected.entrySet()) {
       downloads.add(
           http.sendAsync(HttpRequest.newBuilder(entry.getKey()).build(), BodyHandlers.ofByteArray())
-              .thenApply(
-                  r -> r.statusCode() == 200 && Arrays.equals(r.body(), entry.getValue())));
+              .thenApply(r -> r.statusCode() == 200 && Arrays.equals(r.body(), entry.getValue())));
     }
 
     assertThat(downloads).hasSize(20).allSatisfy(d -> assertThat(d.get()).isTrue());
@@ -944,7 +990,11 @@ class UrlServerTest {
       List<SocketChannel> channels = new ArrayList<>();
       try {
         byte[] requestBytes =
-            ("GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\n"
+            ("GET "
+                    + url.getRawPath()
+                    + "?"
+                    + url.getRawQuery()
+                    + " HTTP/1.1\r\n"
                     + "Host: localhost\r\n\r\n")
                 .getBytes(UTF_8);
         for (int i = 0; i < requests; i++) {
@@ -1041,7 +1091,8 @@ class UrlServerTest {
     return damages;
   }
 
-  private HttpResponse<byte[]> get(URI url, String... headers) throws IOException, InterruptedException {
+  private HttpResponse<byte[]> get(URI url, String... headers)
+      throws IOException, InterruptedException {
     HttpRequest.Builder builder = HttpRequest.newBuilder(url);
     for (int i = 0; i < headers.length; i += 2) {
       builder.header(headers[i], headers[i + 1]);
@@ -1060,7 +1111,8 @@ class UrlServerTest {
     try (Socket socket = new Socket(url.getHost(), url.getPort())) {
       socket.setSoTimeout(10_000);
       StringBuilder request =
-          new StringBuilder(method + " " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\n");
+          new StringBuilder(
+              method + " " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\n");
       request.append("Host: localhost\r\n");
       for (String line : headerLines) {
         request.append(line).append("\r\n");
@@ -1107,7 +1159,9 @@ class UrlServerTest {
         first = false;
       } else {
         int colon = text.indexOf(':');
-        headers.put(text.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT), text.substring(colon + 1).strip());
+        headers.put(
+            text.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT),
+            text.substring(colon + 1).strip());
       }
     }
   }
@@ -1161,7 +1215,9 @@ class UrlServerTest {
     return URI.create(text.substring(0, text.indexOf('?') + 1) + query);
   }
 
-  /** Sends a request line verbatim (for targets java.net.URI refuses) and returns the status line. */
+  /**
+   * Sends a request line verbatim (for targets java.net.URI refuses) and returns the status line.
+   */
   private String rawStatusLine(String target) throws IOException {
     URI base = server.baseUri().orElseThrow();
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
@@ -1298,13 +1354,17 @@ class UrlServerTest {
               }
               byte[] stored = entry.stored();
               InputStream backend =
-                  failMidStream.get() ? new FailingAfterHalf(stored) : new ByteArrayInputStream(stored);
+                  failMidStream.get()
+                      ? new FailingAfterHalf(stored)
+                      : new ByteArrayInputStream(stored);
               // The same checks as the store's ArtifactOps.openChecked, over the fake "backend".
               long size = entry.content().length;
               long offset = Math.min(range.offset(), size);
               long length = Math.min(range.length().orElse(Long.MAX_VALUE), size - offset);
               CheckedBlobStream.Corruption corruption =
-                  problem -> new CorruptContentException(diskId, path, filename, "blob/key", problem, null);
+                  problem ->
+                      new CorruptContentException(
+                          diskId, path, filename, "blob/key", problem, null);
               if (offset == 0 && length == size) {
                 return CheckedBlobStream.whole(backend, size, sha256(), corruption);
               }

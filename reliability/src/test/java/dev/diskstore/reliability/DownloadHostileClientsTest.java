@@ -41,9 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The download server under a slowloris attack from the same address as its legitimate clients:
  * 1,000 connections from 127.0.0.1 that send half a request (or nothing) and are reopened whenever
- * the server cuts them, sustained while 20 sequential and 20 parallel downloads of 0.5–2 MiB files
- * run. Every legitimate download must succeed with the right bytes, and the server must not spend
- * a thread per attacking connection.
+ * the server cuts them, sustained while at least 20 sequential and 20 parallel downloads of 0.5–2
+ * MiB files run. Every legitimate download must succeed with the right bytes, and the server must
+ * not spend a thread per attacking connection.
  *
  * <p>Needs about 2,100 file descriptors in this JVM (both ends of every connection); the test
  * checks the limit first.
@@ -52,6 +52,7 @@ class DownloadHostileClientsTest {
   private static final int ATTACK_CONNECTIONS = 1_000;
   private static final int SEQUENTIAL = 20;
   private static final int PARALLEL = 20;
+
   /** Longer than the server's 5 s head deadline, so that cut connections are reopened. */
   private static final Duration SUSTAIN = Duration.ofSeconds(7);
 
@@ -65,8 +66,12 @@ class DownloadHostileClientsTest {
 
   @BeforeEach
   void open() {
-    store = DiskStore.open(DiskStoreConfig.builder().directory(tmp)
-        .backend(LocalBlobBackend.at(tmp.resolve("blobs"))).build());
+    store =
+        DiskStore.open(
+            DiskStoreConfig.builder()
+                .directory(tmp)
+                .backend(LocalBlobBackend.at(tmp.resolve("blobs")))
+                .build());
     String disk = store.disks().create().id();
     Random random = new Random(11);
     for (int i = 0; i < 4; i++) {
@@ -74,9 +79,17 @@ class DownloadHostileClientsTest {
       random.nextBytes(content);
       String name = "file-" + i + ".bin";
       store.disks().artifacts().upsert(disk, FileUpload.of(name, content), "/d/");
-      urls.add(store.disks().artifacts().get(disk, "/d/", name,
-          GetOptions.builder().withPublicUrl(true).expireSeconds(3600).build()).publicUrl()
-          .orElseThrow());
+      urls.add(
+          store
+              .disks()
+              .artifacts()
+              .get(
+                  disk,
+                  "/d/",
+                  name,
+                  GetOptions.builder().withPublicUrl(true).expireSeconds(3600).build())
+              .publicUrl()
+              .orElseThrow());
       contents.add(content);
     }
   }
@@ -90,15 +103,24 @@ class DownloadHostileClientsTest {
   @ValueSource(strings = {"half-sent requests", "idle connections"})
   void legitimateDownloadsSucceedUnderAThousandSlowConnections(String kind) throws Exception {
     long fdLimit = fileDescriptorLimit();
-    assertThat(fdLimit).as("open-file limit (ulimit -n) for 2 x %d sockets", ATTACK_CONNECTIONS)
+    assertThat(fdLimit)
+        .as("open-file limit (ulimit -n) for 2 x %d sockets", ATTACK_CONNECTIONS)
         .isGreaterThan(2L * ATTACK_CONNECTIONS + 500);
     URI first = urls.get(0);
-    byte[] partial = kind.startsWith("half")
-        ? ("GET " + first.getRawPath() + "?" + first.getRawQuery()
-            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow\r\nX-Slow: ").getBytes(UTF_8)
-        : new byte[0];
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+    byte[] partial =
+        kind.startsWith("half")
+            ? ("GET "
+                    + first.getRawPath()
+                    + "?"
+                    + first.getRawQuery()
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow\r\nX-Slow: ")
+                .getBytes(UTF_8)
+            : new byte[0];
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     List<Long> baseline = new ArrayList<>();
     for (int i = 0; i < 10; i++) { // the same downloads without the attack, for comparison
       download(http, i % urls.size(), baseline);
@@ -135,7 +157,8 @@ class DownloadHostileClientsTest {
       Collections.sort(attackOpen);
       int attackOpenMedian = attackOpen.get(attackOpen.size() / 2);
       String key = kind.startsWith("half") ? "halfSent" : "idle";
-      figures.put(key + ".attackConnections", ATTACK_CONNECTIONS)
+      figures
+          .put(key + ".attackConnections", ATTACK_CONNECTIONS)
           .put(key + ".attackSeconds", String.format(Locale.ROOT, "%.1f", attackMillis / 1000.0))
           .put(key + ".attackOpenMin", attackOpen.get(0))
           .put(key + ".attackOpenMedian", attackOpenMedian)
@@ -151,10 +174,12 @@ class DownloadHostileClientsTest {
       assertThat(failures).as("failed legitimate downloads (of %d)", done + PARALLEL).isEmpty();
       assertThat(baseline).as("baseline downloads").hasSize(10);
       // (all of them are cut at once by the head deadline, so a sample may fall in the reopening)
-      assertThat(attackOpenMedian).as("attacking connections held open while downloading")
+      assertThat(attackOpenMedian)
+          .as("attacking connections held open while downloading")
           .isGreaterThanOrEqualTo(ATTACK_CONNECTIONS * 95 / 100);
       if (kind.startsWith("half")) {
-        assertThat(attacker.reopened()).as("connections cut by the head deadline and reopened")
+        assertThat(attacker.reopened())
+            .as("connections cut by the head deadline and reopened")
             .isPositive();
       }
     }
@@ -162,13 +187,17 @@ class DownloadHostileClientsTest {
     assertThat(maxServerThreads).as("server threads").isLessThanOrEqualTo(33);
   }
 
-  /** One legitimate download: its time goes to {@code millis}, or what went wrong to {@link #failures}. */
+  /**
+   * One legitimate download: its time goes to {@code millis}, or what went wrong to {@link
+   * #failures}.
+   */
   private void download(HttpClient http, int which, List<Long> millis) {
     long t0 = System.nanoTime();
     try {
-      HttpResponse<byte[]> response = http.send(
-          HttpRequest.newBuilder(urls.get(which)).timeout(Duration.ofSeconds(20)).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          http.send(
+              HttpRequest.newBuilder(urls.get(which)).timeout(Duration.ofSeconds(20)).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() != 200) {
         failures.add("status " + response.statusCode());
       } else if (!Arrays.equals(response.body(), contents.get(which))) {
@@ -185,8 +214,10 @@ class DownloadHostileClientsTest {
   }
 
   private static int serverThreads() {
-    return (int) Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("diskstore-url-server")).count();
+    return (int)
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("diskstore-url-server"))
+            .count();
   }
 
   /** Established TCP connections whose local port is the server's (the server's ends). */

@@ -106,7 +106,8 @@ class DownloadIntegrityTest {
     Files.write(blob, Arrays.copyOf(content, size / 2));
     Response shortRange = get(url, "bytes=" + (size / 4) + "-");
     assertThat(shortRange.status()).isIn(206, 500);
-    assertThat(shortRange.body().length).as("range of a truncated blob")
+    assertThat(shortRange.body().length)
+        .as("range of a truncated blob")
         .isLessThan(size - size / 4);
     outcomes.put("rangeOfTruncated", shortRange.status() + " with " + shortRange.body().length);
 
@@ -114,27 +115,33 @@ class DownloadIntegrityTest {
     Response repaired = get(url, null);
     assertThat(repaired.status()).isEqualTo(200);
     assertThat(repaired.body()).isEqualTo(content);
-    figures.put(size <= 1024 * 1024 ? "small" : "large",
-        outcomes.toString().replace(' ', '_'));
+    figures.put(size <= 1024 * 1024 ? "small" : "large", outcomes.toString().replace(' ', '_'));
   }
 
   private URI url(String path, String name) {
-    return store.disks().artifacts().get(disk, path, name,
-        GetOptions.builder().withPublicUrl(true).expireSeconds(600).build()).publicUrl()
+    return store
+        .disks()
+        .artifacts()
+        .get(disk, path, name, GetOptions.builder().withPublicUrl(true).expireSeconds(600).build())
+        .publicUrl()
         .orElseThrow();
   }
 
   /** The file of the local backend ({@code <dir>/blobs/objects/...blob}) with these bytes. */
   private Path blobFileHolding(byte[] content) throws IOException {
     try (Stream<Path> files = Files.walk(tmp.resolve("blobs").resolve("objects"))) {
-      List<Path> matches = files.filter(f -> f.toString().endsWith(".blob"))
-          .filter(f -> {
-            try {
-              return Arrays.equals(Files.readAllBytes(f), content);
-            } catch (IOException e) {
-              throw new IllegalStateException(e);
-            }
-          }).toList();
+      List<Path> matches =
+          files
+              .filter(f -> f.toString().endsWith(".blob"))
+              .filter(
+                  f -> {
+                    try {
+                      return Arrays.equals(Files.readAllBytes(f), content);
+                    } catch (IOException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  })
+              .toList();
       assertThat(matches).hasSize(1);
       return matches.get(0);
     }
@@ -159,8 +166,15 @@ class DownloadIntegrityTest {
   private static Response get(URI url, String range) throws IOException {
     try (Socket socket = new Socket(url.getHost(), url.getPort())) {
       socket.setSoTimeout(20_000);
-      String request = "GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\n"
-          + "Host: 127.0.0.1\r\n" + (range == null ? "" : "Range: " + range + "\r\n") + "\r\n";
+      String request =
+          "GET "
+              + url.getRawPath()
+              + "?"
+              + url.getRawQuery()
+              + " HTTP/1.1\r\n"
+              + "Host: 127.0.0.1\r\n"
+              + (range == null ? "" : "Range: " + range + "\r\n")
+              + "\r\n";
       socket.getOutputStream().write(request.getBytes(UTF_8));
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -182,7 +196,9 @@ class DownloadIntegrityTest {
           length = Long.parseLong(line.substring(15).trim());
         }
       }
-      return new Response(Integer.parseInt(text.substring(9, 12)), length,
+      return new Response(
+          Integer.parseInt(text.substring(9, 12)),
+          length,
           Arrays.copyOfRange(bytes, headEnd + 4, bytes.length));
     }
   }

@@ -11,8 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
@@ -51,40 +51,64 @@ class DownloadRaceTest {
 
       AtomicBoolean stop = new AtomicBoolean();
       Map<Integer, Integer> outcomes = new TreeMap<>();
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10)).build();
+      HttpClient http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build();
       ExecutorService threads = Executors.newFixedThreadPool(3);
       try {
-        Future<Integer> replacer = threads.submit(() -> {
-          Random r = new Random(8);
-          int replaces = 0;
-          while (!stop.get()) {
-            byte[] bytes = new byte[16 * 1024 + r.nextInt(64 * 1024)];
-            r.nextBytes(bytes);
-            store.disks().artifacts().upsert(disk, FileUpload.of("v.bin", bytes), "/");
-            replaces++;
-          }
-          return replaces;
-        });
+        Future<Integer> replacer =
+            threads.submit(
+                () -> {
+                  Random r = new Random(8);
+                  int replaces = 0;
+                  while (!stop.get()) {
+                    byte[] bytes = new byte[16 * 1024 + r.nextInt(64 * 1024)];
+                    r.nextBytes(bytes);
+                    store.disks().artifacts().upsert(disk, FileUpload.of("v.bin", bytes), "/");
+                    replaces++;
+                  }
+                  return replaces;
+                });
         Future<?>[] downloaders = new Future<?>[2];
         for (int d = 0; d < downloaders.length; d++) {
-          downloaders[d] = threads.submit(() -> {
-            for (int i = 0; i < TRIES / 2; i++) {
-              ArtifactResult current = store.disks().artifacts().get(disk, "/", "v.bin",
-                  GetOptions.builder().withPublicUrl(true).expireSeconds(60).build());
-              URI url = current.publicUrl().orElseThrow();
-              HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(url).build(),
-                  HttpResponse.BodyHandlers.ofByteArray());
-              String sha256 = HexFormat.of().formatHex(
-                  MessageDigest.getInstance("SHA-256").digest(response.body()));
-              boolean itsVersion = sha256.equals(current.artifact().info().sha256());
-              int outcome = response.statusCode() == 200 && !itsVersion ? -200 : response.statusCode();
-              synchronized (outcomes) {
-                outcomes.merge(outcome, 1, Integer::sum); // -200: a 200 with other bytes
-              }
-            }
-            return null;
-          });
+          downloaders[d] =
+              threads.submit(
+                  () -> {
+                    for (int i = 0; i < TRIES / 2; i++) {
+                      ArtifactResult current =
+                          store
+                              .disks()
+                              .artifacts()
+                              .get(
+                                  disk,
+                                  "/",
+                                  "v.bin",
+                                  GetOptions.builder()
+                                      .withPublicUrl(true)
+                                      .expireSeconds(60)
+                                      .build());
+                      URI url = current.publicUrl().orElseThrow();
+                      HttpResponse<byte[]> response =
+                          http.send(
+                              HttpRequest.newBuilder(url).build(),
+                              HttpResponse.BodyHandlers.ofByteArray());
+                      String sha256 =
+                          HexFormat.of()
+                              .formatHex(
+                                  MessageDigest.getInstance("SHA-256").digest(response.body()));
+                      boolean itsVersion = sha256.equals(current.artifact().info().sha256());
+                      int outcome =
+                          response.statusCode() == 200 && !itsVersion
+                              ? -200
+                              : response.statusCode();
+                      synchronized (outcomes) {
+                        outcomes.merge(outcome, 1, Integer::sum); // -200: a 200 with other bytes
+                      }
+                    }
+                    return null;
+                  });
         }
         for (Future<?> downloader : downloaders) {
           downloader.get();
@@ -92,7 +116,8 @@ class DownloadRaceTest {
         stop.set(true);
         int replaces = replacer.get();
         int total = outcomes.values().stream().mapToInt(Integer::intValue).sum();
-        figures.put(backend + ".tries", total)
+        figures
+            .put(backend + ".tries", total)
             .put(backend + ".outcomes", outcomes.toString().replace(" ", ""))
             .put(backend + ".replaces", replaces);
         assertThat(total).isEqualTo(TRIES / 2 * 2);
