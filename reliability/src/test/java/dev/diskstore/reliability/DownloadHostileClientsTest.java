@@ -2,6 +2,7 @@ package dev.diskstore.reliability;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.diskstore.DiskStore;
 import dev.diskstore.DiskStoreConfig;
@@ -45,8 +46,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * MiB files run. Every legitimate download must succeed with the right bytes, and the server must
  * not spend a thread per attacking connection.
  *
- * <p>Needs about 2,100 file descriptors in this JVM (both ends of every connection); the test
- * checks the limit first.
+ * <p>Needs about 2,100 file descriptors in this JVM (both ends of every connection); skipped, with
+ * the reason, where the open-file limit is lower.
  */
 class DownloadHostileClientsTest {
   private static final int ATTACK_CONNECTIONS = 1_000;
@@ -103,8 +104,8 @@ class DownloadHostileClientsTest {
   @ValueSource(strings = {"half-sent requests", "idle connections"})
   void legitimateDownloadsSucceedUnderAThousandSlowConnections(String kind) throws Exception {
     long fdLimit = fileDescriptorLimit();
-    assertThat(fdLimit)
-        .as("open-file limit (ulimit -n) for 2 x %d sockets", ATTACK_CONNECTIONS)
+    assumeThat(fdLimit)
+        .as("open-file limit (ulimit -n) too low for 2 x %d sockets in one JVM", ATTACK_CONNECTIONS)
         .isGreaterThan(2L * ATTACK_CONNECTIONS + 500);
     URI first = urls.get(0);
     byte[] partial =
