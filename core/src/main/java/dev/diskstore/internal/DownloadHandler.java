@@ -238,20 +238,17 @@ final class DownloadHandler extends Handler.Abstract {
     long remaining = length;
     int heldLength = read(in, held, granted);
     while (true) {
-      if (heldLength < 0 || heldLength > remaining) {
-        throw new StorageException(
-            "the blob of "
-                + describe(granted)
-                + " "
-                + (heldLength < 0 ? "ended " + remaining + " bytes early" : "has more bytes")
-                + " than the "
-                + length
-                + " to send; the download was cut",
-            false,
-            null);
+      if (heldLength < 0) {
+        throw cut(granted, "ended " + remaining + " bytes before the " + length + " to send");
+      }
+      if (heldLength > remaining) {
+        throw cut(granted, "has more than the " + length + " bytes to send");
       }
       remaining -= heldLength;
       int nextLength = read(in, next, granted);
+      if (remaining == 0 && nextLength >= 0) { // checked before the held bytes complete the body
+        throw cut(granted, "has more than the " + length + " bytes to send");
+      }
       boolean last = nextLength < 0 && remaining == 0;
       Content.Sink.write(response, last, ByteBuffer.wrap(held, 0, heldLength));
       if (last) {
@@ -262,6 +259,11 @@ final class DownloadHandler extends Handler.Abstract {
       next = swap;
       heldLength = nextLength;
     }
+  }
+
+  private static StorageException cut(UrlServer.Granted granted, String problem) {
+    return new StorageException(
+        "the blob of " + describe(granted) + " " + problem + "; the download was cut", false, null);
   }
 
   /** Reads from the blob; an {@link IOException} here is the blob's fault, not the client's. */

@@ -689,6 +689,27 @@ class UrlServerTest {
   }
 
   @Test
+  void aStreamWithMoreBytesThanRecordedIsCutEvenIfTheResolverDoesNotCheck() throws Exception {
+    byte[] content = bytes(3 * 1024 * 1024, 10);
+    Key key = new Key("d", "/", "u.bin");
+    URI url = publish("d", "/", "u.bin", content, "e", "application/octet-stream");
+    resolver.unchecked.set(true);
+
+    resolver.damage(key, Arrays.copyOf(content, content.length + 1));
+    RawResponse longer = raw(url, "GET");
+    assertThat(longer.status()).isEqualTo(200);
+    assertThat(longer.body().length).isLessThan(content.length);
+
+    resolver.damage(key, Arrays.copyOf(content, content.length - 1));
+    RawResponse shorter = raw(url, "GET");
+    assertThat(shorter.status()).isEqualTo(200);
+    assertThat(shorter.body().length).isLessThan(content.length);
+
+    resolver.damage(key, content);
+    assertThat(get(url).body()).isEqualTo(content);
+  }
+
+  @Test
   void rangesNeverServeBytesBeyondTheRecordedSizeAndAreCutWhenTheBlobEndsEarly() throws Exception {
     byte[] content = bytes(3 * 1024 * 1024, 9);
     Key key = new Key("d", "/", "r.bin");
@@ -1280,6 +1301,7 @@ class UrlServerTest {
     final AtomicInteger opens = new AtomicInteger();
 
     final AtomicReference<@Nullable Consumer<Key>> blobVanishes = new AtomicReference<>();
+    final AtomicReference<Boolean> unchecked = new AtomicReference<>(false);
 
     void put(Key key, byte[] content, String etag, String contentType) {
       entries.put(key, new Entry(content.clone(), content.clone(), etag, contentType));
@@ -1357,6 +1379,9 @@ class UrlServerTest {
                   failMidStream.get()
                       ? new FailingAfterHalf(stored)
                       : new ByteArrayInputStream(stored);
+              if (unchecked.get()) {
+                return backend; // a resolver that does not check: the server must not trust it
+              }
               // The same checks as the store's ArtifactOps.openChecked, over the fake "backend".
               long size = entry.content().length;
               long offset = Math.min(range.offset(), size);
