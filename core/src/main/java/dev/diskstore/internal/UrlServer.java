@@ -2,9 +2,6 @@ package dev.diskstore.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.diskstore.InvalidPathException;
 import dev.diskstore.InvalidRequestException;
 import dev.diskstore.StorageException;
@@ -12,13 +9,10 @@ import dev.diskstore.StoreClosedException;
 import dev.diskstore.spi.PublicUrlRequest;
 import dev.diskstore.spi.PublicUrlSigner;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.security.GeneralSecurityException;
@@ -32,18 +26,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The store's built-in download-URL server: signs expiring URLs for artifacts and serves them over
- * plain HTTP from the JDK's {@code com.sun.net.httpserver}. Used when the blob backend has no
+ * plain HTTP/1.1 (Jetty 12 core, see {@link DownloadHttpServer}). Used when the blob backend has no
  * {@link PublicUrlSigner} of its own (the local-directory and in-memory backends).
  *
  * <p><b>Contract.</b> {@link #sign} returns
@@ -54,15 +46,24 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>200 with the bytes, {@code Content-Type}, {@code Content-Length}, {@code Content-Disposition:
  *       attachment} (ASCII {@code filename} fallback plus RFC 5987 {@code filename*}), {@code
- *       X-Content-Type-Options: nosniff} and {@code Cache-Control: private, max-age=<seconds left>};
- *   <li>400 when the path has a malformed percent-encoding or invalid UTF-8;
+ *       X-Content-Type-Options: nosniff}, {@code Cache-Control: private, max-age=<seconds left>},
+ *       {@code Accept-Ranges: bytes} and {@code ETag: "<etag>"};
+ *   <li>206 with {@code Content-Range} for a single byte range ({@code Range: bytes=a-b}, {@code
+ *       a-}, {@code -n}; honoured only if an {@code If-Range} carries the current {@code ETag});
+ *       416 with {@code Content-Range: bytes *}{@code /<size>} when it starts beyond the file; see
+ *       {@link DownloadRange};
+ *   <li>400 when the path has a malformed percent-encoding or invalid UTF-8, or the request is not
+ *       valid HTTP/1.x;
  *   <li>403 when {@code exp}, {@code etag} or {@code sig} is missing or malformed, the signature does
  *       not match, or the URL has expired ({@code now >= exp} by the clock);
  *   <li>404 when the disk or artifact no longer exists, or its etag differs from the signed one (the
- *       artifact was replaced or changed since the URL was issued), and for any path outside {@code
- *       /v1/};
+ *       artifact was replaced or changed since the URL was issued, also when that happens while the
+ *       download starts), and for any path outside {@code /v1/};
  *   <li>405 with {@code Allow: GET, HEAD} for other methods; 500 when the resolver or the blob fails
- *       before the response headers went out (afterwards the connection is simply cut).
+ *       before the response headers went out, or a whole file of at most 1 MiB does not match its
+ *       recorded size and SHA-256. A larger file, or a range, whose bytes turn out damaged or short
+ *       while streaming is cut before its last bytes: no response is ever complete with bytes other
+ *       than the recorded ones (see {@link DownloadHandler}).
  * </ul>
  *
  * <p><b>Security model.</b> The server listens on the bind address given by the store, loopback by
@@ -75,15 +76,15 @@ import org.jspecify.annotations.Nullable;
  * new bytes. The server does not authenticate clients and does not use TLS; URLs are bearer tokens.
  *
  * <p><b>Resources.</b> The HTTP server is started lazily, exactly once, by the first successful
- * {@link #sign} call; before that no port is bound and no thread exists. Requests run on a bounded
- * pool of at most {@value #MAX_THREADS} daemon threads named {@code diskstore-url-server-N} with a
- * queue of {@value #QUEUE_CAPACITY}; connections beyond that are closed unanswered, and a request
- * whose head is not complete after {@value #MAX_REQUEST_SECONDS} s is cut, so slow clients can
- * exhaust neither threads nor memory. Bodies are streamed, never buffered, and every response
- * closes its connection ({@code Connection: close}: the JDK server offers no per-server
- * {@code TCP_NODELAY}, and without it small responses on a reused connection stall ~40 ms). The
- * server's own dispatcher thread is a daemon too, so a forgotten {@link #close()} does not keep the
- * JVM alive. Logs never contain the query string, which is a bearer token.
+ * {@link #sign} call; before that no port is bound, no thread exists and no Jetty class is loaded.
+ * That call binds the port and returns; Jetty starts on a daemon thread meanwhile (see {@link
+ * #start()}).
+ * Idle and half-sent connections hold no thread; request heads must be complete within 5 s of the
+ * connection, at most 2,048 connections are open, requests run on at most {@value #MAX_THREADS}
+ * daemon threads named {@code diskstore-url-server-N} (see {@link DownloadLimits}). Bodies are
+ * streamed (a file of at most 1 MiB is buffered whole to be verified before it is sent), and every
+ * response closes its connection. No JVM-wide setting is changed (see {@link DownloadHttpServer}
+ * for the one SLF4J detail). Logs never contain the query string, which is a bearer token.
  *
  * <p><b>Thread-safety and ownership.</b> All methods are thread-safe. The owner (the store) closes
  * this server; {@link #close()} stops listening immediately, cuts open connections and is idempotent.
@@ -92,22 +93,8 @@ import org.jspecify.annotations.Nullable;
 public final class UrlServer implements PublicUrlSigner, AutoCloseable {
   private static final System.Logger LOG = new LazyLogger(UrlServer.class.getName());
 
-  /**
-   * Upper bound on request-handling threads. The JDK server reads a request's head on a pool
-   * thread, so a client that sends half a request holds a thread until {@code maxReqTime} (see
-   * {@link #limitRequestTime()}) cuts it; a large bound lets normal downloads through meanwhile.
-   * Threads are created on demand and time out when idle.
-   */
-  static final int MAX_THREADS = 128;
-
-  /** Requests accepted while all threads are busy; further ones are refused. */
-  static final int QUEUE_CAPACITY = 64;
-
-  /**
-   * Pending TCP connections the kernel holds for the dispatcher, which accepts one per loop; the
-   * JDK default of 50 drops SYNs (a 1 s client retry) on a burst of downloads.
-   */
-  static final int ACCEPT_BACKLOG = 128;
+  /** Upper bound on the server's pool threads (acceptor and selector included). */
+  static final int MAX_THREADS = DownloadLimits.DEFAULT_MAX_THREADS;
 
   /** Shortest accepted secret: 128 bits. */
   static final int MIN_SECRET_BYTES = 16;
@@ -116,7 +103,6 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
   private static final String VERSION_TAG = "v1";
   private static final String MAC_ALGORITHM = "HmacSHA256";
   private static final int SIGNATURE_HEX_LENGTH = 64;
-  private static final int COPY_BUFFER_BYTES = 64 * 1024;
   private static final char[] UPPER_HEX = "0123456789ABCDEF".toCharArray();
 
   private final InetAddress bindAddress;
@@ -124,12 +110,14 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
   private final SecretKeySpec key;
   private final Clock clock;
   private final UrlResolver resolver;
+  private final DownloadLimits limits;
 
   /** Guards the fields below: start happens once, close wins over a later start. */
   private final Object lock = new Object();
 
-  private @Nullable HttpServer server;
-  private @Nullable ThreadPoolExecutor executor;
+  /** The HTTP server, starting or started; null before the first sign, after close or a failure. */
+  private @Nullable CompletableFuture<DownloadHttpServer> server;
+
   private boolean closed;
 
   /** Where the running server answers ({@code http://host:port}); null when not running. */
@@ -148,10 +136,22 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
    */
   public UrlServer(
       InetAddress bindAddress, int port, byte[] secret, Clock clock, UrlResolver resolver) {
+    this(bindAddress, port, secret, clock, resolver, DownloadLimits.DEFAULT);
+  }
+
+  /** As above, with other resource bounds (tests). */
+  UrlServer(
+      InetAddress bindAddress,
+      int port,
+      byte[] secret,
+      Clock clock,
+      UrlResolver resolver,
+      DownloadLimits limits) {
     this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(secret, "secret");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.resolver = Objects.requireNonNull(resolver, "resolver");
+    this.limits = Objects.requireNonNull(limits, "limits");
     if (port < 0 || port > 0xFFFF) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
@@ -207,11 +207,13 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
     return Optional.ofNullable(base);
   }
 
-  /** Stops the server (no grace period) and its threads. Idempotent; later signs fail. */
+  /**
+   * Stops the server (no grace period) and its threads; waits for a start in progress first.
+   * Idempotent; later signs fail.
+   */
   @Override
   public void close() {
-    HttpServer stopping;
-    ThreadPoolExecutor pool;
+    CompletableFuture<DownloadHttpServer> stopping;
     synchronized (lock) {
       if (closed) {
         return;
@@ -219,16 +221,28 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
       closed = true;
       base = null;
       stopping = server;
-      pool = executor;
       server = null;
-      executor = null;
     }
     if (stopping != null) {
-      stopping.stop(0);
+      started(stopping).ifPresent(DownloadHttpServer::stop);
     }
-    if (pool != null) {
-      // Running handlers fail on their closed connections and end; threads are daemons anyway.
-      pool.shutdown();
+  }
+
+  /** The HTTP server once started (tests); empty before the first sign and after close. */
+  Optional<DownloadHttpServer> httpServer() {
+    CompletableFuture<DownloadHttpServer> current;
+    synchronized (lock) {
+      current = server;
+    }
+    return current == null ? Optional.empty() : started(current);
+  }
+
+  /** Waits for a start to finish; empty if it failed. */
+  private static Optional<DownloadHttpServer> started(CompletableFuture<DownloadHttpServer> start) {
+    try {
+      return Optional.of(start.join());
+    } catch (CompletionException | CancellationException e) {
+      return Optional.empty();
     }
   }
 
@@ -248,166 +262,97 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
     }
   }
 
-  /** Binds and starts; called once under {@link #lock}. On failure nothing is left running. */
   /**
-   * The JDK server reads a request's head on a pool thread without a deadline, so clients that send
-   * half a request and stop (slowloris) would hold every thread. Its only remedy is the JVM-wide
-   * {@code sun.net.httpserver.maxReqTime} (seconds), read once when the JDK's server configuration
-   * is first loaded: set it, unless the application already chose a value, before the first server
-   * of the JVM starts. (If another JDK server started earlier in this JVM without it, it has no
-   * effect; the bounded pool still keeps slow clients from exhausting threads.)
+   * Binds the port now, so that the URL can name it, and starts the HTTP server on a daemon thread:
+   * loading and starting Jetty takes much longer than signing (about 0.2 s in a fresh JVM), and a
+   * download that arrives meanwhile waits in the accept backlog. Called under {@link #lock}.
+   *
+   * @throws StorageException if the address cannot be bound
    */
-  private static void limitRequestTime() {
-    if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
-      System.setProperty(MAX_REQUEST_TIME_PROPERTY, Long.toString(MAX_REQUEST_SECONDS));
-    }
-  }
-
-  static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
-  static final long MAX_REQUEST_SECONDS = 2;
-
   private void start() {
-    ThreadPoolExecutor pool = newExecutor();
-    HttpServer http;
-    try {
-      limitRequestTime();
-      http = HttpServer.create(new InetSocketAddress(bindAddress, port), ACCEPT_BACKLOG);
-    } catch (IOException e) {
-      pool.shutdown();
-      throw new StorageException(
-          "cannot start the download URL server on "
-              + hostLiteral(bindAddress)
-              + ":"
-              + port
-              + ": "
-              + e.getMessage(),
-          false,
-          e);
-    }
-    http.createContext("/", this::handle);
-    http.setExecutor(pool);
-    startOnDaemonThread(http);
-    server = http;
-    executor = pool;
+    ServerSocketChannel channel = DownloadHttpServer.bind(bindAddress, port);
     String host = bindAddress.isAnyLocalAddress() ? "127.0.0.1" : hostLiteral(bindAddress);
-    base = URI.create("http://" + host + ":" + http.getAddress().getPort());
-    LOG.log(Level.DEBUG, "download URL server listening on {0}", base);
-  }
-
-  /**
-   * The JDK's dispatcher thread inherits the daemon flag of the thread calling {@code start()};
-   * starting from a daemon thread keeps an unclosed store from blocking JVM exit.
-   */
-  private static void startOnDaemonThread(HttpServer http) {
-    RuntimeException[] failure = new RuntimeException[1];
+    URI bound = URI.create("http://" + host + ":" + channel.socket().getLocalPort());
+    CompletableFuture<DownloadHttpServer> starting = new CompletableFuture<>();
     Thread starter =
         new Thread(
             () -> {
               try {
-                http.start();
-              } catch (RuntimeException e) {
-                failure[0] = e;
+                starting.complete(DownloadHttpServer.start(channel, limits, this, resolver));
+              } catch (RuntimeException | Error e) {
+                starting.completeExceptionally(e);
+                startFailed(starting, e);
               }
             },
             "diskstore-url-server-start");
     starter.setDaemon(true);
-    starter.start();
-    boolean interrupted = false;
-    while (true) {
+    try {
+      starter.start();
+    } catch (RuntimeException | OutOfMemoryError e) { // no thread to be had
       try {
-        starter.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
+        channel.close();
+      } catch (java.io.IOException closing) {
+        e.addSuppressed(closing);
       }
+      throw new StorageException("cannot start the download URL server: " + e, false, e);
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    if (failure[0] != null) {
-      http.stop(0);
-      throw new StorageException("cannot start the download URL server", false, failure[0]);
-    }
+    // the starter waits for the lock (held by our caller) before it can report a failure
+    server = starting;
+    base = bound;
+    LOG.log(Level.DEBUG, "download URL server starting on {0}", base);
   }
 
-  private static ThreadPoolExecutor newExecutor() {
-    AtomicInteger threadNumber = new AtomicInteger();
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            MAX_THREADS,
-            MAX_THREADS,
-            30,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUE_CAPACITY),
-            runnable -> {
-              Thread thread =
-                  new Thread(runnable, "diskstore-url-server-" + threadNumber.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            },
-            (runnable, rejectingPool) -> {
-              // The JDK's dispatcher closes the connection when execute() throws.
-              LOG.log(Level.DEBUG, "download URL server busy; refusing a connection");
-              throw new RejectedExecutionException("download URL server busy");
-            });
-    pool.allowCoreThreadTimeOut(true); // an idle server holds no threads
-    return pool;
+  /**
+   * The server bound its port but did not start (its threads could not be created, say): the port
+   * is closed again, so URLs signed meanwhile are refused rather than left waiting; the next sign
+   * starts a new server.
+   */
+  private void startFailed(CompletableFuture<DownloadHttpServer> failed, Throwable failure) {
+    LOG.log(
+        Level.WARNING,
+        "the download URL server could not start; URLs signed until now do not work,"
+            + " the next one starts a new server",
+        failure);
+    synchronized (lock) {
+      if (server == failed) {
+        server = null;
+        base = null;
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Request handling
+  // Checking a request
 
-  private void handle(HttpExchange exchange) {
-    // The JDK server cannot set TCP_NODELAY per server, so on a kept-alive connection a small body
-    // written after the headers waits for the client's delayed ACK (~40 ms). Download URLs are
-    // fetched once each, so a fresh connection per request is cheaper than that stall.
-    exchange.getResponseHeaders().set("Connection", "close");
-    try {
-      serve(exchange);
-    } catch (IOException e) {
-      // Almost always the client going away mid-download. The query (a bearer token) is not logged.
-      LOG.log(Level.DEBUG, "download request for " + exchange.getRequestURI().getRawPath(), e);
-      answerServerError(exchange);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "download request for " + exchange.getRequestURI().getRawPath(), e);
-      answerServerError(exchange);
-    } finally {
-      exchange.close();
-    }
-  }
+  /** What a request may have: a signed, unexpired artifact version, or a refusal. */
+  sealed interface Verdict permits Granted, Refused {}
 
-  private static void answerServerError(HttpExchange exchange) {
-    if (exchange.getResponseCode() != -1) {
-      return; // headers already went out; closing the exchange cuts the response short
-    }
-    try {
-      exchange.getResponseHeaders().clear();
-      exchange.getResponseHeaders().set("Connection", "close");
-      respond(exchange, 500, "internal error while serving this download");
-    } catch (IOException | RuntimeException e) {
-      LOG.log(Level.DEBUG, "could not send a 500 response", e);
-    }
-  }
+  /**
+   * The artifact version a valid, unexpired URL names; {@code maxAgeSeconds} is what remains of
+   * its validity (at least 1).
+   */
+  record Granted(String diskId, String path, String filename, String etag, long maxAgeSeconds)
+      implements Verdict {}
 
-  private void serve(HttpExchange exchange) throws IOException {
-    URI uri = exchange.getRequestURI();
-    String rawPath = uri.getRawPath();
+  /** The answer to a request that may not have anything: status and a plain message. */
+  record Refused(int status, String message) implements Verdict {}
+
+  /**
+   * Checks a request's method, raw (still percent-encoded) path and raw query against the URL
+   * format, the signature and the clock. Does not look the artifact up.
+   */
+  Verdict check(String method, @Nullable String rawPath, @Nullable String rawQuery) {
     if (rawPath == null || !rawPath.startsWith(PREFIX)) {
-      respond(exchange, 404, "not found");
-      return;
+      return new Refused(404, "not found");
     }
-    String method = exchange.getRequestMethod();
     if (!method.equals("GET") && !method.equals("HEAD")) {
-      exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-      respond(exchange, 405, "method not allowed; use GET or HEAD");
-      return;
+      return new Refused(405, "method not allowed; use GET or HEAD");
     }
     List<String> segments = new ArrayList<>();
     for (String rawSegment : rawPath.substring(PREFIX.length()).split("/", -1)) {
       Optional<String> segment = percentDecode(rawSegment);
       if (segment.isEmpty()) {
-        respond(exchange, 400, "malformed percent-encoding in the URL path");
-        return;
+        return new Refused(400, "malformed percent-encoding in the URL path");
       }
       segments.add(segment.get());
     }
@@ -416,8 +361,7 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
         || segments.contains("")
         || directories.stream().anyMatch(segment -> segment.indexOf('/') >= 0)) {
       // A decoded "/" inside a directory segment would be a second spelling of a signed URL.
-      respond(exchange, 404, "not found");
-      return;
+      return new Refused(404, "not found");
     }
     String diskId = segments.get(0);
     String filename = segments.get(segments.size() - 1);
@@ -427,121 +371,21 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
     }
     String path = pathBuilder.toString();
 
-    Optional<SignedParams> parsed = SignedParams.parse(uri.getRawQuery());
+    Optional<SignedParams> parsed = SignedParams.parse(rawQuery);
     if (parsed.isEmpty()) {
-      respond(exchange, 403, "missing or malformed exp, etag or sig parameter");
-      return;
+      return new Refused(403, "missing or malformed exp, etag or sig parameter");
     }
     SignedParams params = parsed.get();
     byte[] expected = signature(diskId, path, filename, params.etag(), params.exp());
     if (!MessageDigest.isEqual(expected, params.sig())) {
-      respond(exchange, 403, "invalid signature");
-      return;
+      return new Refused(403, "invalid signature");
     }
     Instant now = clock.instant();
     if (!now.isBefore(Instant.ofEpochSecond(params.exp()))) {
-      respond(exchange, 403, "this download link has expired");
-      return;
-    }
-
-    Optional<UrlResolver.Served> found = resolver.resolve(diskId, path, filename);
-    if (found.isEmpty()) {
-      respond(exchange, 404, "the artifact no longer exists");
-      return;
-    }
-    UrlResolver.Served served = found.get();
-    if (!served.etag().equals(params.etag())) {
-      respond(
-          exchange, 404, "the artifact was replaced or changed since this link was issued");
-      return;
+      return new Refused(403, "this download link has expired");
     }
     long remaining = Math.max(1, params.exp() - now.getEpochSecond());
-    boolean head = method.equals("HEAD");
-    long size = served.sizeBytes();
-    if (head) {
-      sendDownloadHeaders(exchange, served, filename, remaining, -1);
-      return;
-    }
-    try (InputStream in = served.open()) {
-      // -1 tells the JDK "no body" (0 would mean chunked).
-      sendDownloadHeaders(exchange, served, filename, remaining, size == 0 ? -1 : size);
-      if (size > 0) {
-        copyBody(in, exchange.getResponseBody(), size, diskId + path + filename);
-      }
-    }
-  }
-
-  /**
-   * Streams exactly {@code size} bytes. Separates blob read failures (logged as warnings) from
-   * client write failures (a client going away is routine), and never writes more than the {@code
-   * Content-Length} it announced.
-   */
-  private static void copyBody(InputStream in, OutputStream body, long size, String artifact)
-      throws IOException {
-    byte[] buffer = new byte[COPY_BUFFER_BYTES];
-    long copied = 0;
-    while (copied < size) {
-      int n;
-      try {
-        n = in.read(buffer, 0, (int) Math.min(buffer.length, size - copied));
-      } catch (IOException e) {
-        throw new StorageException("reading the blob of " + artifact + " failed", e);
-      }
-      if (n < 0) {
-        break;
-      }
-      body.write(buffer, 0, n);
-      copied += n;
-    }
-    if (copied < size) {
-      // Closing the exchange with bytes missing cuts the connection: the client sees a truncated
-      // download rather than a silently short file.
-      LOG.log(
-          Level.WARNING,
-          "blob of {0} ended after {1} of {2} bytes; the download was cut",
-          artifact,
-          copied,
-          size);
-      return;
-    }
-    body.close();
-  }
-
-  private static void sendDownloadHeaders(
-      HttpExchange exchange,
-      UrlResolver.Served served,
-      String filename,
-      long maxAgeSeconds,
-      long bodyLength)
-      throws IOException {
-    Headers headers = exchange.getResponseHeaders();
-    headers.set("Content-Type", safeContentType(served.contentType()));
-    headers.set("Content-Disposition", contentDisposition(filename));
-    headers.set("X-Content-Type-Options", "nosniff");
-    headers.set("Cache-Control", "private, max-age=" + maxAgeSeconds);
-    if (bodyLength < 0) {
-      // HEAD or an empty body: the JDK writes no length itself for HEAD, so state it here.
-      headers.set("Content-Length", Long.toString(Math.max(0, served.sizeBytes())));
-    }
-    exchange.sendResponseHeaders(200, bodyLength);
-  }
-
-  private static void respond(HttpExchange exchange, int status, String message)
-      throws IOException {
-    byte[] body = (message + "\n").getBytes(UTF_8);
-    Headers headers = exchange.getResponseHeaders();
-    headers.set("Content-Type", "text/plain; charset=utf-8");
-    headers.set("X-Content-Type-Options", "nosniff");
-    headers.set("Cache-Control", "no-store");
-    if (exchange.getRequestMethod().equals("HEAD")) {
-      headers.set("Content-Length", Integer.toString(body.length));
-      exchange.sendResponseHeaders(status, -1);
-    } else {
-      exchange.sendResponseHeaders(status, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    return new Granted(diskId, path, filename, params.etag(), remaining);
   }
 
   /** The exp, etag and sig query parameters of a download URL. */
@@ -698,14 +542,14 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
   }
 
   /** The stored media type if it is a plain header value, else a neutral one. */
-  private static String safeContentType(String contentType) {
+  static String safeContentType(String contentType) {
     boolean plain =
         !contentType.isEmpty() && contentType.chars().allMatch(c -> c >= 0x20 && c < 0x7F);
     return plain ? contentType : "application/octet-stream";
   }
 
   /** The address as a URI host: IPv6 literals in brackets. */
-  private static String hostLiteral(InetAddress address) {
+  static String hostLiteral(InetAddress address) {
     String literal = address.getHostAddress();
     return address instanceof java.net.Inet6Address ? "[" + literal + "]" : literal;
   }

@@ -149,7 +149,7 @@ class UrlServerAttackTest {
           continue;
         }
         if (i >= original.indexOf('?')) {
-          // 400: the JDK server refuses a target that is no valid URI (e.g. "exp>1")
+          // 400: a target that is no valid URI (e.g. "exp>1") is refused
           assertThat(r.status()).as("tampered query %s", tampered).isIn(400, 403);
         } else {
           assertThat(r.status()).as("tampered path %s", tampered).isIn(400, 403, 404);
@@ -258,8 +258,9 @@ class UrlServerAttackTest {
       assertThat(status).as("%s: no server error", e.getKey()).isLessThan(500);
       assertHealthy(e.getKey());
     }
-    assertThat(serverThreads()).as("URL server threads (bounded by UrlServer.MAX_THREADS)")
-        .isLessThanOrEqualTo(128);
+    assertThat(serverThreads())
+        .as("URL server threads (bounded by UrlServer.MAX_THREADS = 32, plus the scheduler)")
+        .isLessThanOrEqualTo(33);
     figures.put("malformedRequests", requests.size())
         .put("malformedOutcomes", outcomes.toString().replace(" ", "_"));
   }
@@ -332,9 +333,10 @@ class UrlServerAttackTest {
       assertThat(status).as("a normal download while 50 slow clients hold connections")
           .isEqualTo(200);
       assertThat(millis).as("served promptly (generous bound)").isLessThan(5_000);
-      // the server's pool is bounded (UrlServer.MAX_THREADS = 128); half-sent requests are cut
-      // after sun.net.httpserver.maxReqTime (2 s)
-      assertThat(serverThreads()).isLessThanOrEqualTo(128);
+      // the server's pool is bounded (UrlServer.MAX_THREADS = 32, plus the scheduler thread), and
+      // slow connections hold none of it; heads not complete within 5 s are cut
+      // (DownloadHostileClientsTest runs 1,000 such connections)
+      assertThat(serverThreads()).isLessThanOrEqualTo(33);
     } finally {
       for (Socket s : slow) {
         s.close();
