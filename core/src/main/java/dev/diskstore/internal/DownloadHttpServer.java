@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * is ever served; Jetty's own rules would answer 400 to targets the store signs (an encoded {@code
  * %25}, for one) and hide the reasons the tests pin.
  *
- * <p><b>Logging.</b> Jetty logs through SLF4J; {@link DownloadLogging} keeps SLF4J from printing
+ * <p><b>Logging.</b> Jetty logs through SLF4J; {@link QuietSlf4j} keeps SLF4J from printing
  * its "no providers" notice when the application has no SLF4J provider. Applications with a
  * provider see Jetty's usual INFO lines ({@code Started Server@...}) when the first URL is signed
  * and when the store closes.
@@ -115,7 +115,7 @@ final class DownloadHttpServer {
       ServerSocketChannel channel, DownloadLimits limits, UrlServer signer, UrlResolver resolver) {
     Server server = null;
     try {
-      DownloadLogging
+      QuietSlf4j
           .quietSlf4jWithoutProvider(); // before the first Jetty class creates its logger
 
       QueuedThreadPool threads =

@@ -134,6 +134,8 @@ public final class Engine implements AutoCloseable {
     Liveness owners = null;
     Engine engine = null;
     try {
+      // sqlite-jdbc logs through SLF4J when slf4j-api (which Jetty brings) is present
+      QuietSlf4j.quietSlf4jWithoutProvider();
       Path dir = config.directory();
       try {
         Files.createDirectories(dir);

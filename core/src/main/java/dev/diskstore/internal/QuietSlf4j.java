@@ -15,13 +15,16 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * present, when the store opens its index. Calling {@link #quietSlf4jWithoutProvider()} before that
  * makes SLF4J start with the same no-operation provider it would fall back to, silently.
  *
- * <p>Stateless and thread-safe; cheap after the first call (a class path lookup).
+ * <p>Thread-safe; the store calls it when it opens, before its first SQLite connection. Does its
+ * work once per JVM.
  */
-final class DownloadLogging {
+final class QuietSlf4j {
   private static final String PROVIDER_PROPERTY = "slf4j.provider";
   private static final String VERBOSITY_PROPERTY = "slf4j.internal.verbosity";
 
-  private DownloadLogging() {}
+  private static volatile boolean done;
+
+  private QuietSlf4j() {}
 
   /**
    * When no SLF4J provider is on the class path, lets SLF4J initialise with its no-operation
@@ -38,6 +41,10 @@ final class DownloadLogging {
    * would not have dropped: without a provider every SLF4J logger is a no-op.
    */
   static void quietSlf4jWithoutProvider() {
+    if (done) {
+      return;
+    }
+    done = true;
     if (System.getProperty(PROVIDER_PROPERTY) != null
         || System.getProperty(VERBOSITY_PROPERTY) != null) {
       return;
