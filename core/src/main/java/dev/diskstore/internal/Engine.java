@@ -731,12 +731,19 @@ public final class Engine implements AutoCloseable {
     steps.add(housekeeping::stopBackground);
     steps.add(cleaner::shutdownNow);
     steps.add(textIndexer::close);
-    // From here on no commit of this instance can succeed (the commit fence, OwnerRegistry), and
-    // other instances need not wait for its lock to fall to collect what it left.
-    steps.add(() -> index.write(false, c -> {
-      OwnerRegistry.declareDead(c, List.of(owners.id()), micros(config.clock().instant()));
-      return null;
-    }));
+    // From here on no commit of this instance can succeed (the commit fence, OwnerRegistry).
+    // Best effort: if the index cannot be written (a full disk), another instance's collection
+    // finds this owner's lock released below and declares it dead itself.
+    steps.add(() -> {
+      try {
+        index.write(false, c -> {
+          OwnerRegistry.declareDead(c, List.of(owners.id()), micros(config.clock().instant()));
+          return null;
+        });
+      } catch (RuntimeException e) {
+        LOG.log(Level.DEBUG, "could not record this instance's end in the index", e);
+      }
+    });
     steps.add(index::close);
     steps.add(owners::close);
     steps.add(backend::close);

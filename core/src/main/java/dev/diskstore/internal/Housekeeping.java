@@ -632,34 +632,11 @@ final class Housekeeping implements Maintenance {
   }
 
   /**
-   * SQLite's check of the full-text index file. It is derived data: a damaged one is reported and
-   * set aside and rebuilt right away (after the read connection is returned: switching the text
-   * index takes every read connection).
+   * SQLite's check of the full-text index file ({@link TextIndexer#check}). It is derived data: a
+   * damaged one is reported, and set aside and rebuilt right away.
    */
   private List<Problem> checkTextIndex(boolean deep) {
-    List<String> found;
-    try {
-      found =
-          engine.index.readEach(
-              c -> {
-                List<String> lines = new ArrayList<>();
-                try (var s = c.createStatement();
-                    ResultSet rs =
-                        s.executeQuery("PRAGMA " + TextIndexer.SCHEMA
-                            + (deep ? ".integrity_check" : ".quick_check"))) {
-                  while (rs.next()) {
-                    if (!"ok".equals(rs.getString(1))) {
-                      lines.add(rs.getString(1));
-                    }
-                  }
-                } catch (SQLException e) {
-                  lines.add("the check failed: " + e.getMessage());
-                }
-                return lines;
-              });
-    } catch (StorageException e) {
-      found = List.of("the check failed: " + e.getMessage());
-    }
+    List<String> found = engine.textIndexer.check(deep);
     if (found.isEmpty()) {
       return List.of();
     }

@@ -390,6 +390,40 @@ final class TextIndexer implements AutoCloseable {
    * Sets the text database aside and rebuilds it when {@code found} says it is damaged, for a
    * caller that met the damage (a full-text query). Returns whether it was damaged.
    */
+  /**
+   * SQLite's check of the current text database: the lines it reports, empty when the file is
+   * sound. Runs on the indexer's own connection holding the text database's write lock, so that no
+   * batch of any process writes meanwhile: FTS5's checksum check, run from another connection while
+   * batches commit, reports mismatches that are not there.
+   */
+  List<String> check(boolean deep) {
+    batchLock.lock();
+    try {
+      List<String> lines = new ArrayList<>();
+      try {
+        exec("BEGIN IMMEDIATE");
+        try (Statement s = text.createStatement();
+            ResultSet rs = s.executeQuery(deep ? "PRAGMA integrity_check" : "PRAGMA quick_check")) {
+          while (rs.next()) {
+            if (!"ok".equals(rs.getString(1))) {
+              lines.add(rs.getString(1));
+            }
+          }
+        } finally {
+          rollbackQuietly();
+        }
+      } catch (SQLException e) {
+        if (!isDamage(e)) {
+          throw SqliteIndex.translate("cannot check the text index " + file, e);
+        }
+        lines.add(e.getMessage());
+      }
+      return lines;
+    } finally {
+      batchLock.unlock();
+    }
+  }
+
   /** Sets the current text database aside and rebuilds it (a check found it damaged). */
   void rebuildDamaged() {
     batchLock.lock();
