@@ -14,7 +14,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -25,14 +27,17 @@ import org.jspecify.annotations.Nullable;
  * {@code objects} and everything below it are the backend's own and never are.
  *
  * <p>With {@link Traversal#DIRECTORY_HANDLES} one handle on {@code objects} is kept open and shared
- * by all operations, so that an operation opens only the directories below it. Each use first
- * checks, with one {@code lstat} of {@code <root>/objects}, that the name still denotes the
- * directory the handle holds (same device and inode: the open handle keeps the inode from being
- * reused); if {@code objects} was removed, recreated or replaced (by another process, or by hand),
- * the stale handle is dropped and a new one opened, or the operation refused when a link is there
- * now. The check is for freshness only: the handle itself never leads through a link.
+ * by all operations, and so are handles on up to {@value #CACHED_SHARDS} directories directly below
+ * it (the shards of the store's keys), so that a typical operation opens no directory at all. Each
+ * use of a kept handle first checks that the name still denotes the directory the handle holds:
+ * one {@code lstat} of {@code <root>/objects}, one {@code fstatat} of the shard relative to {@code
+ * objects} (which an operation needs anyway to refuse a link), comparing device and inode (an open
+ * handle keeps its inode from being reused, so equal means the same directory). If the directory
+ * was removed, recreated or replaced (by another process, or by hand), the stale handle is dropped
+ * and a new one opened, or the operation refused when a link is there now. The check is for
+ * freshness only: a handle itself never leads through a link.
  *
- * <p>Thread-safe. {@link #close()} closes the shared handle once the operations using it are done.
+ * <p>Thread-safe. {@link #close()} closes the kept handles once the operations using them are done.
  */
 final class BlobTree implements Closeable {
   /** How the tree is walked. */
@@ -51,10 +56,20 @@ final class BlobTree implements Closeable {
   /** How often in a row {@code objects} may change under one call before the call gives up. */
   private static final int OBJECTS_ATTEMPTS = 4;
 
+  /**
+   * How many handles on directories directly below {@code objects} are kept: each holds two
+   * descriptors and a 32 KiB directory buffer. The store's keys spread over 256 shards, written 16
+   * keys per shard in turn, so writers use one at a time and reads of recent blobs hit; reads
+   * spread evenly over all 256 shards find a kept handle about one time in four.
+   */
+  static final int CACHED_SHARDS = 64;
+
   private final Path root;
   private final Path objects;
   private final Traversal traversal;
   private final AtomicReference<@Nullable HandleDirectory> sharedObjects = new AtomicReference<>();
+  /** Kept handles on directories directly below {@code objects}, by name; each holds a reference. */
+  private final ConcurrentHashMap<String, HandleDirectory> sharedShards = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   BlobTree(Path root, Traversal traversal) {
@@ -129,6 +144,45 @@ final class BlobTree implements Closeable {
     }
   }
 
+  /**
+   * The directory {@code name} directly below {@code objects} (which the caller obtained from
+   * {@link #objects} and still holds), which the caller closes: a kept handle if it still denotes
+   * the directory under that name, else a newly opened one (then kept).
+   *
+   * @throws NoSuchFileException if there is no such entry
+   * @throws java.nio.file.NotDirectoryException if it is not a directory
+   * @throws LinkRefusedException if it is a link
+   */
+  BlobDirectory shard(BlobDirectory objects, String name) throws IOException {
+    if (traversal == Traversal.CHECKED_PATHS) {
+      return objects.openDirectory(name);
+    }
+    BasicFileAttributes now = objects.attributes(name);
+    BlobDirectory.requireDirectory(now, objects.path().resolve(name));
+    HandleDirectory kept = sharedShards.get(name);
+    if (kept != null && Objects.equals(kept.identity(), now.fileKey()) && kept.retain()) {
+      return kept;
+    }
+    HandleDirectory fresh = (HandleDirectory) objects.openDirectory(name);
+    try {
+      fresh.identity();
+    } catch (IOException | RuntimeException e) {
+      fresh.close();
+      throw e;
+    }
+    if (fresh.retain()) { // the cache's reference; the caller keeps the first
+      HandleDirectory replaced = sharedShards.put(name, fresh);
+      if (replaced != null) {
+        replaced.close();
+      }
+      evictBeyondLimit(name);
+      if (closed) {
+        retireShards();
+      }
+    }
+    return fresh;
+  }
+
   /** Forces the root directory, which holds the entry of {@code objects}. */
   void forceRoot() throws IOException {
     try (FileChannel channel = FileChannel.open(root, StandardOpenOption.READ)) {
@@ -163,11 +217,35 @@ final class BlobTree implements Closeable {
     }
   }
 
-  /** Closes the shared handle (once in-flight operations release it); later calls fail. */
+  /** Closes the kept handles (once in-flight operations release them); later calls fail. */
   @Override
   public void close() {
     closed = true;
     retireShared();
+    retireShards();
+  }
+
+  private void retireShards() {
+    for (String name : sharedShards.keySet()) {
+      HandleDirectory removed = sharedShards.remove(name);
+      if (removed != null) {
+        removed.close();
+      }
+    }
+  }
+
+  /** Drops kept shard handles (other than {@code keep}'s) while there are too many. */
+  private void evictBeyondLimit(String keep) {
+    Iterator<String> names = sharedShards.keySet().iterator();
+    while (sharedShards.size() > CACHED_SHARDS && names.hasNext()) {
+      String name = names.next();
+      if (!name.equals(keep)) {
+        HandleDirectory removed = sharedShards.remove(name);
+        if (removed != null) {
+          removed.close();
+        }
+      }
+    }
   }
 
   private void retireShared() {

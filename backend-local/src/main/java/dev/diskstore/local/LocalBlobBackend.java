@@ -110,9 +110,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Ownership.</b> The caller closes the streams from {@link #open} and {@link #list}; they
  * stay usable after the backend is closed. The content stream passed to {@link #write} is read to
- * its end but never closed. The backend keeps one directory handle on {@code objects} open; {@link
- * #close()} is idempotent, closes it, and does not delete data; every other method then throws
- * {@link StorageException}. The directory is never deleted by this class.
+ * its end but never closed. The backend keeps directory handles open: one on {@code objects} and
+ * up to 64 on the directories directly below it (two descriptors each), each checked against its
+ * name before every use; {@link #close()} is idempotent, closes them, and does not delete data;
+ * every other method then throws {@link StorageException}. The directory is never deleted by this
+ * class.
  */
 public final class LocalBlobBackend implements BlobBackend {
   private static final String BLOB_SUFFIX = ".blob";
@@ -503,8 +505,8 @@ public final class LocalBlobBackend implements BlobBackend {
   }
 
   /**
-   * Marks the backend closed and closes its handle on {@code objects} (once operations still
-   * running are done with it). Open streams stay usable.
+   * Marks the backend closed and closes its directory handles (once operations still running are
+   * done with them). Open streams stay usable.
    */
   @Override
   public void close() {
@@ -560,8 +562,9 @@ public final class LocalBlobBackend implements BlobBackend {
   private BlobDirectory directoryForRead(List<String> directories) throws IOException {
     BlobDirectory current = tree.objects(false);
     try {
-      for (String name : directories) {
-        BlobDirectory child = current.openDirectory(name);
+      for (int i = 0; i < directories.size(); i++) {
+        String name = directories.get(i);
+        BlobDirectory child = i == 0 ? tree.shard(current, name) : current.openDirectory(name);
         current.close();
         current = child;
       }
@@ -580,8 +583,8 @@ public final class LocalBlobBackend implements BlobBackend {
     BlobDirectory current = tree.objects(true);
     try {
       makeDurable(current, null);
-      for (String name : directories) {
-        BlobDirectory child = openOrCreate(current, name);
+      for (int i = 0; i < directories.size(); i++) {
+        BlobDirectory child = openOrCreate(current, directories.get(i), i == 0);
         try {
           // Force the parent even if another thread or process created the child: it may not have
           // yet.
@@ -600,12 +603,13 @@ public final class LocalBlobBackend implements BlobBackend {
     }
   }
 
-  private static BlobDirectory openOrCreate(BlobDirectory parent, String name) throws IOException {
+  private BlobDirectory openOrCreate(BlobDirectory parent, String name, boolean isShard)
+      throws IOException {
     try {
-      return parent.openDirectory(name);
+      return isShard ? tree.shard(parent, name) : parent.openDirectory(name);
     } catch (NoSuchFileException e) {
       parent.createDirectory(name);
-      return parent.openDirectory(name);
+      return isShard ? tree.shard(parent, name) : parent.openDirectory(name);
     }
   }
 

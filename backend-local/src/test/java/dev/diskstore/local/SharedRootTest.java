@@ -137,6 +137,50 @@ class SharedRootTest {
   }
 
   @Test
+  void aShardDirectoryReplacedOrRemovedByAnotherProcessIsSeenAtOnce() throws IOException {
+    Path root = base.resolve("store");
+    try (LocalBlobBackend first = LocalBlobBackend.at(root);
+        LocalBlobBackend second = LocalBlobBackend.at(root)) {
+      write(first, "ab/k1"); // first now keeps a handle on objects/ab
+      Files.move(root.resolve("objects/ab"), base.resolve("ab-moved-away"));
+      write(second, "ab/k2"); // a new objects/ab
+
+      assertThat(read(first, "ab/k2")).isEqualTo(CONTENT);
+      assertThat(first.stat("ab/k1")).as("in the directory moved away").isEmpty();
+      write(first, "ab/k3");
+      assertThat(root.resolve("objects/ab/k3.blob")).hasBinaryContent(CONTENT);
+      assertThat(keys(first.list("ab/"))).containsExactlyInAnyOrder("ab/k2", "ab/k3");
+
+      assertThat(second.delete("ab/k2")).isTrue();
+      assertThat(second.delete("ab/k3")).isTrue();
+      Files.delete(root.resolve("objects/ab"));
+      assertThat(first.stat("ab/k3")).isEmpty();
+      write(first, "ab/k4");
+      assertThat(read(second, "ab/k4")).isEqualTo(CONTENT);
+      assertThat(root.resolve("objects/ab/k4.blob")).hasBinaryContent(CONTENT);
+    }
+  }
+
+  @Test
+  void aBackendKeepsABoundedNumberOfDirectoryHandles() throws IOException {
+    Path descriptors = Path.of("/proc/self/fd");
+    assumeTrue(Files.isDirectory(descriptors), "needs /proc/self/fd");
+    long before = count(descriptors);
+    try (LocalBlobBackend backend = LocalBlobBackend.at(base.resolve("store"))) {
+      for (int shard = 0; shard < 256; shard++) {
+        String key = String.format(Locale.ROOT, "%02x/k", shard);
+        write(backend, key);
+        assertThat(read(backend, key)).isEqualTo(CONTENT);
+      }
+      // objects and at most CACHED_SHARDS shards, two descriptors each
+      assertThat(count(descriptors))
+          .as("open descriptors")
+          .isLessThanOrEqualTo(before + 2L * (1 + BlobTree.CACHED_SHARDS) + 4);
+    }
+    assertThat(count(descriptors)).as("open descriptors after close").isLessThan(before + 4);
+  }
+
+  @Test
   void anInterruptedWriteFailsTypedKeepsTheInterruptAndLeavesNoFile() throws Exception {
     try (LocalBlobBackend backend = LocalBlobBackend.at(base.resolve("store"))) {
       InputStream interrupting =
