@@ -76,9 +76,10 @@ import org.jspecify.annotations.Nullable;
  * file while a write runs is detected after the rename (the published file must be the one the
  * write created: same device and inode) and fails the write. Directories are created in the root
  * under a unique name and renamed into place relative to both handles (Java has no {@code
- * mkdirat}). Elsewhere (Windows, other file system providers) each level is checked, without
- * following links, just before it is used; a link swapped in within that window can still be
- * followed there. Junctions count as links.
+ * mkdirat}), so the root must be writable and on the same file system as {@code objects}.
+ * Elsewhere (Windows, other file system providers) each level is checked, without following links,
+ * just before it is used; a link swapped in within that window can still be followed there.
+ * Junctions count as links.
  *
  * <p><b>Durability.</b> {@link #write} streams into the {@code .partial} file, forces it to the
  * device ({@code fsync}), renames it atomically to the final name and forces the directory, so
