@@ -22,12 +22,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -50,22 +50,47 @@ import org.jspecify.annotations.Nullable;
  * directory, the last segment becomes a file with the suffix {@code .blob}. The suffix keeps the
  * key {@code a/b} (file {@code a/b.blob}) and the key {@code a/b/c} (directory {@code a/b}) apart.
  * Keys are checked with {@link BlobKeys#requireValid(String)} and contain only {@code [0-9a-z/-]},
- * so no key can name a path outside {@code <root>/objects}; the resolved path is still checked to
- * stay there. A write in progress lives next to its final file as {@code name.blob.partial}. Files
- * and directories whose names do not follow this scheme, and symbolic links, are never listed, read
- * or deleted (they are not blobs; {@code list} does not descend into linked directories). Empty
- * directories left by {@link #delete} are kept: they are cheap, and later keys reuse them.
+ * so no key can name a path outside {@code <root>/objects}. A write in progress lives next to its
+ * final file as {@code name.blob.partial}. Files and directories whose names do not follow this
+ * scheme are never listed, read or deleted (they are not blobs). Empty directories left by {@link
+ * #delete} are kept: they are cheap, and later keys reuse them.
+ *
+ * <p><b>Symbolic links are never followed below the root.</b> The root and the path to it are the
+ * caller's choice and may involve links; {@code objects} and everything below it belong to this
+ * class, which never creates a link there and never follows or removes one. Every operation walks
+ * from {@code objects} down one level at a time, refusing a link at any level: {@code objects}
+ * itself, each directory of the key, the {@code .blob} file, the {@code .partial} file. {@link
+ * #write}, {@link #open}, {@link #stat} and {@link #delete} of a key whose path meets a link fail
+ * with a non-retryable {@link StorageException} "cannot ... blob "key": refusing to follow a
+ * symbolic link at path" — a link there means the directory was tampered with, which is reported
+ * rather than passed off as a missing blob — and nothing is read, created, changed or deleted
+ * through it (nor is the link itself removed). {@link #list} and {@link #listIncomplete} skip links.
+ * {@link #at} refuses a root whose {@code objects} is a link.
+ *
+ * <p>On Linux and macOS (and wherever {@link java.nio.file.SecureDirectoryStream} is available for
+ * the default file system) each level is opened relative to the handle of the level above with
+ * {@code O_NOFOLLOW}, and files are created, opened, renamed, deleted and directories forced
+ * relative to those handles ({@code openat}, {@code renameat}, {@code unlinkat}, {@code fsync} of
+ * the handle), so a link swapped in for a directory while an operation runs is not followed either:
+ * the operation carries on in the directory it opened. A link swapped in for the {@code .partial}
+ * file while a write runs is detected after the rename (the published file must be the one the
+ * write created: same device and inode) and fails the write. Directories are created in the root
+ * under a unique name and renamed into place relative to both handles (Java has no {@code
+ * mkdirat}), so the root must be writable and on the same file system as {@code objects}.
+ * Elsewhere (Windows, other file system providers) each level is checked, without following links,
+ * just before it is used; a link swapped in within that window can still be followed there.
+ * Junctions count as links.
  *
  * <p><b>Durability.</b> {@link #write} streams into the {@code .partial} file, forces it to the
- * device ({@code fsync}), renames it atomically to the final name and forces the parent directory,
- * so that once {@code write} returns the blob survives a crash or power loss; directories it
- * creates are made durable the same way (their parent directory is forced). Directory forcing is
- * skipped on platforms that cannot do it (Windows, or a file system that rejects it when the
- * backend is opened). A reader never sees a half-written blob: the final name appears only when all
- * bytes are on disk. If {@code write} throws, the final file does not exist and the {@code
- * .partial} file has been removed (best effort; a crash can still leave one, which {@link #delete}
- * of the same key removes and {@link #list} never reports). Deletes are not forced to the device:
- * after a power loss a deleted blob may reappear, which garbage collection repairs.
+ * device ({@code fsync}), renames it atomically to the final name and forces the directory, so
+ * that once {@code write} returns the blob survives a crash or power loss; directories it creates
+ * are made durable the same way (their parent directory is forced). Directory forcing is skipped
+ * on platforms that cannot do it (Windows, or a file system that rejects it when the backend is
+ * opened). A reader never sees a half-written blob: the final name appears only when all bytes are
+ * on disk. If {@code write} throws, the final file does not exist and the {@code .partial} file
+ * has been removed (best effort; a crash can still leave one, which {@link #delete} of the same
+ * key removes and {@link #list} never reports). Deletes are not forced to the device: after a
+ * power loss a deleted blob may reappear, which garbage collection repairs.
  *
  * <p><b>Keys are written once.</b> As the SPI requires, each write uses a fresh key. A write to a
  * key that already has a {@code .partial} file (another write in progress, or one that crashed)
@@ -74,24 +99,34 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Errors.</b> A missing blob is a {@link BlobNotFoundException}; any other I/O failure is a
  * {@link StorageException} whose message names the key and whose cause is the original {@link
- * IOException}. Local file-system errors (permission denied, disk full, a stray file in the way) do
- * not go away when the same call is repeated, so they are reported as not retryable. Reading from a
- * stream returned by {@link #open} reports failures as {@link IOException}, as the {@link
- * InputStream} contract demands.
+ * IOException}. Local file-system errors (permission denied, disk full, a stray file in the way, a
+ * link) do not go away when the same call is repeated, so they are reported as not retryable.
+ * Reading from a stream returned by {@link #open} reports failures as {@link IOException}, as the
+ * {@link InputStream} contract demands.
  *
  * <p><b>Thread-safety.</b> All methods may be called concurrently from any number of threads, and
- * several processes may share one root directory. A stream returned by {@link #open} belongs to the
+ * several processes may share one root directory: directories created concurrently, or removed or
+ * replaced by another process, are handled. A stream returned by {@link #open} belongs to the
  * calling thread like any {@link InputStream}.
  *
  * <p><b>Ownership.</b> The caller closes the streams from {@link #open} and {@link #list}; they
  * stay usable after the backend is closed. The content stream passed to {@link #write} is read to
- * its end but never closed. {@link #close()} is idempotent and does not delete data; every other
- * method then throws {@link StorageException}. The directory is never deleted by this class.
+ * its end but never closed. The backend keeps directory handles open: one on {@code objects} and
+ * up to 64 on the directories directly below it (two descriptors each), each checked against its
+ * name before every use; {@link #close()} is idempotent, closes them, and does not delete data;
+ * every other method then throws {@link StorageException}. The directory is never deleted by this
+ * class.
  */
 public final class LocalBlobBackend implements BlobBackend {
   private static final String BLOB_SUFFIX = ".blob";
   private static final String PARTIAL_SUFFIX = ".partial";
   private static final int COPY_BUFFER_BYTES = 64 * 1024;
+  /**
+   * How often a write opens its directory again when the directory vanished under it: removed by
+   * another process, or (empty) replaced by a concurrent creator's. Each such loss needs another
+   * creator racing for the same new directory within microseconds.
+   */
+  private static final int WRITE_ATTEMPTS = 8;
   private static final boolean WINDOWS =
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
@@ -100,37 +135,45 @@ public final class LocalBlobBackend implements BlobBackend {
   /** {@code <root>/objects}; every blob file lies below it. */
   private final Path objects;
 
+  /** The directories below the root, reached without following links. */
+  private final BlobTree tree;
+
   /** Whether forcing a directory works here; probed once when the backend is opened. */
   private final boolean directorySyncSupported;
 
   /**
-   * Directories known to exist with their entry forced into their parent. A directory enters this
-   * set only after this process forced its parent, so a thread that finds it here may rely on it.
+   * The {@link BlobDirectory#identity() identities} of directories known to exist with their entry
+   * forced into their parent. A directory enters this set only after this process forced its
+   * parent, so a thread that finds it here may rely on it.
    */
-  private final Set<Path> durableDirectories = ConcurrentHashMap.newKeySet();
+  private final Set<Object> durableDirectories = ConcurrentHashMap.newKeySet();
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Per directory written into: coalesces the fsyncs of concurrent writers (see {@link DirectorySyncer}). */
-  private final ConcurrentHashMap<Path, DirectorySyncer> syncers = new ConcurrentHashMap<>();
+  /**
+   * Per directory written into, by identity: coalesces the fsyncs of concurrent writers (see
+   * {@link DirectorySyncer}).
+   */
+  private final ConcurrentHashMap<Object, DirectorySyncer> syncers = new ConcurrentHashMap<>();
 
-  private DirectorySyncer syncerOf(Path directory) {
-    return syncers.computeIfAbsent(directory, d -> new DirectorySyncer());
+  private DirectorySyncer syncerOf(Object directoryIdentity) {
+    return syncers.computeIfAbsent(directoryIdentity, d -> new DirectorySyncer());
   }
 
   /**
    * Group fsync of one directory. A writer that renamed a file into the directory needs an fsync
    * of the directory that <em>started</em> after its rename; concurrent writers share one: while
    * an fsync runs, the writers that arrive wait, and one of them then runs the next fsync for all
-   * of them. A failed fsync is reported to the thread that ran it; the writers that waited for it
-   * try again themselves. Thread-safe.
+   * of them, through its own handle on the same directory (writers are grouped by the directory's
+   * identity, not its path). A failed fsync is reported to the thread that ran it; the writers that
+   * waited for it try again themselves. Thread-safe.
    */
   private static final class DirectorySyncer {
     private long started;
     private long completed;
     private boolean running;
 
-    void syncAfterChange(Path directory) throws IOException {
+    void syncAfterChange(BlobDirectory directory) throws IOException {
       long generation;
       synchronized (this) {
         long needed = started + 1; // a sync already running began before our change
@@ -147,13 +190,13 @@ public final class LocalBlobBackend implements BlobBackend {
             wait();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted waiting for a directory fsync");
+            throw new InterruptedIOException("interrupted waiting for a directory fsync");
           }
         }
       }
       boolean ok = false;
       try {
-        forceDirectory(directory);
+        directory.force();
         ok = true;
       } finally {
         synchronized (this) {
@@ -167,27 +210,58 @@ public final class LocalBlobBackend implements BlobBackend {
     }
   }
 
-  private LocalBlobBackend(Path root, Path objects, boolean directorySyncSupported) {
+  private LocalBlobBackend(
+      Path root, BlobTree tree, boolean directorySyncSupported, Object objectsIdentity) {
     this.root = root;
-    this.objects = objects;
+    this.objects = root.resolve(BlobTree.OBJECTS);
+    this.tree = tree;
     this.directorySyncSupported = directorySyncSupported;
-    durableDirectories.add(objects);
+    durableDirectories.add(objectsIdentity);
   }
 
   /**
    * Opens the backend storing blobs under {@code root}, creating the directory (and its missing
    * parents) if needed. Several instances, also in several processes, may use the same root.
    *
-   * @throws StorageException if the directory cannot be created or is not a directory
+   * @throws StorageException if the directory cannot be created or is not a directory, or if
+   *     {@code <root>/objects} is a symbolic link
    */
   public static LocalBlobBackend at(Path root) {
+    return at(root, null);
+  }
+
+  /**
+   * {@link #at(Path)} walking the tree the given way (null: the best the platform offers).
+   * Package-private for tests of the fallback.
+   */
+  static LocalBlobBackend at(Path root, BlobTree.@Nullable Traversal traversal) {
     Objects.requireNonNull(root, "root");
     Path absoluteRoot = root.toAbsolutePath().normalize();
-    Path objects = absoluteRoot.resolve("objects");
+    Path objects = absoluteRoot.resolve(BlobTree.OBJECTS);
+    BlobTree tree = null;
     try {
-      createDirectoryChain(objects);
-      return new LocalBlobBackend(absoluteRoot, objects, !WINDOWS && probeDirectorySync(objects));
+      createDirectoryChain(absoluteRoot);
+      if (!Files.exists(objects, LinkOption.NOFOLLOW_LINKS)) {
+        createDirectoryIfMissing(objects);
+        if (!WINDOWS) {
+          probeDirectorySync(absoluteRoot);
+        }
+      }
+      tree =
+          new BlobTree(
+              absoluteRoot, traversal != null ? traversal : BlobTree.bestTraversal(absoluteRoot));
+      Object objectsIdentity;
+      boolean directorySyncSupported;
+      try (BlobDirectory objectsDirectory = tree.objects(false)) {
+        objectsIdentity = objectsDirectory.identity();
+        directorySyncSupported = !WINDOWS && probeDirectorySync(objectsDirectory);
+      }
+      tree.removeAbandonedNewDirectories();
+      return new LocalBlobBackend(absoluteRoot, tree, directorySyncSupported, objectsIdentity);
     } catch (IOException e) {
+      if (tree != null) {
+        tree.close();
+      }
       throw new StorageException(
           "cannot open the local blob directory " + absoluteRoot + ": " + describe(e), false, e);
     }
@@ -198,11 +272,17 @@ public final class LocalBlobBackend implements BlobBackend {
     return root;
   }
 
+  /** How this backend walks its directories. Package-private for tests. */
+  BlobTree.Traversal traversal() {
+    return tree.traversal();
+  }
+
   /**
    * {@inheritDoc}
    *
-   * <p>Writes {@code <key>.blob.partial}, forces it, renames it to {@code <key>.blob} atomically
-   * and forces the directory. {@code lengthHint} is not used: the file grows as bytes arrive.
+   * <p>Writes {@code <key>.blob.partial}, forces it, renames it to {@code <key>.blob} atomically,
+   * checks that the file now under the final name is the one it wrote, and forces the directory.
+   * {@code lengthHint} is not used: the file grows as bytes arrive.
    */
   @Override
   public long write(String key, InputStream content, OptionalLong lengthHint) {
@@ -210,32 +290,79 @@ public final class LocalBlobBackend implements BlobBackend {
     Objects.requireNonNull(content, "content");
     Objects.requireNonNull(lengthHint, "lengthHint");
     checkOpen();
-    Path target = fileOf(key);
-    Path directory = target.getParent();
-    Path partial = partialOf(target);
-    ensureDirectory(directory, key);
-    FileChannel channel = createPartial(partial, directory, key);
+    Layout layout = Layout.of(key);
+    try {
+      Partial partial = startWrite(key, layout);
+      try (BlobDirectory directory = partial.directory()) {
+        return finishWrite(key, content, layout, directory, partial);
+      }
+    } catch (IOException e) {
+      throw failure("write blob", key, e);
+    }
+  }
+
+  /** A {@code .partial} file just created: its directory and channel (both owned), its identity. */
+  private record Partial(BlobDirectory directory, FileChannel channel, @Nullable Object identity) {}
+
+  /** Opens (creating as needed) the key's directory and creates its {@code .partial} file. */
+  private Partial startWrite(String key, Layout layout) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      BlobDirectory directory = null;
+      try {
+        directory = directoryForWrite(layout.directories());
+        refuseLink(directory, layout.file());
+        FileChannel channel = createPartial(key, directory, layout.partial());
+        Object identity;
+        try {
+          identity = identityOfCreated(directory, layout.partial());
+        } catch (IOException | RuntimeException e) {
+          closeQuietly(channel);
+          throw e;
+        }
+        Partial started = new Partial(directory, channel, identity);
+        directory = null; // handed over
+        return started;
+      } catch (NoSuchFileException e) {
+        // A directory on the way was removed by another process, or (empty) replaced by a
+        // concurrent creator's, after we opened it: open the tree again.
+        if (directory != null) {
+          forgetDurable(directory);
+        }
+        if (attempt >= WRITE_ATTEMPTS) {
+          throw e;
+        }
+      } finally {
+        if (directory != null) {
+          directory.close();
+        }
+      }
+    }
+  }
+
+  private long finishWrite(
+      String key, InputStream content, Layout layout, BlobDirectory directory, Partial partial)
+      throws IOException {
     boolean succeeded = false;
     boolean published = false;
     try {
       long written;
-      try (channel) {
+      try (FileChannel channel = partial.channel()) {
         written = copy(key, content, channel);
         channel.force(true);
       }
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      directory.rename(layout.partial(), layout.file());
       published = true;
+      requirePublished(directory, layout, partial.identity());
       if (directorySyncSupported) {
-        syncerOf(directory).syncAfterChange(directory);
+        syncerOf(directory.identity()).syncAfterChange(directory);
       }
       succeeded = true;
       return written;
-    } catch (IOException e) {
-      throw failure("write blob", key, e);
     } finally {
       if (!succeeded) {
-        // Best effort: never leave a final file we could not make durable, nor a partial one.
-        deleteQuietly(published ? target : partial);
+        // Best effort: never leave a final file we could not make durable, nor a partial one;
+        // never remove anything but the file this write created.
+        removeIfCreated(directory, published ? layout.file() : layout.partial(), partial.identity());
       }
     }
   }
@@ -245,14 +372,14 @@ public final class LocalBlobBackend implements BlobBackend {
     BlobKeys.requireValid(key);
     Objects.requireNonNull(range, "range");
     checkOpen();
-    Path file = fileOf(key);
+    Layout layout = Layout.of(key);
     FileChannel channel;
-    try {
-      if (blobAttributes(file).isEmpty()) {
+    try (BlobDirectory directory = directoryForRead(layout.directories())) {
+      if (blobAttributes(directory, layout.file()) == null) {
         throw new BlobNotFoundException(key);
       }
-      channel = FileChannel.open(file, StandardOpenOption.READ);
-    } catch (NoSuchFileException e) {
+      channel = directory.openFile(layout.file());
+    } catch (NoSuchFileException | NotDirectoryException e) {
       throw new BlobNotFoundException(key);
     } catch (IOException e) {
       throw failure("open blob", key, e);
@@ -279,8 +406,14 @@ public final class LocalBlobBackend implements BlobBackend {
   public Optional<BlobStat> stat(String key) {
     BlobKeys.requireValid(key);
     checkOpen();
-    try {
-      return blobAttributes(fileOf(key)).map(attributes -> new BlobStat(key, attributes.size()));
+    Layout layout = Layout.of(key);
+    try (BlobDirectory directory = directoryForRead(layout.directories())) {
+      BasicFileAttributes attributes = blobAttributes(directory, layout.file());
+      return attributes == null
+          ? Optional.empty()
+          : Optional.of(new BlobStat(key, attributes.size()));
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return Optional.empty(); // a directory on the way is missing, or a stray file is in its place
     } catch (IOException e) {
       throw failure("stat blob", key, e);
     }
@@ -290,21 +423,28 @@ public final class LocalBlobBackend implements BlobBackend {
    * {@inheritDoc}
    *
    * <p>Removes {@code <key>.blob} and a leftover {@code <key>.blob.partial}. A {@code delete}
-   * racing with a {@code write} of the same key makes that write fail. The directory is not forced.
+   * racing with a {@code write} of the same key makes that write fail. If either name is a link,
+   * nothing is removed. The directory is not forced.
    */
   @Override
   public boolean delete(String key) {
     BlobKeys.requireValid(key);
     checkOpen();
-    Path target = fileOf(key);
-    try {
-      // Only a regular file is a blob; a directory or link with that name is not ours to delete.
-      boolean existed = blobAttributes(target).isPresent() && Files.deleteIfExists(target);
-      Path partial = partialOf(target);
-      if (Files.isRegularFile(partial, LinkOption.NOFOLLOW_LINKS)) {
-        Files.deleteIfExists(partial);
+    Layout layout = Layout.of(key);
+    try (BlobDirectory directory = directoryForRead(layout.directories())) {
+      BasicFileAttributes blob = directory.attributes(layout.file());
+      BasicFileAttributes partial = directory.attributes(layout.partial());
+      refuseLink(directory, layout.file(), blob);
+      refuseLink(directory, layout.partial(), partial);
+      // Only a regular file is ours to delete; a directory with that name is left alone. Removing
+      // a name never affects what a link (swapped in meanwhile) points to.
+      boolean existed = blob != null && blob.isRegularFile() && deleteIfPresent(directory, layout.file());
+      if (partial != null && partial.isRegularFile()) {
+        deleteIfPresent(directory, layout.partial());
       }
       return existed;
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return false;
     } catch (IOException e) {
       throw failure("delete blob", key, e);
     }
@@ -314,9 +454,10 @@ public final class LocalBlobBackend implements BlobBackend {
    * {@inheritDoc}
    *
    * <p>Walks only the directory that the prefix's directory part names, and below it only
-   * directories whose names can be key segments; it follows no links and tolerates files that
-   * appear or vanish meanwhile. Lazy: the stream holds directory handles until it is closed. Blobs
-   * written or deleted while the stream is consumed may or may not be reported.
+   * directories whose names can be key segments; it follows no links (a link, wherever it is, is
+   * skipped) and tolerates files that appear or vanish meanwhile. Lazy: the stream holds directory
+   * handles until it is closed. Blobs written or deleted while the stream is consumed may or may
+   * not be reported.
    */
   @Override
   public Stream<BlobStat> list(String prefix) {
@@ -342,13 +483,18 @@ public final class LocalBlobBackend implements BlobBackend {
       return Stream.empty();
     }
     int lastSlash = prefix.lastIndexOf('/');
-    Path start = lastSlash < 0 ? objects : resolveUnderObjects(prefix.substring(0, lastSlash), "");
-    String startKeyPrefix = prefix.substring(0, lastSlash + 1);
-    BlobWalk walk = new BlobWalk(prefix, suffix);
-    // The objects directory itself may be reached through a link (the root is the user's choice).
-    if (!walk.enter(start, startKeyPrefix, start.equals(objects))) {
-      return Stream.empty();
+    List<String> startDirectories =
+        lastSlash < 0 ? List.of() : List.of(prefix.substring(0, lastSlash).split("/"));
+    BlobDirectory start;
+    try {
+      start = directoryForRead(startDirectories);
+    } catch (NoSuchFileException | NotDirectoryException | LinkRefusedException e) {
+      return Stream.empty(); // nothing of ours there; a link is skipped like anywhere in a walk
+    } catch (IOException e) {
+      throw failure("list blobs with prefix", prefix, e);
     }
+    BlobWalk walk = new BlobWalk(prefix, suffix);
+    walk.enter(start, prefix.substring(0, lastSlash + 1));
     Spliterator<BlobStat> blobs = Spliterators.spliteratorUnknownSize(walk, Spliterator.NONNULL);
     return StreamSupport.stream(blobs, false).onClose(walk::close);
   }
@@ -359,10 +505,14 @@ public final class LocalBlobBackend implements BlobBackend {
     return Set.of(Capability.RANGED_READS, Capability.PERSISTENT);
   }
 
-  /** Marks the backend closed. Holds no handles of its own; open streams stay usable. */
+  /**
+   * Marks the backend closed and closes its directory handles (once operations still running are
+   * done with them). Open streams stay usable.
+   */
   @Override
   public void close() {
     closed.set(true);
+    tree.close();
   }
 
   @Override
@@ -377,55 +527,216 @@ public final class LocalBlobBackend implements BlobBackend {
 
   /** The in-progress file of {@code key} (which must be valid). Package-private for tests. */
   Path partialFileOf(String key) {
-    return partialOf(fileOf(key));
+    return resolveUnderObjects(key, BLOB_SUFFIX + PARTIAL_SUFFIX);
   }
 
-  private static Path partialOf(Path target) {
-    return target.resolveSibling(target.getFileName() + PARTIAL_SUFFIX);
-  }
-
-  private Path resolveUnderObjects(String keyOrDirectory, String suffix) {
+  private Path resolveUnderObjects(String key, String suffix) {
+    Layout layout = Layout.of(key);
     Path path = objects;
-    String[] segments = keyOrDirectory.split("/", -1);
-    for (int i = 0; i < segments.length; i++) {
-      path = path.resolve(i == segments.length - 1 ? segments[i] + suffix : segments[i]);
+    for (String directory : layout.directories()) {
+      path = path.resolve(directory);
     }
-    Path normalized = path.normalize();
-    if (!normalized.startsWith(objects) || normalized.equals(objects)) {
-      // Unreachable for valid keys; guards against a change in the key rules.
-      throw new StorageException(
-          "blob key \"" + keyOrDirectory + "\" resolves outside " + objects, false, null);
-    }
-    return normalized;
+    return path.resolve(suffix.equals(BLOB_SUFFIX) ? layout.file() : layout.partial());
   }
 
   /**
-   * The attributes of {@code file} if it is a blob: a regular file, not a directory or a symbolic
-   * link (links are not followed, so a blob cannot point outside the root).
+   * The entries a key occupies: its directories below {@code objects} (each a single, valid key
+   * segment, so none can be {@code ..} or contain a separator), its file and its partial file.
    */
-  private Optional<BasicFileAttributes> blobAttributes(Path file) throws IOException {
+  private record Layout(List<String> directories, String file, String partial) {
+    static Layout of(String key) {
+      String[] segments = key.split("/");
+      String file = segments[segments.length - 1] + BLOB_SUFFIX;
+      return new Layout(
+          List.of(segments).subList(0, segments.length - 1), file, file + PARTIAL_SUFFIX);
+    }
+  }
+
+  /**
+   * The key's directory, for reading: walked down from {@code objects} without creating anything.
+   * The caller closes it.
+   *
+   * @throws NoSuchFileException if a level is missing
+   * @throws NotDirectoryException if a level is a file
+   * @throws LinkRefusedException if a level is a link
+   */
+  private BlobDirectory directoryForRead(List<String> directories) throws IOException {
+    BlobDirectory current = tree.objects(false);
     try {
-      BasicFileAttributes attributes =
-          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      return attributes.isRegularFile() ? Optional.of(attributes) : Optional.empty();
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (FileSystemException e) {
-      if (hasNonDirectoryAncestor(file)) {
-        return Optional.empty(); // ENOTDIR: a stray file where a directory would be; no blob here
+      for (int i = 0; i < directories.size(); i++) {
+        String name = directories.get(i);
+        BlobDirectory child = i == 0 ? tree.shard(current, name) : current.openDirectory(name);
+        current.close();
+        current = child;
       }
+      return current;
+    } catch (IOException | RuntimeException e) {
+      current.close();
       throw e;
     }
   }
 
-  /** Whether something other than a directory sits between {@code objects} and {@code file}. */
-  private boolean hasNonDirectoryAncestor(Path file) {
-    for (Path d = file.getParent(); d != null && !d.equals(objects); d = d.getParent()) {
-      if (Files.exists(d, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(d)) {
-        return true;
+  /**
+   * The key's directory, for writing: walked down from {@code objects}, creating missing levels,
+   * each made durable (its parent forced) unless this process already did. The caller closes it.
+   */
+  private BlobDirectory directoryForWrite(List<String> directories) throws IOException {
+    BlobDirectory current = tree.objects(true);
+    try {
+      makeDurable(current, null);
+      for (int i = 0; i < directories.size(); i++) {
+        BlobDirectory child = openOrCreate(current, directories.get(i), i == 0);
+        try {
+          // Force the parent even if another thread or process created the child: it may not have
+          // yet.
+          makeDurable(child, current);
+        } catch (IOException | RuntimeException e) {
+          child.close();
+          throw e;
+        }
+        current.close();
+        current = child;
       }
+      return current;
+    } catch (IOException | RuntimeException e) {
+      current.close();
+      throw e;
     }
-    return false;
+  }
+
+  private BlobDirectory openOrCreate(BlobDirectory parent, String name, boolean isShard)
+      throws IOException {
+    try {
+      return isShard ? tree.shard(parent, name) : parent.openDirectory(name);
+    } catch (NoSuchFileException e) {
+      parent.createDirectory(name);
+      return isShard ? tree.shard(parent, name) : parent.openDirectory(name);
+    }
+  }
+
+  /** Forces {@code parent} (null: the root) unless {@code directory} is known durable already. */
+  private void makeDurable(BlobDirectory directory, @Nullable BlobDirectory parent)
+      throws IOException {
+    if (!directorySyncSupported) {
+      return;
+    }
+    Object identity = directory.identity();
+    if (durableDirectories.contains(identity)) {
+      return;
+    }
+    if (parent == null) {
+      tree.forceRoot();
+    } else {
+      parent.force();
+    }
+    durableDirectories.add(identity);
+  }
+
+  private void forgetDurable(BlobDirectory directory) {
+    try {
+      durableDirectories.remove(directory.identity());
+    } catch (IOException ignored) {
+      // Its identity was never known, so it was never recorded.
+    }
+  }
+
+  /**
+   * The attributes of {@code name} if it is a blob file: a regular file; null if there is nothing
+   * or something else (a directory, a FIFO).
+   *
+   * @throws LinkRefusedException if it is a link
+   */
+  private static @Nullable BasicFileAttributes blobAttributes(BlobDirectory directory, String name)
+      throws IOException {
+    BasicFileAttributes attributes = directory.attributes(name);
+    refuseLink(directory, name, attributes);
+    return attributes != null && attributes.isRegularFile() ? attributes : null;
+  }
+
+  private static void refuseLink(BlobDirectory directory, String name) throws IOException {
+    refuseLink(directory, name, directory.attributes(name));
+  }
+
+  private static void refuseLink(
+      BlobDirectory directory, String name, @Nullable BasicFileAttributes attributes)
+      throws LinkRefusedException {
+    if (attributes != null && BlobDirectory.isLink(attributes)) {
+      throw new LinkRefusedException(directory.path().resolve(name));
+    }
+  }
+
+  private static boolean deleteIfPresent(BlobDirectory directory, String name) throws IOException {
+    try {
+      directory.delete(name);
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  private static FileChannel createPartial(String key, BlobDirectory directory, String partial)
+      throws IOException {
+    try {
+      return directory.createFile(partial);
+    } catch (FileAlreadyExistsException e) {
+      refuseLink(directory, partial);
+      throw new StorageException(
+          "cannot write blob \""
+              + key
+              + "\": "
+              + directory.path().resolve(partial)
+              + " exists (another write of this key is in progress, or one crashed; delete(key)"
+              + " removes it)",
+          false,
+          e);
+    }
+  }
+
+  /**
+   * The file key of the file just created as {@code name}, or null where the platform has none.
+   * Fails if something else already took its place.
+   */
+  private static @Nullable Object identityOfCreated(BlobDirectory directory, String name)
+      throws IOException {
+    BasicFileAttributes attributes = directory.attributes(name);
+    refuseLink(directory, name, attributes);
+    if (attributes == null || !attributes.isRegularFile()) {
+      throw new IOException(directory.path().resolve(name) + " was replaced while being written");
+    }
+    return attributes.fileKey();
+  }
+
+  /**
+   * Checks that the file now under the final name is the partial file this write created: a link
+   * (or anything else) swapped in for the partial file was renamed in its place.
+   */
+  private static void requirePublished(
+      BlobDirectory directory, Layout layout, @Nullable Object identity) throws IOException {
+    BasicFileAttributes attributes = directory.attributes(layout.file());
+    if (attributes != null && BlobDirectory.isLink(attributes)) {
+      throw new LinkRefusedException(directory.path().resolve(layout.partial()));
+    }
+    if (attributes == null
+        || !attributes.isRegularFile()
+        || (identity != null && !identity.equals(attributes.fileKey()))) {
+      throw new IOException(
+          directory.path().resolve(layout.partial()) + " was replaced while being written");
+    }
+  }
+
+  /** Removes {@code name} if it is still the regular file this write created. Best effort. */
+  private static void removeIfCreated(
+      BlobDirectory directory, String name, @Nullable Object identity) {
+    try {
+      BasicFileAttributes attributes = directory.attributes(name);
+      if (attributes != null
+          && attributes.isRegularFile()
+          && (identity == null || identity.equals(attributes.fileKey()))) {
+        directory.delete(name);
+      }
+    } catch (IOException ignored) {
+      // delete(key) removes it later.
+    }
   }
 
   private long copy(String key, InputStream content, FileChannel channel) throws IOException {
@@ -451,61 +762,6 @@ public final class LocalBlobBackend implements BlobBackend {
     }
   }
 
-  private FileChannel createPartial(Path partial, Path directory, String key) {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      } catch (FileAlreadyExistsException e) {
-        throw new StorageException(
-            "cannot write blob \""
-                + key
-                + "\": "
-                + partial
-                + " exists (another write of this key is in progress, or one crashed; delete(key)"
-                + " removes it)",
-            false,
-            e);
-      } catch (NoSuchFileException e) {
-        if (attempt > 0) {
-          throw failure("write blob", key, e);
-        }
-        // The directory was removed behind our back (by another process): create it again.
-        forgetDirectory(directory);
-        ensureDirectory(directory, key);
-      } catch (IOException e) {
-        throw failure("write blob", key, e);
-      }
-    }
-  }
-
-  /** Makes {@code directory} and its ancestors below {@code objects} exist durably. */
-  private void ensureDirectory(Path directory, String key) {
-    if (durableDirectories.contains(directory)) {
-      return;
-    }
-    Deque<Path> missing = new ArrayDeque<>();
-    for (Path d = directory; !durableDirectories.contains(d); d = d.getParent()) {
-      missing.push(d);
-    }
-    try {
-      while (!missing.isEmpty()) {
-        Path d = missing.pop();
-        createDirectoryIfMissing(d);
-        // Force the parent even if another thread or process created d: it may not have yet.
-        syncDirectory(d.getParent());
-        durableDirectories.add(d);
-      }
-    } catch (IOException e) {
-      throw failure("write blob", key, e);
-    }
-  }
-
-  private void forgetDirectory(Path directory) {
-    for (Path d = directory; d != null && !d.equals(objects); d = d.getParent()) {
-      durableDirectories.remove(d);
-    }
-  }
-
   private static void createDirectoryIfMissing(Path directory) throws IOException {
     try {
       Files.createDirectory(directory);
@@ -517,9 +773,10 @@ public final class LocalBlobBackend implements BlobBackend {
   }
 
   /**
-   * Creates the missing directories of {@code directory} top-down, forcing each one's parent. Only
-   * used when opening, before it is known whether directories can be forced here, so a failure to
-   * force is ignored (a parent outside the root may also be unreadable).
+   * Creates the missing directories of the root, top-down, forcing each one's parent. Follows
+   * links: the root's path is the caller's. Only used when opening, before it is known whether
+   * directories can be forced here, so a failure to force is ignored (a parent outside the root may
+   * also be unreadable).
    */
   private static void createDirectoryChain(Path directory) throws IOException {
     Deque<Path> missing = new ArrayDeque<>();
@@ -535,22 +792,20 @@ public final class LocalBlobBackend implements BlobBackend {
     }
   }
 
-  private void syncDirectory(Path directory) throws IOException {
-    if (directorySyncSupported) {
-      forceDirectory(directory);
-    }
-  }
-
-  private static void forceDirectory(Path directory) throws IOException {
+  /** Forces {@code directory} (a path: the root or above); whether that worked. */
+  private static boolean probeDirectorySync(Path directory) {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
   /** Forces {@code directory}; whether that worked. */
-  private static boolean probeDirectorySync(Path directory) {
+  private static boolean probeDirectorySync(BlobDirectory directory) {
     try {
-      forceDirectory(directory);
+      directory.force();
       return true;
     } catch (IOException e) {
       return false;
@@ -562,14 +817,6 @@ public final class LocalBlobBackend implements BlobBackend {
       closeable.close();
     } catch (IOException ignored) {
       // Nothing depends on it any more; a failure being reported, if any, matters more.
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException ignored) {
-      // Best effort; delete(key) removes it later.
     }
   }
 
@@ -613,22 +860,31 @@ public final class LocalBlobBackend implements BlobBackend {
   }
 
   /**
-   * A lazy depth-first walk over the blob files (or, with the partial suffix, the files of writes in
-   * progress) below one directory, yielding those whose key starts with the prefix. Judges entries by name first, so it never stats a {@code .partial} or
-   * stray file, and skips entries that vanish while it runs (a rename or delete by another thread
-   * or process), which {@link Files#walk} would report as an error.
+   * A lazy depth-first walk over the blob files (or, with the partial suffix, the files of writes
+   * in progress) below one directory, yielding those whose key starts with the prefix. Judges
+   * entries by name first, so it never stats a {@code .partial} or stray file; enters
+   * subdirectories relative to their parent without following links, skips links, and skips
+   * entries that vanish while it runs (a rename or delete by another thread or process), which
+   * {@link Files#walk} would report as an error.
    */
   private final class BlobWalk implements Iterator<BlobStat> {
-    /** An open directory and the key prefix its entries extend ({@code ""} or {@code "a/b/"}). */
+    /** An open directory, a stream of its entries, and the key prefix its entries extend. */
     private final class Level {
-      final DirectoryStream<Path> directory;
+      final BlobDirectory directory;
+      final DirectoryStream<Path> stream;
       final Iterator<Path> entries;
       final String keyPrefix;
 
-      Level(DirectoryStream<Path> directory, String keyPrefix) {
+      Level(BlobDirectory directory, DirectoryStream<Path> stream, String keyPrefix) {
         this.directory = directory;
-        this.entries = directory.iterator();
+        this.stream = stream;
+        this.entries = stream.iterator();
         this.keyPrefix = keyPrefix;
+      }
+
+      void close() {
+        closeQuietly(stream);
+        directory.close();
       }
     }
 
@@ -642,24 +898,14 @@ public final class LocalBlobBackend implements BlobBackend {
       this.suffix = suffix;
     }
 
-    /**
-     * Opens {@code directory} as the next level; false if it is missing, not a directory, or
-     * (unless {@code followLink}) a symbolic link.
-     */
-    boolean enter(Path directory, String keyPrefix, boolean followLink) {
-      boolean isDirectory =
-          followLink
-              ? Files.isDirectory(directory)
-              : Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS);
-      if (!isDirectory) {
-        return false;
-      }
+    /** Pushes {@code directory} (owned from now on) as the next level, unless it vanished. */
+    void enter(BlobDirectory directory, String keyPrefix) {
       try {
-        levels.push(new Level(Files.newDirectoryStream(directory), keyPrefix));
-        return true;
+        levels.push(new Level(directory, directory.entries(), keyPrefix));
       } catch (NoSuchFileException | NotDirectoryException e) {
-        return false;
+        directory.close();
       } catch (IOException e) {
+        directory.close();
         close();
         throw failure("list blobs with prefix", prefix, e);
       }
@@ -672,7 +918,7 @@ public final class LocalBlobBackend implements BlobBackend {
         Path entry;
         try {
           if (!level.entries.hasNext()) {
-            closeQuietly(levels.pop().directory);
+            levels.pop().close();
             continue;
           }
           entry = level.entries.next();
@@ -680,7 +926,7 @@ public final class LocalBlobBackend implements BlobBackend {
           close();
           throw failure("list blobs with prefix", prefix, e.getCause());
         }
-        visit(entry, level.keyPrefix);
+        visit(entry, level);
       }
       return next != null;
     }
@@ -695,30 +941,45 @@ public final class LocalBlobBackend implements BlobBackend {
       return result;
     }
 
-    private void visit(Path entry, String keyPrefix) {
+    private void visit(Path entry, Level level) {
       String name = entry.getFileName().toString();
       if (name.endsWith(suffix)) {
-        String key = keyPrefix + name.substring(0, name.length() - suffix.length());
+        String key = level.keyPrefix + name.substring(0, name.length() - suffix.length());
         if (BlobKeys.isValid(key) && key.startsWith(prefix)) {
+          BasicFileAttributes attributes;
           try {
-            next = blobAttributes(entry).map(a -> new BlobStat(key, a.size())).orElse(null);
+            attributes = level.directory.attributes(name);
           } catch (IOException e) {
             close();
             throw failure("list blob", key, e);
           }
+          // Links (and anything else but a regular file) are not blobs.
+          next =
+              attributes != null && attributes.isRegularFile()
+                  ? new BlobStat(key, attributes.size())
+                  : null;
         }
       } else if (isKeySegment(name)) {
-        String childPrefix = keyPrefix + name + "/";
+        String childPrefix = level.keyPrefix + name + "/";
         boolean mayMatch = childPrefix.startsWith(prefix) || prefix.startsWith(childPrefix);
         if (mayMatch && childPrefix.length() < 200) {
-          enter(entry, childPrefix, false);
+          BlobDirectory child;
+          try {
+            child = level.directory.openDirectory(name);
+          } catch (NoSuchFileException | NotDirectoryException | LinkRefusedException e) {
+            return; // vanished, a stray file, or a link: nothing of ours to walk
+          } catch (IOException e) {
+            close();
+            throw failure("list blobs with prefix", prefix, e);
+          }
+          enter(child, childPrefix);
         }
       }
     }
 
     void close() {
       while (!levels.isEmpty()) {
-        closeQuietly(levels.pop().directory);
+        levels.pop().close();
       }
     }
   }

@@ -25,6 +25,7 @@ import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,7 +184,7 @@ class LocalBlobBackendTest {
   }
 
   @Test
-  void symbolicLinksAreNotBlobs() throws IOException {
+  void symbolicLinksAreNeverListedFollowedOrRemoved() throws IOException {
     Path outside = Files.write(base.resolve("outside"), CONTENT);
     Path outsideDirectory = Files.createDirectories(base.resolve("outside-dir"));
     Files.write(outsideDirectory.resolve("x.blob"), CONTENT);
@@ -196,11 +197,21 @@ class LocalBlobBackendTest {
 
     assertThat(list("")).isEmpty();
     assertThat(list("linkdir/")).isEmpty();
-    assertThat(backend.stat("link")).isEmpty();
-    assertThatThrownBy(() -> backend.open("link", ByteRange.from(0)))
-        .isInstanceOf(BlobNotFoundException.class);
-    assertThat(backend.delete("link")).isFalse();
+    for (ThrowingCallable operation :
+        List.<ThrowingCallable>of(
+            () -> backend.stat("link"),
+            () -> backend.open("link", ByteRange.from(0)),
+            () -> backend.delete("link"),
+            () -> backend.open("linkdir/x", ByteRange.from(0)),
+            () -> backend.delete("linkdir/x"))) {
+      assertThatThrownBy(operation)
+          .isInstanceOf(StorageException.class)
+          .isNotInstanceOf(BlobNotFoundException.class)
+          .hasMessageContaining("refusing to follow a symbolic link at");
+    }
     assertThat(outside).hasBinaryContent(CONTENT);
+    assertThat(outsideDirectory.resolve("x.blob")).hasBinaryContent(CONTENT);
+    assertThat(objects.resolve("link.blob")).isSymbolicLink();
   }
 
   @Test
