@@ -123,7 +123,10 @@ class LocalStoreSymbolicLinkTest {
   private static Path onlyBlobUnder(Path objects) throws IOException {
     try (Stream<Path> files = Files.walk(objects)) {
       List<Path> blobs =
-          files.filter(f -> f.toString().endsWith(".blob")).collect(Collectors.toList());
+          files.filter(f -> f.toString().endsWith(".blob"))
+              .filter(f -> !f.getFileName().toString().equals(
+                  dev.diskstore.spi.BlobKeys.STORE_MARKER + ".blob"))
+              .collect(Collectors.toList());
       assertThat(blobs).hasSize(1);
       return blobs.get(0);
     }
