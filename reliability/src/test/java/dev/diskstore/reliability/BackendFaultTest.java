@@ -371,6 +371,8 @@ class BackendFaultTest {
     }
     assertThat(objects).as("%s: one object per distinct live content", what)
         .isEqualTo(ctx.distinctContents());
+    // a full-text query waits for a text-index batch in progress (it may be reading a blob)
+    ctx.store.search().fullText(ctx.probeDisk, "probe", 1);
     assertThat(ctx.backend.openStreams()).as("%s: streams left open", what).isZero();
     ctx.store.close();
     return failure != null;
