@@ -54,7 +54,8 @@ class IntegrityTest {
       lines.append("line ").append(i).append(" of a report\n");
     }
     text = lines.toString().getBytes(UTF_8);
-    binary = new byte[3 * 1024 * 1024 + 17];
+    // beyond the 4 MiB after which whole reads are hashed beside the reader
+    binary = new byte[9 * 1024 * 1024 + 17];
     new Random(42).nextBytes(binary);
     try (DiskStore store = DiskStore.local(dir)) {
       disk = store.disks().create().id();

@@ -22,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  * reached cannot be taken back: callers that must not pass on unverified bytes (the download
  * server) read to the end first or cut the transfer when the exception comes.
  *
+ * <p>Hashing runs on the reading thread. (Hashing beside it, as uploads do, was measured slower
+ * for reads: a read from the page cache is much faster than SHA-256, so the hand-offs only add to
+ * the hash's own time; an upload's hash instead overlaps the backend's write.)
+ *
  * <p>The exception is unchecked (the store's one hierarchy) although it comes from a stream
  * method; failures of the backend stream itself stay {@link IOException}s. Once thrown, every later
  * {@code read} throws it again. {@link #skip} of a whole read reads through the digest. Owns the

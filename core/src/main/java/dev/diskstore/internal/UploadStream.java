@@ -3,21 +3,9 @@ package dev.diskstore.internal;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps an upload on its way to the backend: computes the SHA-256, counts bytes, keeps the first
@@ -25,37 +13,14 @@ import org.jspecify.annotations.Nullable;
  * read back), and stops the upload once it exceeds the size limit (the read throws, so the backend
  * write fails and nothing is committed).
  *
- * <p><b>Pipelined hashing.</b> The first {@link #PIPELINE_THRESHOLD} bytes are hashed on the
- * reading thread: small uploads never pay for a thread hand-off. Beyond that, each read's bytes are
- * copied into one of {@link #CHUNKS} pooled buffers of {@link #CHUNK_BYTES} (2 MiB per upload in
- * all, whatever its size) and handed to a hashing task on a shared executor, so that SHA-256 runs
- * while the backend writes. When every buffer is waiting to be hashed, {@code read} waits for one
- * (the hash, not memory, then sets the pace). {@link #sha256Hex()} waits until every handed-off
- * byte is hashed.
- *
- * <p><b>Why a shared executor and not a thread per upload.</b> The hashing task never waits for
- * the reader: it is scheduled when a chunk arrives, hashes what is queued (at most {@link #CHUNKS}
- * chunks per turn, then it goes to the back of the executor's queue, so that a long upload cannot
- * starve others) and ends when nothing is queued. So an upload that fails midway, or whose caller
- * never calls {@link #sha256Hex()}, leaves no thread behind: its task hashes the few chunks still
- * queued (milliseconds) and ends, and the buffers are garbage with this object. A thread per
- * upload would instead have to block waiting for the next chunk and be stopped explicitly on every
- * failure path. The executor's threads are daemons, at most one per processor, created on demand
- * and ended after {@link #IDLE_SECONDS} idle seconds; nothing has to stop them (not even {@code
- * DiskStore.close}), and none is left running once uploads stop. Because no task ever blocks, a
- * bounded pool cannot deadlock: every queued task eventually runs and frees buffers.
- *
- * <p><b>Releasing.</b> Callers need not do anything on failure paths. {@link #release()} (also
- * idempotent, and harmless after {@link #sha256Hex()}) skips the hashing of chunks still queued
- * and returns immediately; after it, {@link #sha256Hex()} throws unless it had already been
- * called. {@link #close()} does not release: backends may close the stream they were given, and
- * the hash is still needed after the write.
+ * <p><b>Hashing</b> runs beside the backend's write once the upload is large ({@link
+ * PipelinedSha256}); {@link #sha256Hex()} waits for it. Callers need not do anything on failure
+ * paths: {@link #release()} (idempotent, harmless after {@link #sha256Hex()}) skips hashing still
+ * queued. {@link #close()} does not release: backends may close the stream they were given, and the
+ * hash is still needed after the write.
  *
  * <p><b>Thread-safety.</b> Like any stream, an instance belongs to one thread at a time (the one
- * reading and then asking for the hash); the hand-off to the hashing task is synchronised
- * internally (a buffer is only touched by the hasher between its hand-off and its return to the
- * free queue, whose {@code put}/{@code take} order the accesses). {@link #release()} may be called
- * from any thread.
+ * reading and then asking for the hash); {@link #release()} may be called from any thread.
  *
  * <p>The underlying stream is never closed (the caller owns it) and cannot be skipped (skipping
  * would bypass the digest).
@@ -67,29 +32,16 @@ final class UploadStream extends FilterInputStream {
   static final int INDEX_BYTES = 1 << 20;
 
   /** Bytes hashed on the reading thread before hashing moves to the shared executor. */
-  static final long PIPELINE_THRESHOLD = 4L << 20;
+  static final long PIPELINE_THRESHOLD = PipelinedSha256.PIPELINE_THRESHOLD;
 
-  /**
-   * Size of one pooled buffer: large enough that a hand-off (a few microseconds) is cheap against
-   * hashing it (about 170 µs), small enough not to be a humongous G1 object in a 128 MiB heap.
-   */
-  static final int CHUNK_BYTES = 256 * 1024;
+  /** Size of one pooled hashing buffer. */
+  static final int CHUNK_BYTES = PipelinedSha256.CHUNK_BYTES;
 
-  /** Pooled buffers per pipelined upload. */
-  static final int CHUNKS = 8;
+  /** Pooled hashing buffers per large upload. */
+  static final int CHUNKS = PipelinedSha256.CHUNKS;
 
-  /** How long an idle hashing thread lives. */
-  static final int IDLE_SECONDS = 10;
-
-  private static final Executor SHARED_HASHERS = newSharedHashers();
-
-  /** Hashing tasks scheduled or running, over all uploads; for tests. */
-  private static final AtomicInteger ACTIVE_TASKS = new AtomicInteger();
-
-  private final MessageDigest digest;
+  private final PipelinedSha256 hash;
   private final long limit;
-  private final long pipelineThreshold;
-  private final Executor hashers;
   private final byte[] one = new byte[1];
 
   /** The first bytes, up to {@link #INDEX_BYTES}; grown as needed (most uploads are small). */
@@ -99,25 +51,17 @@ final class UploadStream extends FilterInputStream {
   private long count;
   private boolean tooLarge;
 
-  /** Null until the upload passes the threshold. */
-  private @Nullable Pipeline pipeline;
-
-  /** Set by {@link #release()}, from any thread. */
-  private volatile boolean released;
-
-  private @Nullable String sha256Hex;
-
   UploadStream(InputStream in, long limit) {
-    this(in, limit, PIPELINE_THRESHOLD, SHARED_HASHERS);
+    super(Objects.requireNonNull(in, "in"));
+    this.limit = limit;
+    this.hash = new PipelinedSha256();
   }
 
   /** For tests: another threshold, another executor. */
   UploadStream(InputStream in, long limit, long pipelineThreshold, Executor hashers) {
     super(Objects.requireNonNull(in, "in"));
     this.limit = limit;
-    this.pipelineThreshold = pipelineThreshold;
-    this.hashers = Objects.requireNonNull(hashers, "hashers");
-    this.digest = Hashing.sha256();
+    this.hash = new PipelinedSha256(pipelineThreshold, Objects.requireNonNull(hashers, "hashers"));
   }
 
   @Override
@@ -138,7 +82,11 @@ final class UploadStream extends FilterInputStream {
       if (prefixSize < INDEX_BYTES) {
         keepPrefix(b, off, Math.min(n, INDEX_BYTES - prefixSize));
       }
-      hash(b, off, n);
+      try {
+        hash.update(b, off, n);
+      } catch (IllegalStateException e) {
+        throw new IOException("the upload stream was already hashed or released", e);
+      }
     }
     return n;
   }
@@ -180,39 +128,23 @@ final class UploadStream extends FilterInputStream {
   }
 
   /**
-   * The lowercase hex SHA-256 of everything read; waits (uninterruptibly, for at most {@link
-   * #CHUNKS} chunks of hashing) until the hashing task is done. Idempotent; call it once the
-   * stream is read to its end.
+   * The lowercase hex SHA-256 of everything read; waits until the hashing of a large upload is
+   * done. Idempotent; call it once the stream is read to its end.
    *
    * @throws IllegalStateException if {@link #release()} came first, or hashing failed
    */
   String sha256Hex() {
-    if (sha256Hex == null) {
-      Pipeline p = pipeline;
-      if (p != null) {
-        pipeline = null;
-        p.finish();
-      }
-      if (released) {
-        throw new IllegalStateException("the upload stream was released before it was hashed");
-      }
-      sha256Hex = HexFormat.of().formatHex(digest.digest());
-    }
-    return sha256Hex;
+    return hash.hex();
   }
 
-  /**
-   * Stops hashing: chunks still queued are skipped, buffers are dropped. Idempotent, returns at
-   * once, callable from any thread. Not needed to avoid leaks (see the class comment); after it,
-   * {@link #sha256Hex()} throws unless it was called before.
-   */
+  /** Stops hashing (see {@link PipelinedSha256#release()}). */
   void release() {
-    released = true;
+    hash.release();
   }
 
-  /** Hashing tasks scheduled or running, over all uploads and executors; for tests. */
+  /** Hashing tasks scheduled or running, over all streams and executors; for tests. */
   static int activeHashingTasks() {
-    return ACTIVE_TASKS.get();
+    return PipelinedSha256.activeHashingTasks();
   }
 
   private void keepPrefix(byte[] b, int off, int n) {
@@ -225,169 +157,5 @@ final class UploadStream extends FilterInputStream {
     }
     System.arraycopy(b, off, prefix, prefixSize, n);
     prefixSize = needed;
-  }
-
-  private void hash(byte[] b, int off, int n) throws IOException {
-    if (sha256Hex != null || released) {
-      throw new IOException("the upload stream was already hashed or released");
-    }
-    Pipeline p = pipeline;
-    if (p == null) {
-      if (count <= pipelineThreshold) {
-        digest.update(b, off, n);
-        return;
-      }
-      // Crossing the threshold (this whole read goes to the pipeline): the digest's state so far
-      // reaches the hashing task through the executor hand-off of the first chunk.
-      p = new Pipeline();
-      pipeline = p;
-    }
-    p.add(b, off, n);
-  }
-
-  /**
-   * The hand-off of one upload's chunks to its hashing task. {@code free} holds the buffers the
-   * reader may fill, {@code filled} those waiting to be hashed, in order; {@code pending} counts
-   * those handed off and not yet hashed, and its 0→1 transition schedules the task.
-   */
-  private final class Pipeline implements Runnable {
-    private final BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(CHUNKS);
-    private final ConcurrentLinkedQueue<Chunk> filled = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
-
-    /** The buffer being filled by the reader, if any. */
-    private @Nullable Chunk current;
-
-    /** The first failure of the hashing task, reported by {@link #finish()}. */
-    private volatile @Nullable Throwable failure;
-
-    Pipeline() {
-      for (int i = 0; i < CHUNKS; i++) {
-        free.add(new Chunk());
-      }
-    }
-
-    /** Copies the bytes into pooled buffers, handing each full one to the hasher. */
-    void add(byte[] b, int off, int n) {
-      while (n > 0) {
-        Chunk c = current;
-        if (c == null) {
-          c = takeFree();
-          current = c;
-        }
-        int copied = Math.min(n, CHUNK_BYTES - c.length);
-        System.arraycopy(b, off, c.bytes, c.length, copied);
-        c.length += copied;
-        off += copied;
-        n -= copied;
-        if (c.length == CHUNK_BYTES) {
-          handOff(c);
-        }
-      }
-    }
-
-    /** Hands off the last partial buffer and waits until every buffer is back, i.e. hashed. */
-    void finish() {
-      Chunk c = current;
-      if (c != null) {
-        if (c.length > 0) {
-          handOff(c);
-        } else {
-          current = null;
-          free.add(c);
-        }
-      }
-      for (int i = 0; i < CHUNKS; i++) {
-        takeFree(); // dropped: the buffers are garbage from here on
-      }
-      Throwable f = failure;
-      if (f != null) {
-        throw new IllegalStateException("hashing the upload failed: " + f, f);
-      }
-    }
-
-    private void handOff(Chunk c) {
-      current = null;
-      filled.add(c);
-      if (pending.getAndIncrement() == 0) {
-        schedule();
-      }
-    }
-
-    private void schedule() {
-      ACTIVE_TASKS.incrementAndGet();
-      try {
-        hashers.execute(this);
-      } catch (RejectedExecutionException e) {
-        run(); // an executor that refuses work: hash here, in order, rather than lose bytes
-      }
-    }
-
-    /** Hashes at most {@link #CHUNKS} queued chunks, then yields the thread if more are queued. */
-    @Override
-    public void run() {
-      try {
-        for (int turn = 0; turn < CHUNKS; turn++) {
-          Chunk c = filled.poll(); // never null: a chunk is queued before pending counts it
-          try {
-            if (!released && failure == null) {
-              digest.update(c.bytes, 0, c.length);
-            }
-          } catch (Throwable t) { // keep draining: the reader waits for every buffer
-            failure = t;
-          } finally {
-            c.length = 0;
-            free.add(c);
-          }
-          if (pending.decrementAndGet() == 0) {
-            return;
-          }
-        }
-        // Still more queued: go to the back of the executor's queue (fairness between uploads).
-        schedule();
-      } finally {
-        ACTIVE_TASKS.decrementAndGet();
-      }
-    }
-
-    /** A free buffer; waits for the hasher to return one, uninterruptibly (it is bounded work). */
-    private Chunk takeFree() {
-      boolean interrupted = false;
-      try {
-        while (true) {
-          try {
-            return free.take();
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-  }
-
-  private static final class Chunk {
-    final byte[] bytes = new byte[CHUNK_BYTES];
-    int length;
-  }
-
-  private static Executor newSharedHashers() {
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    AtomicInteger numbers = new AtomicInteger();
-    ThreadFactory factory =
-        task -> {
-          Thread t = new Thread(task, "diskstore-sha256-" + numbers.incrementAndGet());
-          t.setDaemon(true);
-          t.setContextClassLoader(null); // pins no application class loader
-          return t;
-        };
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(
-            threads, threads, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
-    executor.allowCoreThreadTimeOut(true);
-    return executor;
   }
 }
