@@ -76,8 +76,11 @@ class QuickstartOnS3Test {
           .contains("✓ Download URL: " + S3.getUri() + "/quickstart/quickstart/")
           .contains("X-Amz-Signature=")
           .contains("✓ Cleaned up resources");
-      // the clean-up deleted the blobs again (garbage collection of unreferenced bytes)
-      assertThat(admin.listObjectsV2(b -> b.bucket("quickstart")).contents()).isEmpty();
+      // the clean-up deleted the blobs again (garbage collection of unreferenced bytes); only the
+      // store marker remains
+      assertThat(admin.listObjectsV2(b -> b.bucket("quickstart")).contents())
+          .extracting(o -> o.key())
+          .containsExactly("quickstart/" + dev.diskstore.spi.BlobKeys.STORE_MARKER + ".blob");
     }
   }
 }
