@@ -59,7 +59,7 @@ public class ListBench {
         DataSets.ensure(
             "list-" + listArtifacts + "-v1",
             dir -> DiskStore.open(
-                DiskStoreConfig.builder().directory(dir).backend(new DiscardingBlobBackend())
+                DiskStoreConfig.builder().directory(dir).backend(new DiscardingBlobBackend(dir))
                     .build()),
             (s, diskId, pool) -> {
               Artifacts a = s.disks().artifacts();
@@ -79,7 +79,8 @@ public class ListBench {
     store =
         DiskStore.open(
             DiskStoreConfig.builder().directory(java.nio.file.Path.of(set.getProperty("dir")))
-                .backend(new DiscardingBlobBackend()).collectGarbageOnOpen(false).build());
+                .backend(new DiscardingBlobBackend(java.nio.file.Path.of(set.getProperty("dir"))))
+                .collectGarbageOnOpen(false).build());
     artifacts = store.disks().artifacts();
     disk = set.getProperty("disk");
     // bring the full-text index up to date now, so that no background indexing runs while listing
