@@ -1,0 +1,21 @@
+package dev.diskstore.postgres;
+
+/**
+ * Child JVM of {@link PgSchemaTest}: waits until a wall-clock instant, opens the index (which
+ * migrates) and prints {@code found=<version before>}.
+ *
+ * <p>Arguments: JDBC URL, user, schema, start instant in epoch milliseconds.
+ */
+public final class MigrateChild {
+  private MigrateChild() {}
+
+  public static void main(String[] args) throws Exception {
+    PostgresIndex config =
+        PostgresIndex.builder().jdbcUrl(args[0]).user(args[1]).password("unused").schema(args[2])
+            .build();
+    long start = Long.parseLong(args[3]);
+    Thread.sleep(Math.max(0, start - System.currentTimeMillis()));
+    int found = PgSchemaTest.openAndReportVersionFound(config);
+    System.out.println("found=" + found);
+  }
+}
