@@ -117,9 +117,8 @@ final class PgTransactions {
         } catch (SQLException | RuntimeException | Error e) {
           rollbackQuietly(c, e);
           throw e;
-        } finally {
-          c.setReadOnly(false);
         }
+        // HikariCP restores auto-commit, isolation and read-only when the connection returns
       } catch (SQLException e) {
         failure = e;
       }
