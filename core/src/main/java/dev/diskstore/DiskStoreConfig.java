@@ -4,6 +4,7 @@ import dev.diskstore.spi.BlobBackend;
 import dev.diskstore.spi.ContentParser;
 import dev.diskstore.spi.ContentTypeDetector;
 import dev.diskstore.spi.PublicUrlSigner;
+import dev.diskstore.spi.index.IndexProvider;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable configuration of a {@link DiskStore}. Build with {@link #builder()}; only
- * {@link Builder#directory(Path)} and {@link Builder#backend(BlobBackend)} are required.
+ * {@link Builder#backend(BlobBackend)} is required, and {@link Builder#directory(Path)} unless
+ * {@link Builder#index(IndexProvider)} names an index that needs none.
  *
  * <pre>{@code
  * DiskStoreConfig config = DiskStoreConfig.builder()
@@ -34,7 +36,8 @@ public final class DiskStoreConfig {
   /** Default limit of characters returned as parsed content: 1 Mi characters. */
   public static final int DEFAULT_MAX_CONTENT_CHARS = 1024 * 1024;
 
-  private final Path directory;
+  private final @Nullable Path directory;
+  private final @Nullable IndexProvider index;
   private final BlobBackend backend;
   private final @Nullable String projectId;
   private final @Nullable ContentParser contentParser;
@@ -55,7 +58,12 @@ public final class DiskStoreConfig {
   private final boolean adoptBackend;
 
   private DiskStoreConfig(Builder b) {
-    this.directory = Objects.requireNonNull(b.directory, "directory is required");
+    if (b.index == null) {
+      // the default index, SQLite, lives in the directory
+      Objects.requireNonNull(b.directory, "directory is required");
+    }
+    this.directory = b.directory;
+    this.index = b.index;
     this.backend = Objects.requireNonNull(b.backend, "backend is required");
     this.projectId = b.projectId;
     this.contentParser = b.contentParser;
@@ -83,6 +91,7 @@ public final class DiskStoreConfig {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.directory = directory;
+    b.index = index;
     b.backend = backend;
     b.projectId = projectId;
     b.contentParser = contentParser;
@@ -104,9 +113,30 @@ public final class DiskStoreConfig {
     return b;
   }
 
-  /** The directory holding the SQLite index ({@code index.db}) and the store's lock files. */
+  /**
+   * The directory holding the SQLite index ({@code index.db}) and the store's lock files.
+   *
+   * @throws IllegalStateException if no directory was configured (possible only with an {@link
+   *     #index()} that needs none; {@link #findDirectory()} does not throw)
+   */
   public Path directory() {
+    if (directory == null) {
+      throw new IllegalStateException("no directory configured (the index is " + index + ")");
+    }
     return directory;
+  }
+
+  /** The store's directory, if one was configured. */
+  public Optional<Path> findDirectory() {
+    return Optional.ofNullable(directory);
+  }
+
+  /**
+   * The metadata index, if one other than the default was configured; empty means the embedded
+   * SQLite index in {@link #directory()}.
+   */
+  public Optional<IndexProvider> index() {
+    return Optional.ofNullable(index);
   }
 
   public BlobBackend backend() {
@@ -186,6 +216,7 @@ public final class DiskStoreConfig {
   /** Builder for {@link DiskStoreConfig}; not thread-safe. */
   public static final class Builder {
     private @Nullable Path directory;
+    private @Nullable IndexProvider index;
     private @Nullable BlobBackend backend;
     private @Nullable String projectId;
     private @Nullable ContentParser contentParser;
@@ -207,9 +238,22 @@ public final class DiskStoreConfig {
 
     private Builder() {}
 
-    /** Required: the directory for the SQLite index; created if missing. */
+    /**
+     * The store's local directory, created if missing: the default SQLite index lives there.
+     * Required unless {@link #index(IndexProvider)} names an index that needs none.
+     */
     public Builder directory(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * The metadata index (for example a database shared by several hosts). Optional: by default
+     * the store uses the embedded SQLite index in {@link #directory(Path)}. The store closes the
+     * index it opens.
+     */
+    public Builder index(IndexProvider index) {
+      this.index = Objects.requireNonNull(index, "index");
       return this;
     }
 

@@ -21,14 +21,13 @@ import dev.diskstore.StorageException;
 import dev.diskstore.spi.BlobNotFoundException;
 import dev.diskstore.spi.ContentParser;
 import dev.diskstore.spi.PublicUrlRequest;
+import dev.diskstore.spi.index.ArtifactRow;
+import dev.diskstore.spi.index.DirectoryRow;
+import dev.diskstore.spi.index.IndexSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +44,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Write protocol</b> (upsert): (1) validate everything; (2) make a fresh blob key that
  * embeds this instance's owner id ({@link Engine#newBlobKey()}) and mark it in flight; (3) stream
  * the bytes to the backend under that key, hashing and counting; (4) in one durable transaction
- * (group-committed with concurrent writers) check that this owner is still registered alive (the
- * fence of {@link OwnerRegistry}: garbage collection may have declared it dead and be deleting its
+ * (group-committed with concurrent writers) check that the owner named in the key is still
+ * registered alive (the fence of {@link OwnerRegistry}: garbage collection may have declared it dead and be deleting its
  * objects), re-check the disk and the precondition, dedup by SHA-256 (an existing blob gains a
  * reference and the new key goes to {@code garbage}), update the artifact row and move the old
  * blob's reference; (5) after the commit delete garbage objects. A write that fails before (4)
@@ -54,42 +53,25 @@ import org.jspecify.annotations.Nullable;
  * key names a dead owner; a crash after leaves garbage rows; garbage collection cleans all three.
  * Readers never see a row pointing at bytes that are not durable.
  *
+ * <p>Write work may run more than once ({@link dev.diskstore.spi.index.MetadataIndex#write}): each
+ * lambda here allocates what it returns (garbage keys included) inside, and changes no state of the
+ * engine.
+ *
  * <p><b>Reads</b> are checked against the recorded size and SHA-256 as they stream ({@link
  * CheckedBlobStream}).
  */
 final class ArtifactOps implements Artifacts {
   static final int MAX_LIST_LIMIT = 10_000;
   private static final int READ_RETRIES = 5;
-  static final String ROW_COLUMNS =
-      "a.id, a.disk_id, a.path, a.filename, a.sha256, a.size, a.content_type, a.etag, a.user_meta,"
-          + " a.created_at, a.updated_at, a.content_modified_at, b.key";
-  private static final String SELECT_ROW =
-      "SELECT " + ROW_COLUMNS + " FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256"
-          + " WHERE a.disk_id = ? AND a.path = ? AND a.filename = ?";
-
   private final Engine engine;
 
   ArtifactOps(Engine engine) {
     this.engine = engine;
   }
 
-  /** One artifact row joined with its blob key. */
-  record Row(
-      long id,
-      String diskId,
-      String path,
-      String filename,
-      String sha256,
-      long size,
-      String contentType,
-      String etag,
-      String userMeta,
-      long createdAt,
-      long updatedAt,
-      long contentModifiedAt,
-      String blobKey) {}
-
   private record Commit(Artifact artifact, long id, List<String> garbage) {}
+
+
 
   // ---------------------------------------------------------------- upsert
 
@@ -118,7 +100,9 @@ final class ArtifactOps implements Artifacts {
     engine.index.read(
         c -> {
           DiskOps.requireDisk(c, diskId);
-          checkCondition(condition, selectRow(c, diskId, path, filename), diskId, path, filename);
+          checkCondition(
+              condition, c.artifacts().find(diskId, path, filename).orElse(null), diskId, path,
+              filename);
           return null;
         });
 
@@ -232,7 +216,7 @@ final class ArtifactOps implements Artifacts {
   }
 
   private Commit commitUpsert(
-      Connection c,
+      IndexSession c,
       String diskId,
       String path,
       String filename,
@@ -241,38 +225,25 @@ final class ArtifactOps implements Artifacts {
       String key,
       String sha256,
       long size,
-      String contentType)
-      throws SQLException {
+      String contentType) {
     DiskOps.requireDisk(c, diskId);
-    Row current = selectRow(c, diskId, path, filename);
+    ArtifactRow current = c.artifacts().find(diskId, path, filename).orElse(null);
     checkCondition(condition, current, diskId, path, filename);
     // The fence: a blob of an owner that garbage collection declared dead must never become
-    // referenced (it may be deleting the object right now). See OwnerRegistry.
-    OwnerRegistry.requireAlive(c, engine.owners.id(), engine.isClosed());
+    // referenced (it may be deleting the object right now). The owner is the one the key names:
+    // on a shared index an instance's owner id may have changed since the key was made.
+    OwnerRegistry.requireAlive(c, key, engine.isClosed());
     Instant now = engine.now();
     long nowMicros = Engine.micros(now);
     List<String> garbage = new ArrayList<>();
     if (current != null && current.sha256().equals(sha256)) {
       toGarbage(c, key, nowMicros, garbage);
     } else {
-      String existing = blobKey(c, sha256);
-      if (existing != null) {
-        try (PreparedStatement s =
-            c.prepareStatement("UPDATE blobs SET ref_count = ref_count + 1 WHERE sha256 = ?")) {
-          s.setString(1, sha256);
-          s.executeUpdate();
-        }
+      if (c.blobs().keyOf(sha256).isPresent()) {
+        c.blobs().addReference(sha256);
         toGarbage(c, key, nowMicros, garbage);
       } else {
-        try (PreparedStatement s =
-            c.prepareStatement(
-                "INSERT INTO blobs (sha256, key, size, ref_count, created_at) VALUES (?, ?, ?, 1, ?)")) {
-          s.setString(1, sha256);
-          s.setString(2, key);
-          s.setLong(3, size);
-          s.setLong(4, nowMicros);
-          s.executeUpdate();
-        }
+        c.blobs().insert(sha256, key, size, nowMicros);
       }
       if (current != null) {
         releaseBlob(c, current.sha256(), 1, garbage, now);
@@ -280,64 +251,32 @@ final class ArtifactOps implements Artifacts {
     }
     String etag = Engine.randomHex(16);
     long id;
-    long createdAt;
-    String userMeta;
+    ArtifactRow row;
     if (current != null) {
-      userMeta = metaJson != null ? metaJson : current.userMeta();
-      createdAt = current.createdAt();
+      String userMeta = metaJson != null ? metaJson : current.userMeta();
+      row = new ArtifactRow(current.id(), diskId, path, filename, sha256, size, contentType, etag,
+          userMeta, current.createdAt(), nowMicros, nowMicros, key);
+      c.artifacts().update(row, RowCheck.of(row));
       id = current.id();
-      try (PreparedStatement s =
-          c.prepareStatement(
-              "UPDATE artifacts SET sha256 = ?, size = ?, content_type = ?, etag = ?,"
-                  + " user_meta = ?, updated_at = ?, content_modified_at = ?, row_check = ?"
-                  + " WHERE id = ?")) {
-        s.setString(1, sha256);
-        s.setLong(2, size);
-        s.setString(3, contentType);
-        s.setString(4, etag);
-        s.setString(5, userMeta);
-        s.setLong(6, nowMicros);
-        s.setLong(7, nowMicros);
-        s.setLong(8, RowCheck.of(diskId, path, filename, sha256, size, contentType, etag,
-            userMeta, createdAt, nowMicros, nowMicros));
-        s.setLong(9, id);
-        s.executeUpdate();
-      }
     } else {
-      userMeta = metaJson != null ? metaJson : "{}";
-      createdAt = nowMicros;
-      try (PreparedStatement s =
-          c.prepareStatement(
-              "INSERT INTO artifacts (disk_id, path, filename, sha256, size, content_type, etag,"
-                  + " user_meta, created_at, updated_at, content_modified_at, row_check)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        s.setString(1, diskId);
-        s.setString(2, path);
-        s.setString(3, filename);
-        s.setString(4, sha256);
-        s.setLong(5, size);
-        s.setString(6, contentType);
-        s.setString(7, etag);
-        s.setString(8, userMeta);
-        s.setLong(9, nowMicros);
-        s.setLong(10, nowMicros);
-        s.setLong(11, nowMicros);
-        s.setLong(12, RowCheck.of(diskId, path, filename, sha256, size, contentType, etag,
-            userMeta, createdAt, nowMicros, nowMicros));
-        s.executeUpdate();
-      }
-      try (PreparedStatement s = c.prepareStatement("SELECT last_insert_rowid()");
-          ResultSet rs = s.executeQuery()) {
-        rs.next();
-        id = rs.getLong(1);
-      }
+      String userMeta = metaJson != null ? metaJson : "{}";
+      row = new ArtifactRow(0, diskId, path, filename, sha256, size, contentType, etag, userMeta,
+          nowMicros, nowMicros, nowMicros, key);
+      id = c.artifacts().insert(row, RowCheck.of(row));
       addToDirectories(c, diskId, path);
     }
-    TextIndex.enqueue(c, id);
-    Row row =
-        new Row(id, diskId, path, filename, sha256, size, contentType, etag, userMeta, createdAt,
-            nowMicros, nowMicros, key);
+    c.text().enqueue(id);
+    if (current != null && current.sha256().equals(sha256)) {
+      // same bytes: the row keeps pointing at the blob it had
+      row = withKey(row, current.blobKey());
+    }
     return new Commit(toArtifact(row), id, garbage);
+  }
+
+  private static ArtifactRow withKey(ArtifactRow r, String key) {
+    return new ArtifactRow(r.id(), r.diskId(), r.path(), r.filename(), r.sha256(), r.size(),
+        r.contentType(), r.etag(), r.userMeta(), r.createdAt(), r.updatedAt(),
+        r.contentModifiedAt(), key);
   }
 
   /**
@@ -348,107 +287,40 @@ final class ArtifactOps implements Artifacts {
     engine.cleanUpLater(key);
   }
 
-  static @Nullable String blobKey(Connection c, String sha256) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT key FROM blobs WHERE sha256 = ?")) {
-      s.setString(1, sha256);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
-  private static void toGarbage(Connection c, String key, long nowMicros, List<String> garbage)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("INSERT OR IGNORE INTO garbage (key, created_at) VALUES (?, ?)")) {
-      s.setString(1, key);
-      s.setLong(2, nowMicros);
-      s.executeUpdate();
-    }
+  private static void toGarbage(
+      IndexSession c, String key, long nowMicros, List<String> garbage) {
+    c.blobs().addGarbage(key, nowMicros);
     garbage.add(key);
   }
 
   /**
    * Drops {@code count} references to a blob; when none remain, the blob row goes and its key moves
-   * to the garbage table (the object is deleted after the commit).
+   * to the garbage (the object is deleted after the commit).
    */
   static void releaseBlob(
-      Connection c, String sha256, int count, List<String> garbage, Instant now)
-      throws SQLException {
-    String key;
-    int refs;
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT key, ref_count FROM blobs WHERE sha256 = ?")) {
-      s.setString(1, sha256);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          return;
-        }
-        key = rs.getString(1);
-        refs = rs.getInt(2);
-      }
-    }
-    if (refs <= count) {
-      try (PreparedStatement s = c.prepareStatement("DELETE FROM blobs WHERE sha256 = ?")) {
-        s.setString(1, sha256);
-        s.executeUpdate();
-      }
-      toGarbage(c, key, Engine.micros(now), garbage);
-    } else {
-      try (PreparedStatement s =
-          c.prepareStatement("UPDATE blobs SET ref_count = ref_count - ? WHERE sha256 = ?")) {
-        s.setInt(1, count);
-        s.setString(2, sha256);
-        s.executeUpdate();
-      }
-    }
+      IndexSession c, String sha256, int count, List<String> garbage, Instant now) {
+    c.blobs().release(sha256, count, Engine.micros(now)).ifPresent(garbage::add);
   }
 
-  private static void addToDirectories(Connection c, String diskId, String path)
-      throws SQLException {
+  private static void addToDirectories(IndexSession c, String diskId, String path) {
     List<String> dirs = PathRules.selfAndAncestors(path);
     if (dirs.isEmpty()) {
       return;
     }
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO directories (disk_id, path, parent, name, artifact_count)"
-                + " VALUES (?, ?, ?, ?, 1)"
-                + " ON CONFLICT (disk_id, path) DO UPDATE SET artifact_count = artifact_count + 1")) {
-      for (String dir : dirs) {
-        s.setString(1, diskId);
-        s.setString(2, dir);
-        s.setString(3, PathRules.parent(dir));
-        s.setString(4, PathRules.name(dir));
-        s.addBatch();
-      }
-      s.executeBatch();
+    List<DirectoryRow> rows = new ArrayList<>(dirs.size());
+    for (String dir : dirs) {
+      rows.add(new DirectoryRow(diskId, dir, PathRules.parent(dir), PathRules.name(dir), 0));
     }
+    c.artifacts().addToDirectories(diskId, rows);
   }
 
-  private static void removeFromDirectories(Connection c, String diskId, String path)
-      throws SQLException {
-    try (PreparedStatement delete =
-            c.prepareStatement(
-                "DELETE FROM directories WHERE disk_id = ? AND path = ? AND artifact_count <= 1");
-        PreparedStatement decrement =
-            c.prepareStatement(
-                "UPDATE directories SET artifact_count = artifact_count - 1"
-                    + " WHERE disk_id = ? AND path = ?")) {
-      for (String dir : PathRules.selfAndAncestors(path)) {
-        delete.setString(1, diskId);
-        delete.setString(2, dir);
-        if (delete.executeUpdate() == 0) {
-          decrement.setString(1, diskId);
-          decrement.setString(2, dir);
-          decrement.executeUpdate();
-        }
-      }
-    }
+  private static void removeFromDirectories(IndexSession c, String diskId, String path) {
+    c.artifacts().removeFromDirectories(diskId, PathRules.selfAndAncestors(path));
   }
 
   private static void checkCondition(
-      Precondition condition, @Nullable Row current, String diskId, String path, String filename) {
+      Precondition condition, @Nullable ArtifactRow current, String diskId, String path,
+      String filename) {
     if (condition.requiresAbsent() && current != null) {
       throw new PreconditionFailedException(
           "ifNoneMatch: " + where(diskId, path, filename) + " already exists (etag "
@@ -475,10 +347,9 @@ final class ArtifactOps implements Artifacts {
    * The row an update or delete applies to, inside its transaction: the disk must exist, the
    * condition must hold, and then the artifact must exist.
    */
-  private static Row requireForWrite(
-      Connection c, String diskId, String path, String name, Precondition condition)
-      throws SQLException {
-    Row row = selectRow(c, diskId, path, name);
+  private static ArtifactRow requireForWrite(
+      IndexSession c, String diskId, String path, String name, Precondition condition) {
+    ArtifactRow row = c.artifacts().find(diskId, path, name).orElse(null);
     if (row == null) {
       DiskOps.requireDisk(c, diskId);
     }
@@ -495,36 +366,7 @@ final class ArtifactOps implements Artifacts {
 
   // ---------------------------------------------------------------- reads
 
-  static @Nullable Row selectRow(Connection c, String diskId, String path, String filename)
-      throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(SELECT_ROW)) {
-      s.setString(1, diskId);
-      s.setString(2, path);
-      s.setString(3, filename);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? toRow(rs) : null;
-      }
-    }
-  }
-
-  static Row toRow(ResultSet rs) throws SQLException {
-    return new Row(
-        rs.getLong(1),
-        rs.getString(2),
-        rs.getString(3),
-        rs.getString(4),
-        rs.getString(5),
-        rs.getLong(6),
-        rs.getString(7),
-        rs.getString(8),
-        rs.getString(9),
-        rs.getLong(10),
-        rs.getLong(11),
-        rs.getLong(12),
-        rs.getString(13));
-  }
-
-  Artifact toArtifact(Row row) {
+  Artifact toArtifact(ArtifactRow row) {
     ArtifactInfo info =
         new ArtifactInfo(
             row.size(), row.contentType(), Engine.instant(row.contentModifiedAt()), row.sha256(),
@@ -544,10 +386,10 @@ final class ArtifactOps implements Artifacts {
    * in the common case, so no explicit transaction: the disk check only runs when the row is
    * missing, and either snapshot order gives a correct answer.
    */
-  private @Nullable Row lookup(String diskId, String path, String filename) {
+  private @Nullable ArtifactRow lookup(String diskId, String path, String filename) {
     return engine.index.readEach(
         c -> {
-          Row row = selectRow(c, diskId, path, filename);
+          ArtifactRow row = c.artifacts().find(diskId, path, filename).orElse(null);
           if (row == null) {
             DiskOps.requireDisk(c, diskId);
           }
@@ -574,7 +416,7 @@ final class ArtifactOps implements Artifacts {
     String path = PathRules.directory(filePath);
     String name = PathRules.filename(filename);
     for (int attempt = 1; ; attempt++) {
-      Row row = lookup(diskId, path, name);
+      ArtifactRow row = lookup(diskId, path, name);
       if (row == null) {
         return Optional.empty();
       }
@@ -589,7 +431,7 @@ final class ArtifactOps implements Artifacts {
     }
   }
 
-  private ArtifactResult result(Row row, GetOptions options) {
+  private ArtifactResult result(ArtifactRow row, GetOptions options) {
     Artifact artifact = toArtifact(row);
     Optional<URI> url = Optional.empty();
     if (options.withPublicUrl()) {
@@ -614,7 +456,7 @@ final class ArtifactOps implements Artifacts {
     return new ArtifactResult(artifact, url, content, unavailable);
   }
 
-  private static StorageException missingBlob(Row row, Exception cause) {
+  private static StorageException missingBlob(ArtifactRow row, Exception cause) {
     return new StorageException(
         "the bytes of " + where(row.diskId(), row.path(), row.filename()) + " (blob "
             + row.blobKey() + ") are missing from the backend; run maintenance().verify()",
@@ -629,7 +471,7 @@ final class ArtifactOps implements Artifacts {
     String path = PathRules.directory(filePath);
     String name = PathRules.filename(filename);
     for (int attempt = 1; ; attempt++) {
-      Row row = lookup(diskId, path, name);
+      ArtifactRow row = lookup(diskId, path, name);
       if (row == null) {
         throw new ArtifactNotFoundException(diskId, path, name);
       }
@@ -648,7 +490,7 @@ final class ArtifactOps implements Artifacts {
    * stream ({@link CheckedBlobStream}). A range is clipped to the recorded size first, so no byte
    * beyond it is ever returned. The caller closes the stream.
    */
-  static InputStream openChecked(Engine engine, Row row, ByteRange range) {
+  static InputStream openChecked(Engine engine, ArtifactRow row, ByteRange range) {
     long size = row.size();
     long offset = Math.min(range.offset(), size);
     long length = Math.min(range.length().orElse(Long.MAX_VALUE), size - offset);
@@ -664,24 +506,24 @@ final class ArtifactOps implements Artifacts {
         engine.backend.open(row.blobKey(), ByteRange.of(offset, length)), length, corruption);
   }
 
-  private InputStream openChecked(Row row, ByteRange range) {
+  private InputStream openChecked(ArtifactRow row, ByteRange range) {
     return openChecked(engine, row, range);
   }
 
   /** For the URL server: the current version of an artifact. */
   Optional<UrlResolver.Served> resolveForUrl(String diskId, String path, String filename) {
-    Row row;
+    ArtifactRow row;
     try {
-      row =
-          engine.index.read(c -> selectRow(c, diskId, PathRules.directory(path),
-              PathRules.filename(filename)));
+      String dir = PathRules.directory(path);
+      String name = PathRules.filename(filename);
+      row = engine.index.read(c -> c.artifacts().find(diskId, dir, name)).orElse(null);
     } catch (dev.diskstore.InvalidPathException e) {
       return Optional.empty();
     }
     if (row == null) {
       return Optional.empty();
     }
-    Row found = row;
+    ArtifactRow found = row;
     return Optional.of(
         new UrlResolver.Served() {
           @Override
@@ -746,55 +588,28 @@ final class ArtifactOps implements Artifacts {
     long fetch = paged ? (long) limit + 1 : Long.MAX_VALUE;
     String startPhase = phase;
     String startAfter = after;
-    record Page(List<String> dirs, List<Row> files) {}
+    record Page(List<String> dirs, List<ArtifactRow> files) {}
     Page page =
         engine.index.read(
             c -> {
               DiskOps.requireDisk(c, diskId);
-              List<String> dirs = new ArrayList<>();
-              List<Row> files = new ArrayList<>();
+              List<String> dirs = List.of();
+              List<ArtifactRow> files = List.of();
               long remaining = fetch;
               String fileAfter = "";
               if (startPhase.equals("d")) {
-                try (PreparedStatement s =
-                    c.prepareStatement(
-                        "SELECT name FROM directories WHERE disk_id = ? AND parent = ? AND name > ?"
-                            + " ORDER BY name LIMIT ?")) {
-                  s.setString(1, diskId);
-                  s.setString(2, path);
-                  s.setString(3, startAfter);
-                  s.setLong(4, remaining);
-                  try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                      dirs.add(rs.getString(1));
-                    }
-                  }
-                }
+                dirs = c.artifacts().childDirectories(diskId, path, startAfter, remaining);
                 remaining -= dirs.size();
               } else {
                 fileAfter = startAfter;
               }
               if (remaining > 0) {
-                try (PreparedStatement s =
-                    c.prepareStatement(
-                        "SELECT " + ROW_COLUMNS + " FROM artifacts a JOIN blobs b"
-                            + " ON b.sha256 = a.sha256 WHERE a.disk_id = ? AND a.path = ?"
-                            + " AND a.filename > ? ORDER BY a.filename LIMIT ?")) {
-                  s.setString(1, diskId);
-                  s.setString(2, path);
-                  s.setString(3, fileAfter);
-                  s.setLong(4, remaining);
-                  try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                      files.add(toRow(rs));
-                    }
-                  }
-                }
+                files = c.artifacts().inDirectory(diskId, path, fileAfter, remaining);
               }
               return new Page(dirs, files);
             });
     List<String> dirs = page.dirs();
-    List<Row> files = page.files();
+    List<ArtifactRow> files = page.files();
     Optional<String> next = Optional.empty();
     if (paged && dirs.size() + files.size() > limit) {
       if (!files.isEmpty()) {
@@ -808,7 +623,7 @@ final class ArtifactOps implements Artifacts {
       next = Optional.of(Cursors.encode("l1", scope, List.of(lastPhase, lastName)));
     }
     List<Artifact> artifacts = new ArrayList<>(files.size());
-    for (Row row : files) {
+    for (ArtifactRow row : files) {
       artifacts.add(toArtifact(row));
     }
     return new ArtifactListing(artifacts, dirs, next);
@@ -840,13 +655,14 @@ final class ArtifactOps implements Artifacts {
       throw new InvalidRequestException(
           "cannot move " + from + fromName + " onto itself; give another directory or filename");
     }
-    List<String> garbage = new ArrayList<>();
-    Artifact moved =
+    record Moved(Artifact artifact, List<String> garbage) {}
+    Moved moved =
         engine.index.write(
             true,
             c -> {
-              Row source = requireForWrite(c, diskId, from, fromName, sourceCondition);
-              Row target = selectRow(c, diskId, to, toName);
+              List<String> garbage = new ArrayList<>();
+              ArtifactRow source = requireForWrite(c, diskId, from, fromName, sourceCondition);
+              ArtifactRow target = c.artifacts().find(diskId, to, toName).orElse(null);
               Instant now = engine.now();
               if (target != null) {
                 if (!overwrite) {
@@ -860,41 +676,27 @@ final class ArtifactOps implements Artifacts {
               }
               long nowMicros = Engine.micros(now);
               String etag = Engine.randomHex(16);
-              Row movedRow =
-                  new Row(source.id(), diskId, to, toName, source.sha256(), source.size(),
+              ArtifactRow movedRow =
+                  new ArtifactRow(source.id(), diskId, to, toName, source.sha256(), source.size(),
                       source.contentType(), etag, source.userMeta(), source.createdAt(),
                       nowMicros, source.contentModifiedAt(), source.blobKey());
-              try (PreparedStatement s =
-                  c.prepareStatement(
-                      "UPDATE artifacts SET path = ?, filename = ?, etag = ?, updated_at = ?,"
-                          + " row_check = ? WHERE id = ?")) {
-                s.setString(1, to);
-                s.setString(2, toName);
-                s.setString(3, etag);
-                s.setLong(4, nowMicros);
-                s.setLong(5, RowCheck.of(movedRow));
-                s.setLong(6, source.id());
-                s.executeUpdate();
-              }
+              c.artifacts().update(movedRow, RowCheck.of(movedRow));
               if (!from.equals(to)) {
                 removeFromDirectories(c, diskId, from);
                 addToDirectories(c, diskId, to);
               }
-              TextIndex.enqueue(c, source.id());
-              return toArtifact(movedRow);
+              c.text().enqueue(source.id());
+              return new Moved(toArtifact(movedRow), garbage);
             });
-    engine.deleteGarbage(garbage);
-    return moved;
+    engine.deleteGarbage(moved.garbage());
+    return moved.artifact();
   }
 
   /** Deletes an artifact row with its directory counts, text and blob reference. */
-  private static void deleteRow(Connection c, Row row, List<String> garbage, Instant now)
-      throws SQLException {
-    TextIndex.enqueue(c, row.id());
-    try (PreparedStatement s = c.prepareStatement("DELETE FROM artifacts WHERE id = ?")) {
-      s.setLong(1, row.id());
-      s.executeUpdate();
-    }
+  private static void deleteRow(
+      IndexSession c, ArtifactRow row, List<String> garbage, Instant now) {
+    c.text().enqueue(row.id());
+    c.artifacts().delete(row.id());
     removeFromDirectories(c, row.diskId(), row.path());
     releaseBlob(c, row.sha256(), 1, garbage, now);
   }
@@ -921,24 +723,14 @@ final class ArtifactOps implements Artifacts {
     return engine.index.write(
         true,
         c -> {
-          Row row = requireForWrite(c, diskId, path, name, condition);
+          ArtifactRow row = requireForWrite(c, diskId, path, name, condition);
           long now = Engine.micros(engine.now());
           String etag = Engine.randomHex(16);
-          Row updated =
-              new Row(row.id(), row.diskId(), row.path(), row.filename(), row.sha256(),
+          ArtifactRow updated =
+              new ArtifactRow(row.id(), row.diskId(), row.path(), row.filename(), row.sha256(),
                   row.size(), row.contentType(), etag, metaJson, row.createdAt(), now,
                   row.contentModifiedAt(), row.blobKey());
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE artifacts SET user_meta = ?, etag = ?, updated_at = ?, row_check = ?"
-                      + " WHERE id = ?")) {
-            s.setString(1, metaJson);
-            s.setString(2, etag);
-            s.setLong(3, now);
-            s.setLong(4, RowCheck.of(updated));
-            s.setLong(5, row.id());
-            s.executeUpdate();
-          }
+          c.artifacts().update(updated, RowCheck.of(updated));
           return toArtifact(updated);
         });
   }
@@ -957,7 +749,7 @@ final class ArtifactOps implements Artifacts {
         engine.index.write(
             true,
             c -> {
-              Row row = requireForWrite(c, diskId, path, name, condition);
+              ArtifactRow row = requireForWrite(c, diskId, path, name, condition);
               List<String> keys = new ArrayList<>();
               deleteRow(c, row, keys, engine.now());
               return keys;

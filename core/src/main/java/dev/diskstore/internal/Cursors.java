@@ -13,10 +13,10 @@ import java.util.List;
  * short hash of the query the cursor belongs to, so that a cursor cannot be replayed against
  * another query. Not a security boundary: a cursor names positions, never grants access.
  */
-final class Cursors {
+public final class Cursors {
   private Cursors() {}
 
-  static String encode(String kind, String scope, List<String> fields) {
+  public static String encode(String kind, String scope, List<String> fields) {
     StringBuilder text = new StringBuilder(kind).append('|').append(scopeHash(scope));
     for (String field : fields) {
       text.append('|').append(Base64.getUrlEncoder().withoutPadding()
@@ -29,7 +29,7 @@ final class Cursors {
   /**
    * @throws InvalidCursorException if malformed, of another kind, or from another query
    */
-  static List<String> decode(String cursor, String kind, String scope, int fieldCount) {
+  public static List<String> decode(String cursor, String kind, String scope, int fieldCount) {
     String text;
     try {
       if (cursor.length() > 16_384) {

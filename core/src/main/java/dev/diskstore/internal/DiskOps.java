@@ -7,13 +7,12 @@ import dev.diskstore.DiskNotFoundException;
 import dev.diskstore.DiskPage;
 import dev.diskstore.Disks;
 import dev.diskstore.InvalidRequestException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import dev.diskstore.spi.index.DiskRow;
+import dev.diskstore.spi.index.IndexSession;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,18 +46,11 @@ final class DiskOps implements Disks {
     }
     String id = UUID.randomUUID().toString();
     Instant now = engine.now();
+    DiskRow row = new DiskRow(id, user, Engine.micros(now), Engine.micros(now));
     engine.index.write(
         true,
         c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "INSERT INTO disks (id, user, created_at, updated_at) VALUES (?, ?, ?, ?)")) {
-            s.setString(1, id);
-            s.setString(2, user);
-            s.setLong(3, Engine.micros(now));
-            s.setLong(4, Engine.micros(now));
-            s.executeUpdate();
-          }
+          c.disks().insert(row);
           return null;
         });
     return new Disk(id, engine.projectId, user, now, now);
@@ -81,7 +73,7 @@ final class DiskOps implements Disks {
   public Optional<Disk> find(String diskId) {
     engine.checkOpen();
     Objects.requireNonNull(diskId, "diskId");
-    return Optional.ofNullable(engine.index.read(c -> select(c, diskId)));
+    return engine.index.read(c -> c.disks().find(diskId)).map(this::toDisk);
   }
 
   @Override
@@ -89,34 +81,19 @@ final class DiskOps implements Disks {
     return find(diskId).orElseThrow(() -> new DiskNotFoundException(diskId));
   }
 
-  private @Nullable Disk select(Connection c, String diskId) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT id, user, created_at, updated_at FROM disks WHERE id = ?")) {
-      s.setString(1, diskId);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? toDisk(rs) : null;
-      }
-    }
-  }
-
-  private Disk toDisk(ResultSet rs) throws SQLException {
+  private Disk toDisk(DiskRow row) {
     return new Disk(
-        rs.getString(1),
+        row.id(),
         engine.projectId,
-        rs.getString(2),
-        Engine.instant(rs.getLong(3)),
-        Engine.instant(rs.getLong(4)));
+        row.user(),
+        Engine.instant(row.createdAt()),
+        Engine.instant(row.updatedAt()));
   }
 
   /** Throws {@link DiskNotFoundException} unless the disk exists (in this transaction). */
-  static void requireDisk(Connection c, String diskId) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM disks WHERE id = ?")) {
-      s.setString(1, diskId);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          throw new DiskNotFoundException(diskId);
-        }
-      }
+  static void requireDisk(IndexSession c, String diskId) {
+    if (!c.disks().exists(diskId)) {
+      throw new DiskNotFoundException(diskId);
     }
   }
 
@@ -136,44 +113,14 @@ final class DiskOps implements Disks {
       }
       afterId = fields.get(1);
     }
-    String cmp = request.timeDesc() ? "<" : ">";
-    String order = request.timeDesc() ? "DESC" : "ASC";
-    StringBuilder sql =
-        new StringBuilder("SELECT id, user, created_at, updated_at FROM disks WHERE 1 = 1");
-    if (request.user().isPresent()) {
-      sql.append(" AND user = ?");
-    }
-    if (afterId != null) {
-      sql.append(" AND (created_at ").append(cmp).append(" ? OR (created_at = ? AND id ")
-          .append(cmp).append(" ?))");
-    }
-    sql.append(" ORDER BY created_at ").append(order).append(", id ").append(order)
-        .append(" LIMIT ?");
     long cursorTime = afterTime;
     String cursorId = afterId;
+    String user = request.user().orElse(null);
     List<Disk> rows =
         engine.index.read(
-            c -> {
-              try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-                int i = 1;
-                if (request.user().isPresent()) {
-                  s.setString(i++, request.user().get());
-                }
-                if (cursorId != null) {
-                  s.setLong(i++, cursorTime);
-                  s.setLong(i++, cursorTime);
-                  s.setString(i++, cursorId);
-                }
-                s.setInt(i, request.limit() + 1);
-                List<Disk> out = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                  while (rs.next()) {
-                    out.add(toDisk(rs));
-                  }
-                }
-                return out;
-              }
-            });
+            c -> c.disks().page(user, request.timeDesc(), cursorTime, cursorId,
+                request.limit() + 1))
+            .stream().map(this::toDisk).toList();
     boolean hasMore = rows.size() > request.limit();
     List<Disk> items = hasMore ? rows.subList(0, request.limit()) : rows;
     Optional<String> next = Optional.empty();
@@ -195,25 +142,12 @@ final class DiskOps implements Disks {
             c -> {
               requireDisk(c, diskId);
               List<String> keys = new ArrayList<>();
-              List<Object[]> uses = new ArrayList<>();
-              try (PreparedStatement s =
-                  c.prepareStatement(
-                      "SELECT sha256, count(*) FROM artifacts WHERE disk_id = ? GROUP BY sha256")) {
-                s.setString(1, diskId);
-                try (ResultSet rs = s.executeQuery()) {
-                  while (rs.next()) {
-                    uses.add(new Object[] {rs.getString(1), rs.getInt(2)});
-                  }
-                }
+              Map<String, Integer> uses = c.artifacts().blobUses(diskId);
+              for (Map.Entry<String, Integer> use : uses.entrySet()) {
+                ArtifactOps.releaseBlob(c, use.getKey(), use.getValue(), keys, engine.now());
               }
-              for (Object[] use : uses) {
-                ArtifactOps.releaseBlob(c, (String) use[0], (Integer) use[1], keys, engine.now());
-              }
-              TextIndex.enqueueDisk(c, diskId);
-              try (PreparedStatement s = c.prepareStatement("DELETE FROM disks WHERE id = ?")) {
-                s.setString(1, diskId);
-                s.executeUpdate();
-              }
+              c.text().enqueueDisk(diskId);
+              c.disks().delete(diskId);
               return keys;
             });
     engine.deleteGarbage(garbage);

@@ -14,16 +14,17 @@ import dev.diskstore.spi.BlobBackend;
 import dev.diskstore.spi.ContentParser;
 import dev.diskstore.spi.ContentTypeDetector;
 import dev.diskstore.spi.PublicUrlSigner;
+import dev.diskstore.spi.index.ArtifactRow;
+import dev.diskstore.spi.index.IndexContext;
+import dev.diskstore.spi.index.IndexProvider;
+import dev.diskstore.spi.index.Liveness;
+import dev.diskstore.spi.index.MetadataIndex;
+import dev.diskstore.index.sqlite.SqliteIndexProvider;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -50,8 +51,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The store implementation behind {@link dev.diskstore.DiskStore}: wires the SQLite index, the
- * blob backend, the content parser and the URL signer, and owns their lifecycle. The operations
+ * The store implementation behind {@link dev.diskstore.DiskStore}: wires the metadata index (the
+ * configured {@link IndexProvider}'s, SQLite by default), the blob backend, the content parser and the URL signer, and owns their lifecycle. The operations
  * themselves live in {@link DiskOps}, {@link ArtifactOps} and {@link Housekeeping}.
  *
  * <p>Thread-safe. {@link #close()} is idempotent and releases everything the engine opened,
@@ -62,7 +63,7 @@ public final class Engine implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   final DiskStoreConfig config;
-  final SqliteIndex index;
+  final MetadataIndex index;
   final BlobBackend backend;
   final Liveness owners;
   final MetaCodec metaCodec;
@@ -85,7 +86,7 @@ public final class Engine implements AutoCloseable {
   private volatile @Nullable PublicUrlSigner signer;
   private @Nullable UrlServer urlServer;
 
-  private Engine(DiskStoreConfig config, SqliteIndex index, Liveness owners) {
+  private Engine(DiskStoreConfig config, MetadataIndex index, Liveness owners) {
     this.config = config;
     this.index = index;
     this.owners = owners;
@@ -120,7 +121,7 @@ public final class Engine implements AutoCloseable {
     this.disks = new DiskOps(this, artifactOps);
     this.search = new SearchOps(this, artifactOps);
     this.housekeeping = new Housekeeping(this);
-    this.textIndexer = new TextIndexer(this, config.directory(), config.busyTimeout());
+    this.textIndexer = new TextIndexer(this, index.fullText());
   }
 
   /**
@@ -130,24 +131,18 @@ public final class Engine implements AutoCloseable {
    * configured backend, is closed.
    */
   public static Engine open(DiskStoreConfig config) {
-    SqliteIndex index = null;
-    Liveness owners = null;
+    MetadataIndex index = null;
     Engine engine = null;
     try {
       // sqlite-jdbc logs through SLF4J when slf4j-api (which Jetty brings) is present
       QuietSlf4j.quietSlf4jWithoutProvider();
-      Path dir = config.directory();
-      try {
-        Files.createDirectories(dir);
-      } catch (IOException e) {
-        throw new StorageException("cannot create the store directory " + dir + ": " + e, e);
-      }
+      IndexProvider provider = config.index().orElse(SqliteIndexProvider.of());
       index =
-          new SqliteIndex(
-              dir.resolve("index.db"), config.busyTimeout(), config.readConnections(),
-              config.durableCommits());
-      owners = new LockFileLiveness(dir);
-      engine = new Engine(config, index, owners);
+          provider.open(
+              new IndexContext(
+                  config.findDirectory(), config.busyTimeout(), config.readConnections(),
+                  config.durableCommits(), config.clock()));
+      engine = new Engine(config, index, index.liveness());
       engine.checkStoreIdentity();
       engine.textIndexer.start();
       if (config.collectGarbageOnOpen()) {
@@ -164,9 +159,6 @@ public final class Engine implements AutoCloseable {
           e.addSuppressed(suppressed);
         }
         throw e;
-      }
-      if (owners != null) {
-        owners.close();
       }
       if (index != null) {
         index.close();
@@ -224,7 +216,7 @@ public final class Engine implements AutoCloseable {
   private CompletableFuture<String> startIdentityCheck() {
     CompletableFuture<String> check = new CompletableFuture<>();
     storeIdentity = check;
-    String where = "store " + config.directory() + " on " + backend;
+    String where = "store " + index.describe() + " on " + backend;
     Thread thread =
         new Thread(
             () -> {
@@ -270,27 +262,28 @@ public final class Engine implements AutoCloseable {
    * Reads (or creates) the project id and URL secret, and registers this instance as a live writer
    * ({@link OwnerRegistry}), in one durable transaction: before any blob of this owner exists.
    */
-  private static String[] loadIdentity(DiskStoreConfig config, SqliteIndex index, String owner) {
+  private static String[] loadIdentity(DiskStoreConfig config, MetadataIndex index, String owner) {
     long now = micros(config.clock().instant());
+    // may run more than once (MetadataIndex#write): everything it makes is returned
     return index.write(
         true,
         c -> {
-          OwnerRegistry.register(c, owner, now);
-          String project = StoreIdentity.storeMeta(c, "project_id");
+          c.owners().register(owner, now);
+          String project = c.storeMeta("project_id").orElse(null);
           if (project == null) {
             project = config.projectId().orElse(UUID.randomUUID().toString());
-            StoreIdentity.putStoreMeta(c, "project_id", project);
+            c.putStoreMeta("project_id", project);
           } else if (config.projectId().isPresent() && !config.projectId().get().equals(project)) {
             throw new DiskStoreException(
-                "the store at " + config.directory() + " belongs to project " + project
+                "the store at " + index.describe() + " belongs to project " + project
                     + ", but the configuration asks for project " + config.projectId().get());
           }
-          String secret = StoreIdentity.storeMeta(c, "url_secret");
+          String secret = c.storeMeta("url_secret").orElse(null);
           if (secret == null) {
             byte[] bytes = new byte[32];
             RANDOM.nextBytes(bytes);
             secret = HexFormat.of().formatHex(bytes);
-            StoreIdentity.putStoreMeta(c, "url_secret", secret);
+            c.putStoreMeta("url_secret", secret);
           }
           return new String[] {project, secret};
         });
@@ -321,13 +314,7 @@ public final class Engine implements AutoCloseable {
 
   public void ping() {
     checkOpen();
-    index.read(
-        c -> {
-          try (var s = c.createStatement();
-              var rs = s.executeQuery("SELECT count(*) FROM store_meta")) {
-            return rs.next();
-          }
-        });
+    index.read(c -> c.storeMeta("project_id"));
     backend.stat("ping/probe");
   }
 
@@ -519,7 +506,7 @@ public final class Engine implements AutoCloseable {
    * The parse result for an artifact's content: from the cache when the parser is cacheable and
    * the same bytes were parsed before, else parsed now (and cached).
    */
-  ContentParser.Result content(ArtifactOps.Row row) {
+  ContentParser.Result content(ArtifactRow row) {
     return content(row.diskId(), row.path(), row.sha256(), row.filename(), row.contentType(),
         row.size(), row.blobKey());
   }
@@ -536,31 +523,8 @@ public final class Engine implements AutoCloseable {
     String parserId = parser.id();
     if (cacheable) {
       ContentParser.Result cached =
-          index.read(
-              c -> {
-                try (PreparedStatement s =
-                    c.prepareStatement(
-                        "SELECT type, raw, truncated, reason, detail FROM extracted_content"
-                            + " WHERE sha256 = ? AND content_type = ? AND parser = ?"
-                            + " AND max_chars = ?")) {
-                  s.setString(1, sha256);
-                  s.setString(2, contentType);
-                  s.setString(3, parserId);
-                  s.setInt(4, maxChars);
-                  try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                      return null;
-                    }
-                    String reason = rs.getString(4);
-                    if (reason != null) {
-                      return new ContentParser.Unavailable(
-                          ContentUnavailable.valueOf(reason), String.valueOf(rs.getString(5)));
-                    }
-                    return new ContentParser.Parsed(
-                        new ArtifactContent(rs.getString(1), rs.getString(2), rs.getInt(3) != 0));
-                  }
-                }
-              });
+          index.read(c -> c.blobs().extractedContent(sha256, contentType, parserId, maxChars))
+              .orElse(null);
       if (cached != null) {
         return cached;
       }
@@ -605,41 +569,19 @@ public final class Engine implements AutoCloseable {
       // A timeout may be the machine's load, not the file's fault: try again next time.
       ContentParser.Result toStore = result;
       try {
+        long nowMicros = micros(now());
+        boolean document =
+            toStore instanceof ContentParser.Parsed
+                && BuiltinContentParser.kindOf(filename, contentType) == null;
         index.write(
             false,
             c -> {
-              try (PreparedStatement s =
-                  c.prepareStatement(
-                      "INSERT OR REPLACE INTO extracted_content (sha256, content_type, parser,"
-                          + " max_chars, type, raw, truncated, reason, detail, created_at)"
-                          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
-                          + " WHERE EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?)")) {
-                s.setString(1, sha256);
-                s.setString(2, contentType);
-                s.setString(3, parserId);
-                s.setInt(4, maxChars);
-                if (toStore instanceof ContentParser.Parsed p) {
-                  s.setString(5, p.content().type());
-                  s.setString(6, p.content().raw());
-                  s.setInt(7, p.content().truncated() ? 1 : 0);
-                  s.setString(8, null);
-                  s.setString(9, null);
-                } else {
-                  ContentParser.Unavailable u = (ContentParser.Unavailable) toStore;
-                  s.setString(5, null);
-                  s.setString(6, null);
-                  s.setInt(7, 0);
-                  s.setString(8, u.reason().name());
-                  s.setString(9, u.detail());
-                }
-                s.setLong(10, micros(now()));
-                s.setString(11, sha256);
-                s.executeUpdate();
-              }
-              if (toStore instanceof ContentParser.Parsed p
-                  && BuiltinContentParser.kindOf(filename, contentType) == null) {
+              boolean stored =
+                  c.blobs().putExtractedContent(
+                      sha256, contentType, parserId, maxChars, toStore, nowMicros);
+              if (stored && document) {
                 // a document's text becomes searchable once extracted
-                TextIndex.enqueueBlob(c, sha256, contentType);
+                c.text().enqueueBlob(sha256, contentType);
               }
               return null;
             });
@@ -654,7 +596,7 @@ public final class Engine implements AutoCloseable {
   /** Extracts and caches an artifact's content after an upsert; never fails the upsert. */
   void extractQuietly(dev.diskstore.Artifact artifact) {
     try {
-      String key = index.read(c -> ArtifactOps.blobKey(c, artifact.sha256()));
+      String key = index.read(c -> c.blobs().keyOf(artifact.sha256())).orElse(null);
       if (key != null) {
         content(artifact.diskId(), artifact.path(), artifact.sha256(), artifact.filename(),
             artifact.contentType(), artifact.sizeBytes(), key);
@@ -696,13 +638,7 @@ public final class Engine implements AutoCloseable {
       index.write(
           false,
           c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM garbage WHERE key = ?")) {
-              for (String key : deleted) {
-                s.setString(1, key);
-                s.addBatch();
-              }
-              s.executeBatch();
-            }
+            c.blobs().removeGarbage(deleted);
             return null;
           });
     } catch (RuntimeException e) {
@@ -731,21 +667,21 @@ public final class Engine implements AutoCloseable {
     steps.add(housekeeping::stopBackground);
     steps.add(cleaner::shutdownNow);
     steps.add(textIndexer::close);
-    // From here on no commit of this instance can succeed (the commit fence, OwnerRegistry).
+    // From here on no commit of this instance can succeed (the commit fence, ArtifactOps).
     // Best effort: if the index cannot be written (a full disk), another instance's collection
     // finds this owner's lock released below and declares it dead itself.
     steps.add(() -> {
       try {
+        long now = micros(config.clock().instant());
         index.write(false, c -> {
-          OwnerRegistry.declareDead(c, List.of(owners.id()), micros(config.clock().instant()));
+          c.owners().declareDead(List.of(owners.id()), now);
           return null;
         });
       } catch (RuntimeException e) {
         LOG.log(Level.DEBUG, "could not record this instance's end in the index", e);
       }
     });
-    steps.add(index::close);
-    steps.add(owners::close);
+    steps.add(index::close); // and with it the liveness of this instance's owner
     steps.add(backend::close);
     RuntimeException failure = null;
     for (Runnable step : steps) {
@@ -766,7 +702,7 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "index " + index.file() + ", backend " + backend;
+    return index.describe() + ", backend " + backend;
   }
 
   private final class TrackedStream extends FilterInputStream {

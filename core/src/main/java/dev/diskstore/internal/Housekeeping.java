@@ -11,15 +11,18 @@ import dev.diskstore.VerifyReport.Kind;
 import dev.diskstore.VerifyReport.Problem;
 import dev.diskstore.spi.BlobNotFoundException;
 import dev.diskstore.spi.BlobStat;
+import dev.diskstore.spi.index.ArtifactRow;
+import dev.diskstore.spi.index.BlobRow;
+import dev.diskstore.spi.index.DirectoryRow;
+import dev.diskstore.spi.index.IndexSession;
+import dev.diskstore.spi.index.IntegrityProblem;
+import dev.diskstore.spi.index.OwnerState;
+import dev.diskstore.spi.index.StoredArtifact;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -243,17 +246,17 @@ final class Housekeeping implements Maintenance {
         addOwner(key);
       }
       incomplete.forEach(this::addOwner);
-      Map<String, String> states =
+      Map<String, OwnerState> states =
           toJudge.isEmpty()
               ? Map.of()
-              : engine.index.read(c -> OwnerRegistry.states(c, toJudge));
+              : engine.index.read(c -> c.owners().states(toJudge));
       Set<String> legacyOwners = new HashSet<>(known.pendingOwners().values());
       List<String> foundDead = new ArrayList<>();
       for (String owner : toJudge) {
-        String state = states.get(owner);
-        if (OwnerRegistry.DEAD.equals(state)) {
+        OwnerState state = states.get(owner);
+        if (state == OwnerState.DEAD) {
           deadOwners.add(owner);
-        } else if (OwnerRegistry.ALIVE.equals(state)) {
+        } else if (state == OwnerState.ALIVE) {
           if (!engine.owners.isAlive(owner)) {
             foundDead.add(owner);
           }
@@ -269,7 +272,7 @@ final class Housekeeping implements Maintenance {
       if (!foundDead.isEmpty() && declare) {
         long now = Engine.micros(engine.now());
         engine.index.write(false, c -> {
-          OwnerRegistry.declareDead(c, foundDead, now);
+          c.owners().declareDead(foundDead, now);
           return null;
         });
         deadOwners.addAll(foundDead);
@@ -306,22 +309,7 @@ final class Housekeeping implements Maintenance {
       if (candidates.isEmpty()) {
         return Set.of();
       }
-      return engine.index.read(
-          c -> {
-            Set<String> out = new HashSet<>();
-            try (PreparedStatement blobs = c.prepareStatement("SELECT 1 FROM blobs WHERE key = ?");
-                PreparedStatement garbage =
-                    c.prepareStatement("SELECT 1 FROM garbage WHERE key = ?");
-                PreparedStatement pending =
-                    c.prepareStatement("SELECT 1 FROM pending_writes WHERE key = ?")) {
-              for (String key : candidates) {
-                if (exists(blobs, key) || exists(garbage, key) || exists(pending, key)) {
-                  out.add(key);
-                }
-              }
-            }
-            return out;
-          });
+      return engine.index.read(c -> c.blobs().accountedFor(candidates));
     }
 
     Verdict verdict(String key) {
@@ -340,7 +328,7 @@ final class Housekeeping implements Maintenance {
 
     /** Legacy pending-write rows (key, owner) of the final read whose owner can no longer commit. */
     Map<String, String> abandonedPending() {
-      Map<String, String> rows = engine.index.read(Housekeeping::readPending);
+      Map<String, String> rows = engine.index.read(c -> c.blobs().legacyPendingWrites());
       Map<String, String> out = new HashMap<>();
       String self = engine.owners.id();
       for (Map.Entry<String, String> e : rows.entrySet()) {
@@ -352,13 +340,6 @@ final class Housekeeping implements Maintenance {
         }
       }
       return out;
-    }
-  }
-
-  private static boolean exists(PreparedStatement s, String key) throws SQLException {
-    s.setString(1, key);
-    try (ResultSet rs = s.executeQuery()) {
-      return rs.next();
     }
   }
 
@@ -388,7 +369,7 @@ final class Housekeeping implements Maintenance {
         unreferenced++;
       }
     }
-    removeRows("DELETE FROM garbage WHERE key = ?", removed);
+    removeRows(removed, false);
 
     int abandoned = 0;
     List<String> pendingRemoved = new ArrayList<>();
@@ -398,7 +379,7 @@ final class Housekeeping implements Maintenance {
         abandoned++;
       }
     }
-    removeRows("DELETE FROM pending_writes WHERE key = ?", pendingRemoved);
+    removeRows(pendingRemoved, true);
 
     int orphans = 0;
     int unknownKept = 0;
@@ -442,7 +423,7 @@ final class Housekeeping implements Maintenance {
   /** Forgets dead owners that no listed object names (rows and lock files). Best effort. */
   private void forgetDeadOwners(Set<String> named) {
     try {
-      engine.index.write(false, c -> OwnerRegistry.pruneDead(c, named));
+      engine.index.write(false, c -> c.owners().pruneDead(named));
       engine.owners.forgetDead();
     } catch (StorageException e) {
       Engine.LOG.log(Level.DEBUG, "could not forget dead owners; the next collection retries", e);
@@ -470,18 +451,18 @@ final class Housekeeping implements Maintenance {
     }
   }
 
-  private void removeRows(String sql, List<String> keys) {
+  /** Forgets garbage keys, or legacy pending writes, whose objects were deleted. */
+  private void removeRows(List<String> keys, boolean legacyPending) {
     if (keys.isEmpty()) {
       return;
     }
     engine.index.write(
         false,
         c -> {
-          try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (String key : keys) {
-              s.setString(1, key);
-              s.executeUpdate();
-            }
+          if (legacyPending) {
+            c.blobs().removeLegacyPendingWrites(keys);
+          } else {
+            c.blobs().removeGarbage(keys);
           }
           return null;
         });
@@ -507,7 +488,7 @@ final class Housekeeping implements Maintenance {
       }
       // the damage SQLite found keeps the rest of the index from being read: report what is known
       List<Problem> problems = new ArrayList<>(damage);
-      problems.add(new Problem(Kind.INDEX_DAMAGED, engine.index.file().getFileName().toString(),
+      problems.add(new Problem(Kind.INDEX_DAMAGED, engine.index.describe(),
           "the rest of the verification could not read the index: " + e.getMessage()));
       return new VerifyReport(0, 0, problems);
     }
@@ -521,39 +502,20 @@ final class Housekeeping implements Maintenance {
         engine.index.read(
             c -> {
               List<Problem> found = new ArrayList<>();
-              int artifacts;
-              try (var s = c.createStatement()) {
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM artifacts")) {
-                  rs.next();
-                  artifacts = rs.getInt(1);
+              RowScan scan = new RowScan(deep);
+              c.maintenance().scanArtifacts(scan);
+              found.addAll(scan.missingBlobs);
+              for (BlobRow blob : c.blobs().all()) {
+                int uses = scan.blobUses.getOrDefault(blob.sha256(), 0);
+                if (blob.refCount() != uses) {
+                  found.add(new Problem(Kind.REFCOUNT_MISMATCH, blob.key(),
+                      "blob " + blob.sha256() + " has ref_count " + blob.refCount() + " but "
+                          + uses + " artifact(s) use it"));
                 }
-                try (ResultSet rs =
-                    s.executeQuery(
-                        "SELECT b.sha256, b.key, b.ref_count,"
-                            + " (SELECT count(*) FROM artifacts a WHERE a.sha256 = b.sha256) AS n"
-                            + " FROM blobs b WHERE b.ref_count != n")) {
-                  while (rs.next()) {
-                    found.add(new Problem(Kind.REFCOUNT_MISMATCH, rs.getString(2),
-                        "blob " + rs.getString(1) + " has ref_count " + rs.getInt(3) + " but "
-                            + rs.getInt(4) + " artifact(s) use it"));
-                  }
-                }
-                try (ResultSet rs =
-                    s.executeQuery(
-                        "SELECT a.disk_id, a.path, a.filename, a.sha256 FROM artifacts a"
-                            + " LEFT JOIN blobs b ON b.sha256 = a.sha256 WHERE b.sha256 IS NULL")) {
-                  while (rs.next()) {
-                    found.add(new Problem(Kind.MISSING_BLOB, rs.getString(1),
-                        "artifact " + rs.getString(2) + rs.getString(3) + " references blob "
-                            + rs.getString(4) + ", which the index does not know"));
-                  }
-                }
-                found.addAll(directoryProblems(s));
               }
-              if (deep) {
-                found.addAll(rowChecksumProblems(c));
-              }
-              return new IndexFacts(artifacts, found);
+              found.addAll(directoryProblems(scan.perDirectory, c.maintenance().directories()));
+              found.addAll(scan.checksumProblems);
+              return new IndexFacts(scan.artifacts, found);
             });
     problems.addAll(facts.problems());
     Known known = survey.known;
@@ -600,40 +562,18 @@ final class Housekeeping implements Maintenance {
     return new VerifyReport(facts.artifacts(), known.blobSizes().size(), problems);
   }
 
-  /** SQLite's own check of the index file: quick, or the full integrity check when deep. */
+  /** The index's own check of its storage: quick, or the full check when deep. */
   private List<Problem> checkIndexFile(boolean deep) {
-    String file = engine.index.file().getFileName().toString();
-    return engine.index.readEach(
-        c -> {
-          List<Problem> found = new ArrayList<>();
-          try (var s = c.createStatement()) {
-            try (ResultSet rs =
-                s.executeQuery(deep ? "PRAGMA main.integrity_check" : "PRAGMA main.quick_check")) {
-              while (rs.next()) {
-                String line = rs.getString(1);
-                if (!"ok".equals(line)) {
-                  found.add(new Problem(Kind.INDEX_DAMAGED, file, line));
-                }
-              }
-            }
-            try (ResultSet rs = s.executeQuery("PRAGMA main.foreign_key_check")) {
-              while (rs.next()) {
-                found.add(new Problem(Kind.INDEX_DAMAGED, file,
-                    "row " + rs.getLong(2) + " of table " + rs.getString(1)
-                        + " references a missing row of " + rs.getString(3)));
-              }
-            }
-          } catch (SQLException e) {
-            // a damaged file may fail the check itself
-            found.add(new Problem(Kind.INDEX_DAMAGED, file, "the check failed: " + e.getMessage()));
-          }
-          return found;
-        });
+    List<Problem> found = new ArrayList<>();
+    for (IntegrityProblem p : engine.index.checkIntegrity(deep)) {
+      found.add(new Problem(Kind.INDEX_DAMAGED, p.where(), p.detail()));
+    }
+    return found;
   }
 
   /**
-   * SQLite's check of the full-text index file ({@link TextIndexer#check}). It is derived data: a
-   * damaged one is reported, and set aside and rebuilt right away.
+   * The index's check of the full-text documents ({@link TextIndexer#check}). They are derived
+   * data: damaged ones are reported, and set aside and rebuilt right away.
    */
   private List<Problem> checkTextIndex(boolean deep) {
     List<String> found = engine.textIndexer.check(deep);
@@ -649,56 +589,63 @@ final class Housekeeping implements Maintenance {
     return problems;
   }
 
-  private static List<Problem> rowChecksumProblems(Connection c) throws SQLException {
-    List<Problem> found = new ArrayList<>();
-    try (PreparedStatement s =
-            c.prepareStatement(
-                "SELECT id, disk_id, path, filename, sha256, size, content_type, etag, user_meta,"
-                    + " created_at, updated_at, content_modified_at, row_check FROM artifacts");
-        ResultSet rs = s.executeQuery()) {
-      while (rs.next()) {
-        long stored = rs.getLong(13);
-        if (rs.wasNull()) {
-          found.add(new Problem(Kind.ROW_CHECKSUM_MISMATCH, rs.getString(2),
-              "artifact row " + rs.getLong(1) + " has no checksum"));
-          continue;
-        }
-        long actual = RowCheck.of(rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getString(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9),
-            rs.getLong(10), rs.getLong(11), rs.getLong(12));
-        if (actual != stored) {
-          found.add(new Problem(Kind.ROW_CHECKSUM_MISMATCH, rs.getString(2),
-              "artifact row " + rs.getLong(1) + " (" + rs.getString(3) + rs.getString(4)
-                  + ") no longer matches its checksum: its fields were changed inside the index"
-                  + " file; restore index.db from a backup"));
-        }
+  /**
+   * One pass over the artifact rows: their count, the artifacts per blob and per directory, rows
+   * whose blob row is missing and (deep) rows that no longer match their checksum ({@link
+   * RowCheck}).
+   */
+  private static final class RowScan implements java.util.function.Consumer<StoredArtifact> {
+    private final boolean deep;
+    int artifacts;
+    final Map<String, Integer> blobUses = new HashMap<>();
+    /** Artifacts per disk and directory ({@code disk \0 path}), counting sub-directories. */
+    final Map<String, Long> perDirectory = new HashMap<>();
+    final List<Problem> missingBlobs = new ArrayList<>();
+    final List<Problem> checksumProblems = new ArrayList<>();
+
+    RowScan(boolean deep) {
+      this.deep = deep;
+    }
+
+    @Override
+    public void accept(StoredArtifact stored) {
+      ArtifactRow row = stored.row();
+      artifacts++;
+      blobUses.merge(row.sha256(), 1, Integer::sum);
+      for (String dir : PathRules.selfAndAncestors(row.path())) {
+        perDirectory.merge(row.diskId() + "\0" + dir, 1L, Long::sum);
+      }
+      if (!stored.hasBlobRow()) {
+        missingBlobs.add(new Problem(Kind.MISSING_BLOB, row.diskId(),
+            "artifact " + row.path() + row.filename() + " references blob " + row.sha256()
+                + ", which the index does not know"));
+      }
+      if (!deep) {
+        return;
+      }
+      Long check = stored.rowCheck();
+      if (check == null) {
+        checksumProblems.add(new Problem(Kind.ROW_CHECKSUM_MISMATCH, row.diskId(),
+            "artifact row " + row.id() + " has no checksum"));
+      } else if (RowCheck.of(row) != check) {
+        checksumProblems.add(new Problem(Kind.ROW_CHECKSUM_MISMATCH, row.diskId(),
+            "artifact row " + row.id() + " (" + row.path() + row.filename()
+                + ") no longer matches its checksum: its fields were changed inside the index"
+                + " file; restore index.db from a backup"));
       }
     }
-    return found;
   }
 
-  private static List<Problem> directoryProblems(java.sql.Statement s) throws SQLException {
+  private static List<Problem> directoryProblems(
+      Map<String, Long> expected, List<DirectoryRow> rows) {
     List<Problem> found = new ArrayList<>();
-    Map<String, Long> expected = new HashMap<>();
-    try (ResultSet rs =
-        s.executeQuery("SELECT disk_id, path, count(*) FROM artifacts GROUP BY disk_id, path")) {
-      while (rs.next()) {
-        for (String dir : PathRules.selfAndAncestors(rs.getString(2))) {
-          expected.merge(rs.getString(1) + "\0" + dir, rs.getLong(3), Long::sum);
-        }
-      }
-    }
     Map<String, Long> actual = new HashMap<>();
-    try (ResultSet rs =
-        s.executeQuery("SELECT disk_id, path, parent, name, artifact_count FROM directories")) {
-      while (rs.next()) {
-        String dir = rs.getString(2);
-        actual.put(rs.getString(1) + "\0" + dir, rs.getLong(5));
-        if (!PathRules.parent(dir).equals(rs.getString(3))
-            || !PathRules.name(dir).equals(rs.getString(4))) {
-          found.add(new Problem(Kind.DIRECTORY_MISMATCH, rs.getString(1),
-              "directory " + dir + " has a wrong parent or name"));
-        }
+    for (DirectoryRow row : rows) {
+      String dir = row.path();
+      actual.put(row.diskId() + "\0" + dir, row.artifactCount());
+      if (!PathRules.parent(dir).equals(row.parent()) || !PathRules.name(dir).equals(row.name())) {
+        found.add(new Problem(Kind.DIRECTORY_MISMATCH, row.diskId(),
+            "directory " + dir + " has a wrong parent or name"));
       }
     }
     Set<String> all = new HashSet<>(expected.keySet());
@@ -720,35 +667,14 @@ final class Housekeeping implements Maintenance {
             + " collectGarbage() removes it");
   }
 
-  private static Known readKnown(Connection c) throws SQLException {
+  private static Known readKnown(IndexSession c) {
     Map<String, Long> sizes = new HashMap<>();
     Map<String, String> shas = new HashMap<>();
-    Set<String> garbage = new HashSet<>();
-    try (var s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT key, size, sha256 FROM blobs")) {
-        while (rs.next()) {
-          sizes.put(rs.getString(1), rs.getLong(2));
-          shas.put(rs.getString(1), rs.getString(3));
-        }
-      }
-      try (ResultSet rs = s.executeQuery("SELECT key FROM garbage")) {
-        while (rs.next()) {
-          garbage.add(rs.getString(1));
-        }
-      }
+    for (BlobRow blob : c.blobs().all()) {
+      sizes.put(blob.key(), blob.size());
+      shas.put(blob.key(), blob.sha256());
     }
-    return new Known(sizes, shas, readPending(c), garbage);
-  }
-
-  private static Map<String, String> readPending(Connection c) throws SQLException {
-    Map<String, String> pending = new HashMap<>();
-    try (var s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT key, owner FROM pending_writes")) {
-      while (rs.next()) {
-        pending.put(rs.getString(1), rs.getString(2));
-      }
-    }
-    return pending;
+    return new Known(sizes, shas, c.blobs().legacyPendingWrites(), c.blobs().garbage());
   }
 
   private @Nullable String hash(String key) {

@@ -1,19 +1,11 @@
 package dev.diskstore.internal;
 
 import dev.diskstore.StorageException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import dev.diskstore.spi.index.IndexSession;
+import dev.diskstore.spi.index.OwnerState;
 
 /**
- * The {@code owners} table: every store instance that writes to this store, and whether it may still
+ * The owners of the index ({@link IndexSession.Owners}): every store instance that writes to this store, and whether it may still
  * commit. This is the fence that makes garbage collection safe whatever the liveness signal says.
  *
  * <ul>
@@ -22,8 +14,11 @@ import java.util.Set;
  *       in the blob's key is still {@code alive} here ({@link #requireAlive}); otherwise it fails
  *       and the blob stays unreferenced.
  *   <li>Garbage collection, before deleting an object of another owner, declares that owner dead
- *       here in a write transaction ({@link #declareDead}); an instance that closes declares itself
+ *       here in a write transaction ({@link IndexSession.Owners#declareDead}); an instance that closes declares itself
  *       dead. A dead owner never becomes alive again.
+ *   <li>An instance's owner id may change during its life on a shared index (after losing its
+ *       connection it registers again under a new id), so the fence checks the owner <em>named in
+ *       the key being committed</em>, never "the current owner of this instance".
  * </ul>
  *
  * <p>Write transactions are serialised, so a commit by owner O and the declaration of O's death are
@@ -32,32 +27,21 @@ import java.util.Set;
  * object whose key names an owner this table has never known was not written by this store (or by a
  * version before the table existed): garbage collection leaves it alone unless asked.
  *
- * <p>Static helpers on a connection inside the caller's transaction.
+ * <p>Static helpers on a session inside the caller's transaction.
  */
 final class OwnerRegistry {
-  static final String ALIVE = "alive";
-  static final String DEAD = "dead";
-
   private OwnerRegistry() {}
 
-  static void register(Connection c, String id, long nowMicros) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO owners (id, state, registered_at) VALUES (?, 'alive', ?)")) {
-      s.setString(1, id);
-      s.setLong(2, nowMicros);
-      s.executeUpdate();
-    }
-  }
-
   /**
-   * The fence of a commit: throws unless {@code owner} is alive.
+   * The fence of a commit: throws unless the owner named in {@code key} is alive. A key that names
+   * no owner (not made by {@link Engine#newBlobKey()}) is refused too.
    *
    * @param closing whether this instance is closing (the failure is then a plain "store closed")
    */
-  static void requireAlive(Connection c, String owner, boolean closing) throws SQLException {
-    String state = state(c, owner);
-    if (ALIVE.equals(state)) {
+  static void requireAlive(IndexSession session, String key, boolean closing) {
+    String owner = Engine.ownerOf(key);
+    OwnerState state = owner == null ? null : session.owners().state(owner).orElse(null);
+    if (state == OwnerState.ALIVE) {
       return;
     }
     if (closing) {
@@ -65,72 +49,10 @@ final class OwnerRegistry {
     }
     throw new StorageException(
         "this store instance (owner " + owner + ") is no longer registered as alive in the index"
-            + " (state " + state + "): another instance's garbage collection found its liveness"
+            + " (state " + (state == null ? null : state.name().toLowerCase(java.util.Locale.ROOT))
+            + "): another instance's garbage collection found its liveness"
             + " lock gone and declared it dead, so it may not commit new blobs; close and reopen"
             + " the store",
         false, null);
-  }
-
-  static String state(Connection c, String owner) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT state FROM owners WHERE id = ?")) {
-      s.setString(1, owner);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
-  /** The known owners among {@code ids}, with their states. */
-  static Map<String, String> states(Connection c, Collection<String> ids) throws SQLException {
-    Map<String, String> states = new HashMap<>();
-    try (PreparedStatement s = c.prepareStatement("SELECT state FROM owners WHERE id = ?")) {
-      for (String id : ids) {
-        s.setString(1, id);
-        try (ResultSet rs = s.executeQuery()) {
-          if (rs.next()) {
-            states.put(id, rs.getString(1));
-          }
-        }
-      }
-    }
-    return states;
-  }
-
-  /** Marks the owners dead (those still alive); idempotent. */
-  static void declareDead(Connection c, Collection<String> ids, long nowMicros)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "UPDATE owners SET state = 'dead', ended_at = ? WHERE id = ? AND state = 'alive'")) {
-      for (String id : ids) {
-        s.setLong(1, nowMicros);
-        s.setString(2, id);
-        s.executeUpdate();
-      }
-    }
-  }
-
-  /**
-   * Forgets dead owners that no object names any more ({@code named}: the owners of every object
-   * and unfinished write listed before this transaction). A dead owner writes nothing new, so its
-   * row is not needed once its objects are gone.
-   */
-  static int pruneDead(Connection c, Set<String> named) throws SQLException {
-    List<String> gone = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement("SELECT id FROM owners WHERE state = 'dead'");
-        ResultSet rs = s.executeQuery()) {
-      while (rs.next()) {
-        if (!named.contains(rs.getString(1))) {
-          gone.add(rs.getString(1));
-        }
-      }
-    }
-    try (PreparedStatement s = c.prepareStatement("DELETE FROM owners WHERE id = ?")) {
-      for (String id : gone) {
-        s.setString(1, id);
-        s.executeUpdate();
-      }
-    }
-    return gone.size();
   }
 }

@@ -14,16 +14,16 @@ import java.util.zip.CRC32C;
  * It detects accidental damage, not deliberate edits (anyone who can write the file can write a
  * matching checksum).
  */
-final class RowCheck {
+public final class RowCheck {
   private RowCheck() {}
 
-  static long of(ArtifactOps.Row row) {
+  public static long of(dev.diskstore.spi.index.ArtifactRow row) {
     return of(row.diskId(), row.path(), row.filename(), row.sha256(), row.size(),
         row.contentType(), row.etag(), row.userMeta(), row.createdAt(), row.updatedAt(),
         row.contentModifiedAt());
   }
 
-  static long of(
+  public static long of(
       String diskId, String path, String filename, String sha256, long size,
       String contentType, String etag, String userMeta, long createdAt, long updatedAt,
       long contentModifiedAt) {

@@ -16,6 +16,10 @@ import dev.diskstore.StorageException;
 import dev.diskstore.TextHit;
 import dev.diskstore.spi.BlobNotFoundException;
 import dev.diskstore.spi.ContentParser;
+import dev.diskstore.spi.index.ArtifactRow;
+import dev.diskstore.spi.index.CompiledQuery;
+import dev.diskstore.spi.index.QueryPage;
+import dev.diskstore.spi.index.TextHitRow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -24,20 +28,23 @@ import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 
-/** {@link Search} on the index: glob and full-text in SQL, grep over each file's text. */
+/**
+ * {@link Search} on the index: metadata queries compiled by the index ({@link
+ * dev.diskstore.spi.index.MetadataIndex#compile}) with cursors made here, glob over the index's
+ * directory ranges, full-text hits from the index, grep over each file's text.
+ */
 final class SearchOps implements Search {
   /** Longest line considered by grep; the rest of a longer line is skipped. */
   static final int MAX_LINE_CHARS = 1 << 20;
@@ -47,13 +54,13 @@ final class SearchOps implements Search {
   private static final String MAX_CHAR = new String(Character.toChars(Character.MAX_CODE_POINT));
 
   private final Engine engine;
+  /** The kind of metadata query cursors ({@link Cursors}). */
+  private static final String QUERY_CURSOR = "q1";
   private final ArtifactOps artifacts;
-  private final MetadataQueries queries;
 
   SearchOps(Engine engine, ArtifactOps artifacts) {
     this.engine = engine;
     this.artifacts = artifacts;
-    this.queries = new MetadataQueries(engine, artifacts);
   }
 
   private static void checkLimit(int limit) {
@@ -70,7 +77,28 @@ final class SearchOps implements Search {
     Objects.requireNonNull(diskId, "diskId");
     Objects.requireNonNull(query, "query");
     Objects.requireNonNull(options, "options");
-    return queries.query(diskId, query, options);
+    CompiledQuery compiled = engine.index.compile(diskId, query, options.sort());
+    List<String> after =
+        options.cursor().isEmpty()
+            ? null
+            : Cursors.decode(
+                options.cursor().get(), QUERY_CURSOR, compiled.scope(), compiled.keyLength());
+    int limit = options.limit();
+    QueryPage page =
+        engine.index.read(
+            c -> {
+              DiskOps.requireDisk(c, diskId);
+              return c.artifacts().query(compiled, after, limit);
+            });
+    List<Artifact> items = new ArrayList<>(page.rows().size());
+    for (ArtifactRow row : page.rows()) {
+      items.add(artifacts.toArtifact(row));
+    }
+    Optional<String> next =
+        page.lastKey() == null
+            ? Optional.empty()
+            : Optional.of(Cursors.encode(QUERY_CURSOR, compiled.scope(), page.lastKey()));
+    return new ArtifactPage(items, next);
   }
 
   // ------------------------------------------------------------------ glob
@@ -95,7 +123,7 @@ final class SearchOps implements Search {
   @FunctionalInterface
   private interface RowVisitor {
     /** @return whether to continue */
-    boolean visit(ArtifactOps.Row row);
+    boolean visit(ArtifactRow row);
   }
 
   /**
@@ -106,36 +134,17 @@ final class SearchOps implements Search {
   private void scan(
       String diskId,
       @Nullable Glob glob,
-      ArtifactOps.@Nullable Row after,
+      @Nullable ArtifactRow after,
       RowVisitor visitor) {
     String prefix = glob == null ? "/" : glob.directoryPrefix();
     engine.index.read(
         c -> {
           DiskOps.requireDisk(c, diskId);
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT " + ArtifactOps.ROW_COLUMNS + " FROM artifacts a JOIN blobs b"
-                      + " ON b.sha256 = a.sha256 WHERE a.disk_id = ? AND a.path >= ?"
-                      + " AND a.path < ?"
-                      + (after == null ? "" : " AND (a.path, a.filename) > (?, ?)")
-                      + " ORDER BY a.path, a.filename")) {
-            s.setString(1, diskId);
-            s.setString(2, prefix);
-            s.setString(3, prefix + MAX_CHAR);
-            if (after != null) {
-              s.setString(4, after.path());
-              s.setString(5, after.filename());
-            }
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                ArtifactOps.Row row = ArtifactOps.toRow(rs);
-                if ((glob == null || glob.matches(row.path() + row.filename()))
-                    && !visitor.visit(row)) {
-                  break;
-                }
-              }
-            }
-          }
+          c.artifacts().scan(
+              diskId, prefix, prefix + MAX_CHAR, after == null ? null : after.path(),
+              after == null ? null : after.filename(),
+              row -> (glob != null && !glob.matches(row.path() + row.filename()))
+                  || visitor.visit(row));
           return null;
         });
   }
@@ -163,17 +172,17 @@ final class SearchOps implements Search {
     int searched = 0;
     boolean truncated = false;
     boolean timedOut = false;
-    ArtifactOps.Row after = null;
+    ArtifactRow after = null;
     // Candidates come in batches, so that memory does not grow with the disk and no index
     // transaction stays open while files are read.
     batches:
     while (true) {
-      List<ArtifactOps.Row> batch = new ArrayList<>(GREP_BATCH);
+      List<ArtifactRow> batch = new ArrayList<>(GREP_BATCH);
       scan(diskId, glob, after, row -> {
         batch.add(row);
         return batch.size() < GREP_BATCH;
       });
-      for (ArtifactOps.Row row : batch) {
+      for (ArtifactRow row : batch) {
         if (System.nanoTime() > deadline) {
           timedOut = true;
           break batches;
@@ -207,7 +216,7 @@ final class SearchOps implements Search {
 
   /** The matches in one file, or null when the file has no searchable text. */
   private @Nullable FileMatches grepFile(
-      ArtifactOps.Row row, Pattern pattern, GrepOptions options, long deadline) {
+      ArtifactRow row, Pattern pattern, GrepOptions options, long deadline) {
     Reader reader = openText(row);
     if (reader == null) {
       return null;
@@ -308,7 +317,7 @@ final class SearchOps implements Search {
    * The searchable text of an artifact, or null: text files are read as strict UTF-8 from the
    * backend; other files through the content parser when it caches extractions (documents).
    */
-  private @Nullable Reader openText(ArtifactOps.Row row) {
+  private @Nullable Reader openText(ArtifactRow row) {
     if (BuiltinContentParser.kindOf(row.filename(), row.contentType()) != null) {
       InputStream in;
       try {
@@ -348,65 +357,40 @@ final class SearchOps implements Search {
     Objects.requireNonNull(diskId, "diskId");
     Objects.requireNonNull(query, "query");
     checkLimit(limit);
-    String match = TextIndex.matchExpression(query);
-    if (match != null) {
-      // read-your-writes: index whatever upserts queued before this query
-      engine.textIndexer.catchUp();
-    }
-    if (match == null) {
+    List<String> terms = TextIndex.terms(query);
+    if (terms.isEmpty()) {
       engine.index.read(c -> {
         DiskOps.requireDisk(c, diskId);
         return null;
       });
       return List.of();
     }
-    List<Hit> hits;
+    // read-your-writes: index whatever upserts queued before this query
+    engine.textIndexer.catchUp();
+    List<TextHitRow> hits;
     try {
-      hits = fullTextHits(diskId, match, limit);
+      hits = fullTextHits(diskId, terms, limit);
     } catch (StorageException e) {
-      // a damaged text database is set aside and rebuilt (it is derived data); ask again
+      // damaged documents are set aside and rebuilt (they are derived data); ask again
       if (!engine.textIndexer.recoverIfDamaged(e)) {
         throw e;
       }
       engine.textIndexer.catchUp();
-      hits = fullTextHits(diskId, match, limit);
+      hits = fullTextHits(diskId, terms, limit);
     }
     List<TextHit> result = new ArrayList<>(hits.size());
-    for (Hit h : hits) {
+    for (TextHitRow h : hits) {
       result.add(new TextHit(artifacts.toArtifact(h.row()), h.score(), h.snippet()));
     }
     return result;
   }
 
-  private record Hit(ArtifactOps.Row row, double score, String snippet) {}
-
-  private List<Hit> fullTextHits(String diskId, String match, int limit) {
-    return
-        engine.index.read(
-            c -> {
-              DiskOps.requireDisk(c, diskId);
-              List<Hit> out = new ArrayList<>();
-              try (PreparedStatement s =
-                  c.prepareStatement(
-                      "SELECT " + ArtifactOps.ROW_COLUMNS + ","
-                          + " bm25(artifact_text, 2.0, 4.0, 1.0) AS rank,"
-                          + " snippet(artifact_text, -1, '[', ']', '…', 16)"
-                          + " FROM " + TextIndexer.SCHEMA + ".artifact_text"
-                          + " JOIN artifacts a ON a.id = artifact_text.rowid"
-                          + " JOIN blobs b ON b.sha256 = a.sha256"
-                          + " WHERE artifact_text MATCH ? AND a.disk_id = ?"
-                          + " ORDER BY rank, a.path, a.filename LIMIT ?")) {
-                s.setString(1, match);
-                s.setString(2, diskId);
-                s.setInt(3, limit);
-                try (ResultSet rs = s.executeQuery()) {
-                  while (rs.next()) {
-                    out.add(new Hit(ArtifactOps.toRow(rs), -rs.getDouble(14), rs.getString(15)));
-                  }
-                }
-              }
-              return out;
-            });
+  private List<TextHitRow> fullTextHits(String diskId, List<String> terms, int limit) {
+    return engine.index.read(
+        c -> {
+          DiskOps.requireDisk(c, diskId);
+          return c.text().search(diskId, terms, limit);
+        });
   }
 
   private static String abbreviate(String s) {

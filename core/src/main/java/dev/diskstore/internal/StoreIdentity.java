@@ -8,14 +8,12 @@ import dev.diskstore.StoreMismatchException;
 import dev.diskstore.spi.BlobBackend;
 import dev.diskstore.spi.BlobNotFoundException;
 import dev.diskstore.spi.BlobStat;
+import dev.diskstore.spi.index.MetadataIndex;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -24,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A store knows its blobs are its own: every store has an id, recorded in the index ({@code
- * store_meta.store_id}) and in a marker object in the backend ({@value #MARKER_KEY}, under the blob
+ * store_meta} {@code store_id}) and in a marker object in the backend ({@value #MARKER_KEY}, under the blob
  * root or key prefix). Opening compares them:
  *
  * <table>
@@ -69,17 +67,12 @@ final class StoreIdentity {
     }
   }
 
-  static Recorded recorded(SqliteIndex index) {
+  static Recorded recorded(MetadataIndex index) {
     return index.read(
         c -> {
-          String id = storeMeta(c, "store_id");
-          String marker = storeMeta(c, "store_marker");
-          boolean hasBlobs;
-          try (PreparedStatement s = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM blobs)");
-              ResultSet rs = s.executeQuery()) {
-            hasBlobs = rs.next() && rs.getInt(1) != 0;
-          }
-          return new Recorded(id, marker, hasBlobs);
+          String id = c.storeMeta("store_id").orElse(null);
+          String marker = c.storeMeta("store_marker").orElse(null);
+          return new Recorded(id, marker, c.blobs().any());
         });
   }
 
@@ -89,7 +82,7 @@ final class StoreIdentity {
    * @param where describes the index and backend for messages
    * @throws StoreMismatchException when they do not belong together (and {@code adopt} is false)
    */
-  static String establish(SqliteIndex index, BlobBackend backend, boolean adopt, String where) {
+  static String establish(MetadataIndex index, BlobBackend backend, boolean adopt, String where) {
     try {
       return establishOnce(index, backend, adopt, where);
     } catch (StoreMismatchException e) {
@@ -103,7 +96,7 @@ final class StoreIdentity {
   }
 
   private static String establishOnce(
-      SqliteIndex index, BlobBackend backend, boolean adopt, String where) {
+      MetadataIndex index, BlobBackend backend, boolean adopt, String where) {
     Recorded recorded = recorded(index);
     Marker found = readMarker(backend);
     String indexId = recorded.storeId();
@@ -180,7 +173,7 @@ final class StoreIdentity {
   }
 
   private static String adopt(
-      SqliteIndex index, BlobBackend backend, String id, Marker found, String where) {
+      MetadataIndex index, BlobBackend backend, String id, Marker found, String where) {
     if (!id.equals(found.storeId())) {
       Engine.LOG.log(
           Level.WARNING,
@@ -232,26 +225,26 @@ final class StoreIdentity {
   }
 
   /** Records {@code id} as pending unless an id is recorded already; returns the recorded id. */
-  private static String recordId(SqliteIndex index, String id) {
+  private static String recordId(MetadataIndex index, String id) {
     return index.write(
         true,
         c -> {
-          String existing = storeMeta(c, "store_id");
+          String existing = c.storeMeta("store_id").orElse(null);
           if (existing != null) {
             return existing;
           }
-          putStoreMeta(c, "store_id", id);
-          putStoreMeta(c, "store_marker", PENDING);
+          c.putStoreMeta("store_id", id);
+          c.putStoreMeta("store_marker", PENDING);
           return id;
         });
   }
 
-  private static void setMarkerState(SqliteIndex index, String id, String state) {
+  private static void setMarkerState(MetadataIndex index, String id, String state) {
     index.write(
         true,
         c -> {
-          if (id.equals(storeMeta(c, "store_id"))) {
-            putStoreMeta(c, "store_marker", state);
+          if (id.equals(c.storeMeta("store_id").orElse(null))) {
+            c.putStoreMeta("store_marker", state);
           }
           return null;
         });
@@ -260,7 +253,7 @@ final class StoreIdentity {
   /** Objects in the backend other than the marker, and whether the index's blobs are among them. */
   private record Sample(int foreignObjects, @Nullable String example, int knownPresent) {}
 
-  private static Sample sample(SqliteIndex index, BlobBackend backend) {
+  private static Sample sample(MetadataIndex index, BlobBackend backend) {
     String example = null;
     try (Stream<BlobStat> listed = backend.list("")) {
       example =
@@ -269,18 +262,7 @@ final class StoreIdentity {
     if (example == null) {
       return new Sample(0, null, 0);
     }
-    List<String> known =
-        index.read(
-            c -> {
-              List<String> keys = new ArrayList<>();
-              try (PreparedStatement s = c.prepareStatement("SELECT key FROM blobs LIMIT 3");
-                  ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                  keys.add(rs.getString(1));
-                }
-              }
-              return keys;
-            });
+    List<String> known = index.read(c -> c.blobs().someKeys(3));
     int present = 0;
     for (String key : known) {
       if (backend.stat(key).isPresent()) {
@@ -288,24 +270,5 @@ final class StoreIdentity {
       }
     }
     return new Sample(1, example, present);
-  }
-
-  static @Nullable String storeMeta(java.sql.Connection c, String key) throws java.sql.SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT value FROM store_meta WHERE key = ?")) {
-      s.setString(1, key);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
-  static void putStoreMeta(java.sql.Connection c, String key, String value)
-      throws java.sql.SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("INSERT OR REPLACE INTO store_meta (key, value) VALUES (?, ?)")) {
-      s.setString(1, key);
-      s.setString(2, value);
-      s.executeUpdate();
-    }
   }
 }

@@ -6,17 +6,14 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Helpers of the full-text index ({@code artifact_text}, SQLite FTS5, in {@code text.db}): one row
- * per artifact, written by {@link TextIndexer} after a commit queued it ({@code text_queue}). The body is the text of text files (their first
+ * Helpers of full-text search: one document per artifact, written by {@link TextIndexer} after a
+ * commit queued it ({@link dev.diskstore.spi.index.IndexSession.TextRows#enqueue}). The body is the
+ * text of text files (their first
  * {@link UploadStream#INDEX_BYTES} bytes) or the extracted text of documents once a cacheable
  * parser has extracted it.
  */
@@ -47,58 +44,13 @@ final class TextIndex {
     return text.indexOf('\0') >= 0 ? null : text;
   }
 
-  /** Queues an artifact whose text row must be brought up to date (written, moved or gone). */
-  static void enqueue(Connection c, long artifactId) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("INSERT INTO text_queue (artifact_id) VALUES (?)")) {
-      s.setLong(1, artifactId);
-      s.executeUpdate();
-    }
-  }
-
-  /** Queues every artifact of a disk (before the disk's rows go). */
-  static void enqueueDisk(Connection c, String diskId) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO text_queue (artifact_id) SELECT id FROM artifacts WHERE disk_id = ?"
-                + " ORDER BY id")) {
-      s.setString(1, diskId);
-      s.executeUpdate();
-    }
-  }
-
-  /** Queues every artifact with these bytes and type (their text was just extracted). */
-  static void enqueueBlob(Connection c, String sha256, String contentType) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO text_queue (artifact_id) SELECT id FROM artifacts"
-                + " WHERE sha256 = ? AND content_type = ? ORDER BY id")) {
-      s.setString(1, sha256);
-      s.setString(2, contentType);
-      s.executeUpdate();
-    }
-  }
-
-  /** Text a cacheable parser extracted earlier from these bytes, if any. */
-  static @Nullable String cachedText(Connection c, String sha256, String contentType)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT raw FROM extracted_content WHERE sha256 = ? AND content_type = ?"
-                + " AND raw IS NOT NULL ORDER BY max_chars DESC LIMIT 1")) {
-      s.setString(1, sha256);
-      s.setString(2, contentType);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
   /**
-   * An FTS5 MATCH expression for a user's query that no input can break: every word or "quoted
-   * phrase" becomes a quoted FTS string, all of which must occur. Null when the query has no word.
+   * The terms of a user's full-text query: every word or "quoted phrase", stripped, that has a
+   * letter or digit (at most 64), all of which must occur. Empty when the query has no word. The
+   * index turns them into its own query syntax, quoting each ({@link
+   * dev.diskstore.spi.index.IndexSession.TextRows#search}).
    */
-  static @Nullable String matchExpression(String query) {
+  static List<String> terms(String query) {
     List<String> terms = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     boolean inQuotes = false;
@@ -114,10 +66,7 @@ final class TextIndex {
       }
     }
     addTerm(terms, current);
-    if (terms.isEmpty()) {
-      return null;
-    }
-    return String.join(" AND ", terms);
+    return terms;
   }
 
   private static void addTerm(List<String> terms, StringBuilder term) {
@@ -126,6 +75,6 @@ final class TextIndex {
     if (t.isEmpty() || t.codePoints().noneMatch(Character::isLetterOrDigit) || terms.size() >= 64) {
       return;
     }
-    terms.add("\"" + t.replace("\"", "\"\"") + "\"");
+    terms.add(t);
   }
 }

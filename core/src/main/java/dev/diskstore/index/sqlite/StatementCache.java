@@ -1,4 +1,4 @@
-package dev.diskstore.internal;
+package dev.diskstore.index.sqlite;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;

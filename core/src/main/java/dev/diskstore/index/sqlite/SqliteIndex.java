@@ -1,4 +1,4 @@
-package dev.diskstore.internal;
+package dev.diskstore.index.sqlite;
 
 import dev.diskstore.DiskStoreException;
 import dev.diskstore.StorageException;

@@ -1,4 +1,6 @@
-package dev.diskstore.internal;
+package dev.diskstore.index.sqlite;
+
+import dev.diskstore.internal.RowCheck;
 
 import java.util.List;
 
@@ -15,9 +17,9 @@ import java.util.List;
  * full-text row (in {@code text.db}) is to be brought up to date (see {@code TextIndexer}).
  * {@code extracted_content} caches parse results of cacheable parsers per blob; it goes with the
  * blob row. {@code owners} lists the store instances that wrote to the store ({@link
- * OwnerRegistry}); {@code artifacts.row_check} is a checksum of the row ({@link RowCheck}).
+ * dev.diskstore.spi.index.IndexSession.Owners}); {@code artifacts.row_check} is a checksum of the row ({@link RowCheck}).
  * {@code store_meta} holds the project id, the URL secret, the text index generation and the
- * store's identity ({@code store_id}, {@code store_marker}: see {@link StoreIdentity}).
+ * store's identity ({@code store_id}, {@code store_marker}: see the core's StoreIdentity).
  */
 final class Schema {
   private Schema() {}

@@ -1,4 +1,4 @@
-package dev.diskstore.internal;
+package dev.diskstore.index.sqlite;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.diskstore.internal;
+package dev.diskstore.index.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +20,7 @@ import dev.diskstore.QueryOptions;
 import dev.diskstore.QuerySort;
 import dev.diskstore.Search;
 import dev.diskstore.StoreClosedException;
+import dev.diskstore.internal.Cursors;
 import dev.diskstore.memory.InMemoryBlobBackend;
 import java.math.BigInteger;
 import java.nio.file.Path;

@@ -1,4 +1,6 @@
-package dev.diskstore.internal;
+package dev.diskstore.index.sqlite;
+
+import dev.diskstore.spi.index.Liveness;
 
 import dev.diskstore.StorageException;
 import java.io.IOException;

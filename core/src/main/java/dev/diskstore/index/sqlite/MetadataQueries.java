@@ -1,24 +1,26 @@
-package dev.diskstore.internal;
+package dev.diskstore.index.sqlite;
 
-import dev.diskstore.Artifact;
 import dev.diskstore.ArtifactField;
-import dev.diskstore.ArtifactPage;
 import dev.diskstore.InvalidCursorException;
 import dev.diskstore.Query;
 import dev.diskstore.QueryOptions;
 import dev.diskstore.QuerySort;
+import dev.diskstore.internal.Cursors;
+import dev.diskstore.spi.index.CompiledQuery;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.time.temporal.ChronoUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@link dev.diskstore.Search#query}: compiles a {@link Query} and a {@link QuerySort} to one SQL
- * statement and runs it in one read transaction, fetching one page plus one row.
+ * The SQLite index's compiler of {@link dev.diskstore.Search#query}: compiles a {@link Query} and a
+ * {@link QuerySort} to one SQL statement ({@link SqliteMetadataIndex#compile}), run by {@link
+ * SqliteSession#query} fetching one page plus one row. Cursors, option checks and result assembly
+ * are the core's; this class defines the cursor scope and the encoding of sort-key values.
  *
  * <p><b>SQL.</b> User values and metadata keys are always bound parameters, never SQL text. A key
  * address becomes a JSON path of quoted labels ({@code $."a.b"."c\"d"}: every key quoted, {@code "}
@@ -39,9 +41,10 @@ import org.jspecify.annotations.Nullable;
  * ({@code i}, {@code r}, {@code t}) and is bound to a scope made of the disk, the compiled filter
  * with its parameters and the sort, so a cursor of another query is refused.
  *
- * <p>Thread-safe (stateless apart from the engine).
+ * <p>Thread-safe (stateless).
  */
 final class MetadataQueries {
+  /** The kind of the core's query cursors (for {@link #compile(String, Query, QueryOptions)}). */
   private static final String CURSOR_KIND = "q1";
   /** Type groups of a metadata sort key, ascending; missing keys get the last (or, descending, 0). */
   private static final String GROUP_CASE =
@@ -49,52 +52,10 @@ final class MetadataQueries {
           + " WHEN 'false' THEN 3 WHEN 'true' THEN 3 WHEN 'null' THEN 4 WHEN 'array' THEN 5"
           + " WHEN 'object' THEN 6 ELSE ";
 
-  /** The result column of the first sort term: right after {@link ArtifactOps#ROW_COLUMNS}. */
-  private static final int FIRST_KEY_COLUMN = ArtifactOps.ROW_COLUMNS.split(",").length + 1;
+  /** The result column of the first sort term: right after {@link SqliteSession#ROW_COLUMNS}. */
+  private static final int FIRST_KEY_COLUMN = SqliteSession.ROW_COLUMNS.split(",").length + 1;
 
-  private final Engine engine;
-  private final ArtifactOps artifacts;
-
-  MetadataQueries(Engine engine, ArtifactOps artifacts) {
-    this.engine = engine;
-    this.artifacts = artifacts;
-  }
-
-  /** One page of the artifacts of {@code diskId} matching {@code query}. */
-  ArtifactPage query(String diskId, Query query, QueryOptions options) {
-    Compiled compiled = compile(diskId, query, options);
-    int limit = options.limit();
-    record Fetched(List<ArtifactOps.Row> rows, @Nullable List<String> lastKey) {}
-    Fetched fetched =
-        engine.index.read(
-            c -> {
-              DiskOps.requireDisk(c, diskId);
-              List<ArtifactOps.Row> rows = new ArrayList<>();
-              List<String> lastKey = null;
-              try (PreparedStatement s = c.prepareStatement(compiled.statement().sql())) {
-                compiled.statement().bind(s);
-                try (ResultSet rs = s.executeQuery()) {
-                  while (rs.next()) {
-                    if (rows.size() == limit) {
-                      return new Fetched(rows, lastKey);
-                    }
-                    rows.add(ArtifactOps.toRow(rs));
-                    lastKey = readKey(rs, compiled.terms().size());
-                  }
-                }
-              }
-              return new Fetched(rows, null);
-            });
-    List<Artifact> items = new ArrayList<>(fetched.rows().size());
-    for (ArtifactOps.Row row : fetched.rows()) {
-      items.add(artifacts.toArtifact(row));
-    }
-    Optional<String> next =
-        fetched.lastKey() == null
-            ? Optional.empty()
-            : Optional.of(Cursors.encode(CURSOR_KIND, compiled.scope(), fetched.lastKey()));
-    return new ArtifactPage(items, next);
-  }
+  private MetadataQueries() {}
 
   // ------------------------------------------------------------------ compiling
 
@@ -130,22 +91,69 @@ final class MetadataQueries {
   /** One term of the total order: an SQL expression (with its parameters). */
   record Term(String sql, List<Object> params, Kind kind) {}
 
-  /** The statement of one page, its sort terms and the cursor scope. */
-  record Compiled(Statement statement, List<Term> terms, String scope) {}
-
   /**
-   * Compiles the page query: {@code SELECT <row columns>, <sort terms> ... WHERE disk AND filter
-   * AND keyset ORDER BY <sort terms> LIMIT limit + 1}.
-   *
-   * @throws InvalidCursorException if the options' cursor is malformed or from another query
+   * A compiled query: the filter, the sort terms and the cursor scope; {@link #page} makes the
+   * statement of one page.
    */
-  static Compiled compile(String diskId, Query query, QueryOptions options) {
+  record Compiled(String diskId, Sql filter, boolean all, List<Term> terms, boolean descending,
+      String scope) implements CompiledQuery {
+
+    static Compiled of(CompiledQuery query) {
+      if (query instanceof Compiled c) {
+        return c;
+      }
+      throw new IllegalArgumentException("not a query compiled by the SQLite index: " + query);
+    }
+
+    @Override
+    public int keyLength() {
+      return terms.size();
+    }
+
+    /**
+     * {@code SELECT <row columns>, <sort terms> ... WHERE disk AND filter AND keyset ORDER BY
+     * <sort terms> LIMIT limit + 1}.
+     *
+     * @throws InvalidCursorException if a value of {@code after} does not fit its term
+     */
+    Statement page(@Nullable List<String> after, int limit) {
+      Sql sql = new Sql();
+      sql.append("SELECT ").append(SqliteSession.ROW_COLUMNS);
+      for (int i = 0; i < terms.size(); i++) {
+        sql.append(", ").append(terms.get(i).sql(), terms.get(i).params()).append(" AS k" + i);
+      }
+      sql.append(" FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256 WHERE a.disk_id = ?")
+          .param(diskId);
+      if (!all) {
+        sql.append(" AND ").append(filter);
+      }
+      if (after != null) {
+        sql.append(" AND (");
+        for (int i = 0; i < terms.size(); i++) {
+          sql.append(i == 0 ? "" : ", ").append(terms.get(i).sql(), terms.get(i).params());
+        }
+        sql.append(descending ? ") < (" : ") > (");
+        for (int i = 0; i < terms.size(); i++) {
+          sql.append(i == 0 ? "?" : ", ?").param(cursorValue(terms.get(i).kind(), after.get(i)));
+        }
+        sql.append(")");
+      }
+      sql.append(" ORDER BY ");
+      String direction = descending ? "DESC" : "ASC";
+      for (int i = 0; i < terms.size(); i++) {
+        sql.append(i == 0 ? "" : ", ").append("k" + i + " " + direction);
+      }
+      sql.append(" LIMIT ?").param((long) limit + 1);
+      return sql.toStatement();
+    }
+  }
+
+  /** Compiles the query of one disk (no I/O). */
+  static Compiled compile(String diskId, Query query, QuerySort sort) {
     Sql filter = new Sql();
     filter(query, filter);
-    QuerySort sort = options.sort();
     List<Term> terms = terms(sort);
     String direction = sort.descending() ? "DESC" : "ASC";
-
     StringBuilder scope = new StringBuilder("query\0").append(diskId).append('\0');
     filter.describe(scope);
     scope.append('\0').append(direction);
@@ -153,39 +161,26 @@ final class MetadataQueries {
       scope.append('\0').append(t.sql());
       Sql.describe(t.params(), scope);
     }
+    return new Compiled(diskId, filter, query instanceof Query.All, terms, sort.descending(),
+        scope.toString());
+  }
 
+  /** A page statement with the cursor scope it was checked against (for tests and tools). */
+  record Paged(Statement statement, String scope) {}
+
+  /**
+   * Compiles the page the options ask for, decoding their cursor as the core does.
+   *
+   * @throws InvalidCursorException if the options' cursor is malformed or from another query
+   */
+  static Paged compile(String diskId, Query query, QueryOptions options) {
+    Compiled compiled = compile(diskId, query, options.sort());
     List<String> after = null;
     if (options.cursor().isPresent()) {
-      after = Cursors.decode(options.cursor().get(), CURSOR_KIND, scope.toString(), terms.size());
+      after = Cursors.decode(options.cursor().get(), CURSOR_KIND, compiled.scope(),
+          compiled.keyLength());
     }
-
-    Sql sql = new Sql();
-    sql.append("SELECT ").append(ArtifactOps.ROW_COLUMNS);
-    for (int i = 0; i < terms.size(); i++) {
-      sql.append(", ").append(terms.get(i).sql(), terms.get(i).params()).append(" AS k" + i);
-    }
-    sql.append(" FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256 WHERE a.disk_id = ?")
-        .param(diskId);
-    if (!(query instanceof Query.All)) {
-      sql.append(" AND ").append(filter);
-    }
-    if (after != null) {
-      sql.append(" AND (");
-      for (int i = 0; i < terms.size(); i++) {
-        sql.append(i == 0 ? "" : ", ").append(terms.get(i).sql(), terms.get(i).params());
-      }
-      sql.append(sort.descending() ? ") < (" : ") > (");
-      for (int i = 0; i < terms.size(); i++) {
-        sql.append(i == 0 ? "?" : ", ?").param(cursorValue(terms.get(i).kind(), after.get(i)));
-      }
-      sql.append(")");
-    }
-    sql.append(" ORDER BY ");
-    for (int i = 0; i < terms.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append("k" + i + " " + direction);
-    }
-    sql.append(" LIMIT ?").param((long) options.limit() + 1);
-    return new Compiled(sql.toStatement(), terms, scope.toString());
+    return new Paged(compiled.page(after, options.limit()), compiled.scope());
   }
 
   /** The sort terms: the sort key's terms, then the artifact id. */
@@ -283,7 +278,7 @@ final class MetadataQueries {
   }
 
   private static Object sqlValue(Object value) {
-    return value instanceof Instant instant ? Engine.micros(instant) : value;
+    return value instanceof Instant instant ? ChronoUnit.MICROS.between(Instant.EPOCH, instant) : value;
   }
 
   private static final String IS_NUMBER = "coalesce(json_type(a.user_meta, ?), '') IN ('integer', 'real')";
@@ -393,7 +388,7 @@ final class MetadataQueries {
   // ------------------------------------------------------------------ cursors
 
   /** The sort-term values of the current row, tagged with their SQLite type. */
-  private static List<String> readKey(ResultSet rs, int terms) throws SQLException {
+  static List<String> readKey(ResultSet rs, int terms) throws SQLException {
     List<String> key = new ArrayList<>(terms);
     for (int i = 0; i < terms; i++) {
       Object v = rs.getObject(FIRST_KEY_COLUMN + i);
@@ -434,7 +429,7 @@ final class MetadataQueries {
   // ------------------------------------------------------------------ SQL text with parameters
 
   /** SQL text and its parameters, built together. */
-  private static final class Sql {
+  static final class Sql {
     private final StringBuilder text = new StringBuilder();
     private final List<Object> params = new ArrayList<>();
 

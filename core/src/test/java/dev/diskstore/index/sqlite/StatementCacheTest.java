@@ -1,4 +1,4 @@
-package dev.diskstore.internal;
+package dev.diskstore.index.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

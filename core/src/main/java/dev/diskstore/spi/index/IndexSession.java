@@ -1,0 +1,214 @@
+package dev.diskstore.spi.index;
+
+import dev.diskstore.spi.ContentParser;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The row operations of one index transaction, grouped by what they are about. Obtained only as the
+ * argument of {@link IndexWork}; valid during that call, on that thread.
+ *
+ * <p>Operations do what their names say and check nothing of the domain: preconditions, "disk not
+ * found" and path rules are the core's. In a {@link MetadataIndex#read} transaction only the
+ * reading operations may be called.
+ */
+public interface IndexSession {
+
+  ArtifactRows artifacts();
+
+  BlobRows blobs();
+
+  DiskRows disks();
+
+  Owners owners();
+
+  TextRows text();
+
+  Maintenance maintenance();
+
+  /** A value of the store's own settings (project id, URL secret, store identity...), if set. */
+  Optional<String> storeMeta(String key);
+
+  /** Sets a value of the store's own settings. */
+  void putStoreMeta(String key, String value);
+
+  /** Artifact rows and the directory counts that go with them. */
+  interface ArtifactRows {
+    /** The row of an artifact, joined with its blob key. */
+    Optional<ArtifactRow> find(String diskId, String path, String filename);
+
+    /** Inserts a row (its {@code id} is ignored) with its checksum; returns the generated id. */
+    long insert(ArtifactRow row, long rowCheck);
+
+    /** Overwrites every field of the row with id {@code row.id()} (not its blob key). */
+    void update(ArtifactRow row, long rowCheck);
+
+    /** Deletes a row. */
+    void delete(long id);
+
+    /** How many artifacts of a disk use each blob (by SHA-256). */
+    Map<String, Integer> blobUses(String diskId);
+
+    /**
+     * Counts one more artifact in each directory ({@link DirectoryRow#artifactCount()} ignored),
+     * creating directories at 1.
+     */
+    void addToDirectories(String diskId, List<DirectoryRow> directories);
+
+    /** Counts one artifact less in each directory path; a directory counting none goes. */
+    void removeFromDirectories(String diskId, List<String> paths);
+
+    /** Names of the sub-directories of {@code parent}, after {@code afterName}, in name order. */
+    List<String> childDirectories(String diskId, String parent, String afterName, long limit);
+
+    /** Rows of the directory {@code path}, with filenames after {@code afterFilename}, in order. */
+    List<ArtifactRow> inDirectory(String diskId, String path, String afterFilename, long limit);
+
+    /**
+     * Visits rows of a disk whose path is in {@code [fromPath, toPath)}, in path and filename
+     * order, after {@code (afterPath, afterFilename)} when given; stops when the visitor says so.
+     */
+    void scan(String diskId, String fromPath, String toPath, @Nullable String afterPath,
+        @Nullable String afterFilename, RowVisitor visitor);
+
+    /**
+     * One page of a compiled metadata query: at most {@code limit} rows after the position {@code
+     * after} (sort-key values from an earlier {@link QueryPage#lastKey()}; null for the start).
+     *
+     * @throws dev.diskstore.InvalidCursorException if {@code after} is not a position of the query
+     */
+    QueryPage query(CompiledQuery query, @Nullable List<String> after, int limit);
+  }
+
+  /** Visits rows of a scan. */
+  @FunctionalInterface
+  interface RowVisitor {
+    /** Returns whether to continue. */
+    boolean visit(ArtifactRow row);
+  }
+
+  /** Blob rows, their references, garbage keys and cached parse results. */
+  interface BlobRows {
+    /** The key of the blob with these bytes. */
+    Optional<String> keyOf(String sha256);
+
+    /** Records a new blob with one reference. */
+    void insert(String sha256, String key, long size, long nowMicros);
+
+    /** Adds one reference to an existing blob. */
+    void addReference(String sha256);
+
+    /**
+     * Drops {@code count} references; when none remain the blob row (and its cached parse
+     * results) goes and its key moves to the garbage, and the key is returned.
+     */
+    Optional<String> release(String sha256, int count, long nowMicros);
+
+    /** Whether any blob row exists. */
+    boolean any();
+
+    /** Up to {@code limit} blob keys, any. */
+    List<String> someKeys(int limit);
+
+    /** Every blob row. */
+    List<BlobRow> all();
+
+    /** Adds a key to the garbage (a key whose object is to be deleted); idempotent. */
+    void addGarbage(String key, long nowMicros);
+
+    /** Every key in the garbage. */
+    Set<String> garbage();
+
+    /** Forgets garbage keys whose objects were deleted. */
+    void removeGarbage(Collection<String> keys);
+
+    /**
+     * Keys of unfinished writes recorded by stores of schema 2 and older, with their owners; an
+     * index that never had them returns an empty map.
+     */
+    Map<String, String> legacyPendingWrites();
+
+    /** Forgets legacy pending writes whose objects were deleted. */
+    void removeLegacyPendingWrites(Collection<String> keys);
+
+    /** The keys among {@code keys} that a blob row, the garbage or a pending write accounts for. */
+    Set<String> accountedFor(Collection<String> keys);
+
+    /** A cached parse result of these bytes by this parser at this limit. */
+    Optional<ContentParser.Result> extractedContent(
+        String sha256, String contentType, String parserId, int maxChars);
+
+    /**
+     * Caches a parse result, unless the blob is gone. Returns whether it was stored.
+     */
+    boolean putExtractedContent(String sha256, String contentType, String parserId, int maxChars,
+        ContentParser.Result result, long nowMicros);
+  }
+
+  /** Disk rows. Deleting a disk deletes its artifact rows and directories with it. */
+  interface DiskRows {
+    void insert(DiskRow disk);
+
+    Optional<DiskRow> find(String diskId);
+
+    boolean exists(String diskId);
+
+    /**
+     * Disks in {@code (createdAt, id)} order (descending when {@code descending}), of one user when
+     * given, after {@code (afterCreatedAt, afterId)} when {@code afterId} is given.
+     */
+    List<DiskRow> page(@Nullable String user, boolean descending, long afterCreatedAt,
+        @Nullable String afterId, int limit);
+
+    /** Deletes the disk with its artifact rows and directories (not its blobs' references). */
+    void delete(String diskId);
+  }
+
+  /** The store instances (owners) that write to the store; see {@link OwnerState}. */
+  interface Owners {
+    /** Registers a new owner as alive. */
+    void register(String ownerId, long nowMicros);
+
+    Optional<OwnerState> state(String ownerId);
+
+    /** The known owners among {@code ownerIds}, with their states. */
+    Map<String, OwnerState> states(Collection<String> ownerIds);
+
+    /** Marks the owners dead (those alive); idempotent. */
+    void declareDead(Collection<String> ownerIds, long nowMicros);
+
+    /** Forgets dead owners not in {@code named}; returns how many. */
+    int pruneDead(Set<String> named);
+  }
+
+  /** The full-text queue, and full-text search (see {@link FullTextIndex} for the documents). */
+  interface TextRows {
+    /** Queues an artifact whose document must be brought up to date (written, moved or gone). */
+    void enqueue(long artifactId);
+
+    /** Queues every artifact of a disk (before the disk goes). */
+    void enqueueDisk(String diskId);
+
+    /** Queues every artifact with these bytes and content type (their text was extracted). */
+    void enqueueBlob(String sha256, String contentType);
+
+    /**
+     * The artifacts of a disk whose documents contain every term (a word or a phrase), best first,
+     * at most {@code limit}. Sees the documents as of the last batch the index applied.
+     */
+    List<TextHitRow> search(String diskId, List<String> terms, int limit);
+  }
+
+  /** Scans for verification. */
+  interface Maintenance {
+    /** Visits every artifact row as stored. */
+    void scanArtifacts(java.util.function.Consumer<StoredArtifact> visitor);
+
+    /** Every directory row. */
+    List<DirectoryRow> directories();
+  }
+}
