@@ -1,5 +1,8 @@
 package dev.diskstore.postgres;
 
+import dev.diskstore.spi.index.ArtifactRow;
+import dev.diskstore.spi.index.DirectoryRow;
+import dev.diskstore.spi.index.StoredArtifact;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,37 +26,18 @@ import org.jspecify.annotations.Nullable;
 final class PgArtifacts {
   private PgArtifacts() {}
 
-  /** One artifact row with its blob key (the SPI's {@code ArtifactRow}). */
-  record Row(
-      long id,
-      String diskId,
-      String path,
-      String filename,
-      String sha256,
-      long size,
-      String contentType,
-      String etag,
-      String userMeta,
-      long createdAt,
-      long updatedAt,
-      long contentModifiedAt,
-      String blobKey) {}
-
-  /** A directory row (the SPI's {@code DirectoryRow}). */
-  record Directory(String diskId, String path, String parent, String name, long artifactCount) {}
-
   static final String ROW_COLUMNS =
       "a.id, a.disk_id, a.path, a.filename, a.sha256, a.size, a.content_type, a.etag, a.user_meta,"
           + " a.created_at, a.updated_at, a.content_modified_at, b.key";
   static final String FROM = " FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256";
 
-  static Row row(ResultSet rs) throws SQLException {
-    return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+  static ArtifactRow row(ResultSet rs) throws SQLException {
+    return new ArtifactRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
         rs.getString(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9),
         rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getString(13));
   }
 
-  static Optional<Row> find(Connection c, String diskId, String path, String filename)
+  static Optional<ArtifactRow> find(Connection c, String diskId, String path, String filename)
       throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement("SELECT " + ROW_COLUMNS + FROM
@@ -68,7 +52,7 @@ final class PgArtifacts {
   }
 
   /** Inserts {@code row} (its id ignored) and returns the generated id. */
-  static long insert(Connection c, Row row, long rowCheck) throws SQLException {
+  static long insert(Connection c, ArtifactRow row, long rowCheck) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
             "INSERT INTO artifacts (disk_id, path, filename, sha256, size, content_type, etag,"
@@ -87,7 +71,7 @@ final class PgArtifacts {
   }
 
   /** Overwrites every field of the row {@code row.id()} (its blob key is the blob row's). */
-  static void update(Connection c, Row row, long rowCheck) throws SQLException {
+  static void update(Connection c, ArtifactRow row, long rowCheck) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
             "UPDATE artifacts SET disk_id = ?, path = ?, filename = ?, sha256 = ?, size = ?,"
@@ -103,7 +87,7 @@ final class PgArtifacts {
     }
   }
 
-  private static void bindFields(PreparedStatement s, int first, Row row) throws SQLException {
+  private static void bindFields(PreparedStatement s, int first, ArtifactRow row) throws SQLException {
     s.setString(first, row.sha256());
     s.setLong(first + 1, row.size());
     s.setString(first + 2, row.contentType());
@@ -138,7 +122,7 @@ final class PgArtifacts {
   }
 
   /** Counts one more artifact in each directory, creating those that had none; one statement. */
-  static void addToDirectories(Connection c, String diskId, List<Directory> directories)
+  static void addToDirectories(Connection c, String diskId, List<DirectoryRow> directories)
       throws SQLException {
     if (directories.isEmpty()) {
       return;
@@ -146,7 +130,7 @@ final class PgArtifacts {
     List<String> paths = new ArrayList<>();
     List<String> parents = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    for (Directory d : directories) {
+    for (DirectoryRow d : directories) {
       paths.add(d.path());
       parents.add(d.parent());
       names.add(d.name());
@@ -212,10 +196,10 @@ final class PgArtifacts {
   }
 
   /** Rows of the directory {@code path} with filenames after {@code afterFilename}, in order. */
-  static List<Row> inDirectory(
+  static List<ArtifactRow> inDirectory(
       Connection c, String diskId, String path, String afterFilename, long limit)
       throws SQLException {
-    List<Row> rows = new ArrayList<>();
+    List<ArtifactRow> rows = new ArrayList<>();
     try (PreparedStatement s =
         c.prepareStatement("SELECT " + ROW_COLUMNS + FROM
             + " WHERE a.disk_id = ? AND a.path = ? AND a.filename > ?"
@@ -245,7 +229,7 @@ final class PgArtifacts {
       String toPath,
       @Nullable String afterPath,
       @Nullable String afterFilename,
-      Predicate<Row> visitor)
+      Predicate<ArtifactRow> visitor)
       throws SQLException {
     boolean after = afterPath != null;
     try (PreparedStatement s =
@@ -272,25 +256,22 @@ final class PgArtifacts {
   }
 
   /** Every directory row (verification). */
-  static List<Directory> directories(Connection c) throws SQLException {
-    List<Directory> out = new ArrayList<>();
+  static List<DirectoryRow> directories(Connection c) throws SQLException {
+    List<DirectoryRow> out = new ArrayList<>();
     try (PreparedStatement s =
             c.prepareStatement(
                 "SELECT disk_id, path, parent, name, artifact_count FROM directories");
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
-        out.add(new Directory(rs.getString(1), rs.getString(2), rs.getString(3),
+        out.add(new DirectoryRow(rs.getString(1), rs.getString(2), rs.getString(3),
             rs.getString(4), rs.getLong(5)));
       }
     }
     return out;
   }
 
-  /** A stored row for verification: the row, whether its blob row exists, its checksum. */
-  record Stored(Row row, boolean hasBlobRow, @Nullable Long rowCheck) {}
-
   /** Visits every artifact row as stored (verification), streaming. */
-  static void scanAll(Connection c, java.util.function.Consumer<Stored> visitor)
+  static void scanAll(Connection c, java.util.function.Consumer<StoredArtifact> visitor)
       throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
@@ -302,7 +283,7 @@ final class PgArtifacts {
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           long check = rs.getLong(15);
-          visitor.accept(new Stored(row(rs), rs.getBoolean(14), rs.wasNull() ? null : check));
+          visitor.accept(new StoredArtifact(row(rs), rs.getBoolean(14), rs.wasNull() ? null : check));
         }
       }
     }

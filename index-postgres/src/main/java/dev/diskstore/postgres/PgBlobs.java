@@ -1,5 +1,6 @@
 package dev.diskstore.postgres;
 
+import dev.diskstore.spi.index.BlobRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,9 +24,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class PgBlobs {
   private PgBlobs() {}
-
-  /** A blob row (the SPI's {@code BlobRow}). */
-  record Blob(String sha256, String key, long size, int refCount) {}
 
   /** A cached parse result: Parsed (type, raw, truncated) or Unavailable (reason, detail). */
   record Extracted(
@@ -108,14 +106,14 @@ final class PgBlobs {
     return strings(c, "SELECT key FROM blobs LIMIT " + Math.max(0, limit));
   }
 
-  static List<Blob> all(Connection c) throws SQLException {
-    List<Blob> out = new ArrayList<>();
+  static List<BlobRow> all(Connection c) throws SQLException {
+    List<BlobRow> out = new ArrayList<>();
     try (PreparedStatement s =
         c.prepareStatement("SELECT sha256, key, size, ref_count FROM blobs")) {
       s.setFetchSize(1_000);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          out.add(new Blob(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4)));
+          out.add(new BlobRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4)));
         }
       }
     }

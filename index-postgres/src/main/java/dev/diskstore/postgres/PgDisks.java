@@ -1,5 +1,6 @@
 package dev.diskstore.postgres;
 
+import dev.diskstore.spi.index.DiskRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,12 +19,9 @@ import org.jspecify.annotations.Nullable;
 final class PgDisks {
   private PgDisks() {}
 
-  /** A disk row (the SPI's {@code DiskRow}). */
-  record Disk(String id, @Nullable String user, long createdAt, long updatedAt) {}
-
   private static final String COLUMNS = "id, \"user\", created_at, updated_at";
 
-  static void insert(Connection c, Disk disk) throws SQLException {
+  static void insert(Connection c, DiskRow disk) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement("INSERT INTO disks (" + COLUMNS + ") VALUES (?, ?, ?, ?)")) {
       s.setString(1, disk.id());
@@ -34,7 +32,7 @@ final class PgDisks {
     }
   }
 
-  static Optional<Disk> find(Connection c, String diskId) throws SQLException {
+  static Optional<DiskRow> find(Connection c, String diskId) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement("SELECT " + COLUMNS + " FROM disks WHERE id = ?")) {
       s.setString(1, diskId);
@@ -57,7 +55,7 @@ final class PgDisks {
    * Disks in {@code (created_at, id)} order (descending when asked), of one user when given, after
    * {@code (afterCreatedAt, afterId)} when {@code afterId} is given.
    */
-  static List<Disk> page(
+  static List<DiskRow> page(
       Connection c,
       @Nullable String user,
       boolean descending,
@@ -75,7 +73,7 @@ final class PgDisks {
     }
     sql.append(" ORDER BY created_at ").append(order).append(", id ").append(order)
         .append(" LIMIT ?");
-    List<Disk> out = new ArrayList<>();
+    List<DiskRow> out = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(sql.toString())) {
       int i = 1;
       if (user != null) {
@@ -123,7 +121,7 @@ final class PgDisks {
     }
   }
 
-  private static Disk disk(ResultSet rs) throws SQLException {
-    return new Disk(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4));
+  private static DiskRow disk(ResultSet rs) throws SQLException {
+    return new DiskRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4));
   }
 }

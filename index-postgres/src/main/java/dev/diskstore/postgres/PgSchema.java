@@ -126,15 +126,37 @@ final class PgSchema {
               + " artifact_id bigint NOT NULL)",
           // The full-text row of an artifact (no foreign key: a deleted artifact's row goes when
           // its queue entry is applied). sha256 and content_type say which content the body is.
+          // path_words and filename_words are the searchable words of the path and filename
+          // (PgText.words); the body is kept as given, for snippets.
           "CREATE TABLE artifact_text ("
               + " artifact_id bigint PRIMARY KEY,"
-              + " path text NOT NULL,"
-              + " filename text NOT NULL,"
+              + " path_words text NOT NULL,"
+              + " filename_words text NOT NULL,"
               + " body text NOT NULL,"
               + " sha256 text,"
               + " content_type text,"
               + " document tsvector NOT NULL)",
-          "CREATE INDEX artifact_text_by_document ON artifact_text USING gin (document)");
+          "CREATE INDEX artifact_text_by_document ON artifact_text USING gin (document)",
+          // English stemming (Snowball, like SQLite's porter tokenizer) without a stop-word list:
+          // SQLite FTS5 finds "the", so must this index.
+          "CREATE TEXT SEARCH DICTIONARY text_stem"
+              + " (TEMPLATE = pg_catalog.snowball, language = english)",
+          "CREATE TEXT SEARCH CONFIGURATION text_config (COPY = pg_catalog.english)",
+          "ALTER TEXT SEARCH CONFIGURATION text_config ALTER MAPPING FOR"
+              + " asciiword, word, hword, hword_part, asciihword, hword_asciipart WITH text_stem",
+          // The weighted document of an artifact: filename A, path B, body D. A body whose
+          // vector would pass PostgreSQL's 1 MB tsvector limit is indexed by its first 256 KiB.
+          "CREATE FUNCTION text_document(filename_words text, path_words text, body text)"
+              + " RETURNS tsvector LANGUAGE plpgsql STABLE SET search_path FROM CURRENT AS $$"
+              + " BEGIN"
+              + "   RETURN setweight(to_tsvector('text_config', filename_words), 'A')"
+              + "     || setweight(to_tsvector('text_config', path_words), 'B')"
+              + "     || setweight(to_tsvector('text_config', body), 'D');"
+              + " EXCEPTION WHEN program_limit_exceeded THEN"
+              + "   RETURN setweight(to_tsvector('text_config', filename_words), 'A')"
+              + "     || setweight(to_tsvector('text_config', path_words), 'B')"
+              + "     || setweight(to_tsvector('text_config', left(body, 262144)), 'D');"
+              + " END $$");
       default -> throw new IllegalArgumentException("no migration to schema version " + version);
     };
   }

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.diskstore.StorageException;
 import dev.diskstore.internal.PathRules;
-import dev.diskstore.postgres.PgArtifacts.Directory;
-import dev.diskstore.postgres.PgArtifacts.Row;
 import dev.diskstore.postgres.PgBlobs.Extracted;
-import dev.diskstore.postgres.PgDisks.Disk;
+import dev.diskstore.spi.index.ArtifactRow;
+import dev.diskstore.spi.index.BlobRow;
+import dev.diskstore.spi.index.DirectoryRow;
+import dev.diskstore.spi.index.DiskRow;
 import dev.diskstore.testkit.postgres.EmbeddedPostgresServer;
 import dev.diskstore.testkit.postgres.EmbeddedPostgresServer.FreshSchema;
 import java.sql.Connection;
@@ -37,7 +38,7 @@ class PgRowsTest {
         .password("x").schema(schema.name()).build());
     tx = db.transactions();
     tx.write(c -> {
-      PgDisks.insert(c, new Disk("d1", null, 10, 10));
+      PgDisks.insert(c, new DiskRow("d1", null, 10, 10));
       return null;
     });
   }
@@ -48,8 +49,8 @@ class PgRowsTest {
     schema.close();
   }
 
-  private static Row row(String path, String filename, String sha) {
-    return new Row(0, "d1", path, filename, sha, 3, "text/plain", "e-" + filename,
+  private static ArtifactRow row(String path, String filename, String sha) {
+    return new ArtifactRow(0, "d1", path, filename, sha, 3, "text/plain", "e-" + filename,
         "{\"b\": 1, \"a\": [1.50, 2e3]}", 100, 200, 300, "");
   }
 
@@ -62,9 +63,9 @@ class PgRowsTest {
         PgBlobs.insert(c, sha, "k/" + sha, 3, 1);
       }
       long id = PgArtifacts.insert(c, row(path, filename, sha), 42);
-      List<Directory> dirs = new ArrayList<>();
+      List<DirectoryRow> dirs = new ArrayList<>();
       for (String dir : PathRules.selfAndAncestors(path)) {
-        dirs.add(new Directory("d1", dir, PathRules.parent(dir), PathRules.name(dir), 0));
+        dirs.add(new DirectoryRow("d1", dir, PathRules.parent(dir), PathRules.name(dir), 0));
       }
       PgArtifacts.addToDirectories(c, "d1", dirs);
       return id;
@@ -74,15 +75,15 @@ class PgRowsTest {
   @Test
   void artifactRowsRoundTripExactly() {
     long id = put("/docs/", "a.txt", "s1");
-    Row found = tx.read(c -> PgArtifacts.find(c, "d1", "/docs/", "a.txt")).orElseThrow();
+    ArtifactRow found = tx.read(c -> PgArtifacts.find(c, "d1", "/docs/", "a.txt")).orElseThrow();
     assertThat(found.id()).isEqualTo(id);
     assertThat(found.blobKey()).isEqualTo("k/s1");
     // the user metadata text is kept byte for byte (jsonb would reorder keys and rewrite 2e3)
     assertThat(found.userMeta()).isEqualTo("{\"b\": 1, \"a\": [1.50, 2e3]}");
-    assertThat(found).isEqualTo(new Row(id, "d1", "/docs/", "a.txt", "s1", 3, "text/plain",
+    assertThat(found).isEqualTo(new ArtifactRow(id, "d1", "/docs/", "a.txt", "s1", 3, "text/plain",
         "e-a.txt", "{\"b\": 1, \"a\": [1.50, 2e3]}", 100, 200, 300, "k/s1"));
     tx.write(c -> {
-      PgArtifacts.update(c, new Row(id, "d1", "/x/", "b.txt", "s1", 3, "text/plain", "e2", "{}",
+      PgArtifacts.update(c, new ArtifactRow(id, "d1", "/x/", "b.txt", "s1", 3, "text/plain", "e2", "{}",
           100, 201, 300, ""), 43);
       return null;
     });
@@ -113,9 +114,9 @@ class PgRowsTest {
     assertThat(tx.read((Connection c) -> PgArtifacts.childDirectories(c, "d1", "/", "", 10)))
         .containsExactly("m", "n");
     assertThat(tx.read((Connection c) -> PgArtifacts.inDirectory(c, "d1", "/m/", "", 10)))
-        .extracting(Row::filename).containsExactly("B.txt", "a.txt", "b.txt", "é.txt");
+        .extracting(ArtifactRow::filename).containsExactly("B.txt", "a.txt", "b.txt", "é.txt");
     assertThat(tx.read((Connection c) -> PgArtifacts.inDirectory(c, "d1", "/m/", "a.txt", 2)))
-        .extracting(Row::filename).containsExactly("b.txt", "é.txt");
+        .extracting(ArtifactRow::filename).containsExactly("b.txt", "é.txt");
     assertThat(counts()).doesNotContainKey("/").containsEntry("/m/", 6L)
         .containsEntry("/m/z/", 1L).containsEntry("/n/", 1L);
 
@@ -144,7 +145,7 @@ class PgRowsTest {
     put("/", "b", "s1");
     tx.write(c -> PgBlobs.putExtractedContent(c, "s1", "text/plain", "p", 100,
         new Extracted("text", "hello", false, null, null), 5));
-    assertThat(tx.read((Connection c) -> PgBlobs.all(c))).containsExactly(new PgBlobs.Blob("s1", "k/s1", 3, 2));
+    assertThat(tx.read((Connection c) -> PgBlobs.all(c))).containsExactly(new BlobRow("s1", "k/s1", 3, 2));
     assertThat(tx.write((Connection c) -> {
       PgArtifacts.delete(c, PgArtifacts.find(c, "d1", "/", "a").orElseThrow().id());
       return PgBlobs.release(c, "s1", 1, 7);
@@ -187,20 +188,20 @@ class PgRowsTest {
   @Test
   void diskPagesAreKeysetScansInBothDirectionsAndDeleteCascades() {
     tx.write(c -> {
-      PgDisks.insert(c, new Disk("d2", "alice", 20, 20));
-      PgDisks.insert(c, new Disk("d3", "alice", 20, 20));
-      PgDisks.insert(c, new Disk("d4", "bob", 30, 30));
+      PgDisks.insert(c, new DiskRow("d2", "alice", 20, 20));
+      PgDisks.insert(c, new DiskRow("d3", "alice", 20, 20));
+      PgDisks.insert(c, new DiskRow("d4", "bob", 30, 30));
       return null;
     });
     assertThat(tx.read((Connection c) -> PgDisks.page(c, null, false, 0, null, 10)))
-        .extracting(Disk::id).containsExactly("d1", "d2", "d3", "d4");
+        .extracting(DiskRow::id).containsExactly("d1", "d2", "d3", "d4");
     assertThat(tx.read((Connection c) -> PgDisks.page(c, null, false, 20, "d2", 2)))
-        .extracting(Disk::id).containsExactly("d3", "d4");
+        .extracting(DiskRow::id).containsExactly("d3", "d4");
     assertThat(tx.read((Connection c) -> PgDisks.page(c, null, true, 20, "d3", 10)))
-        .extracting(Disk::id).containsExactly("d2", "d1");
+        .extracting(DiskRow::id).containsExactly("d2", "d1");
     assertThat(tx.read((Connection c) -> PgDisks.page(c, "alice", true, 0, null, 10)))
-        .extracting(Disk::id).containsExactly("d3", "d2");
-    assertThat(tx.read((Connection c) -> PgDisks.find(c, "d2"))).contains(new Disk("d2", "alice", 20, 20));
+        .extracting(DiskRow::id).containsExactly("d3", "d2");
+    assertThat(tx.read((Connection c) -> PgDisks.find(c, "d2"))).contains(new DiskRow("d2", "alice", 20, 20));
 
     put("/a/", "x", "s1");
     tx.write(c -> {
@@ -239,8 +240,8 @@ class PgRowsTest {
   @Test
   void listingADirectoryCostsTheSameInAHugeDisk() {
     tx.write(c -> {
-      PgDisks.insert(c, new Disk("big", null, 1, 1));
-      PgDisks.insert(c, new Disk("small", null, 1, 1));
+      PgDisks.insert(c, new DiskRow("big", null, 1, 1));
+      PgDisks.insert(c, new DiskRow("small", null, 1, 1));
       PgBlobs.insert(c, "s", "k", 1, 1);
       for (String disk : List.of("big", "small")) {
         try (PreparedStatement s = c.prepareStatement(
@@ -295,7 +296,7 @@ class PgRowsTest {
   private Map<String, Long> counts() {
     return tx.read(c -> {
       Map<String, Long> out = new java.util.TreeMap<>();
-      for (Directory d : PgArtifacts.directories(c)) {
+      for (DirectoryRow d : PgArtifacts.directories(c)) {
         out.put(d.path(), d.artifactCount());
       }
       return out;
