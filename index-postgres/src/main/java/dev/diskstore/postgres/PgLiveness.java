@@ -1,6 +1,7 @@
 package dev.diskstore.postgres;
 
 import dev.diskstore.StorageException;
+import dev.diskstore.spi.index.Liveness;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -51,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. A daemon thread runs the heartbeat. {@link #close()} declares every owner id
  * this instance had dead, releases the lock and closes the connection; idempotent.
  */
-final class PgLiveness implements AutoCloseable {
+final class PgLiveness implements Liveness {
   private static final Logger LOG = System.getLogger(PgLiveness.class.getName());
 
   private final PgDatabase db;
@@ -89,7 +90,8 @@ final class PgLiveness implements AutoCloseable {
   }
 
   /** This instance's current owner id: the one to embed in new blob keys. */
-  String id() {
+  @Override
+  public String id() {
     return id;
   }
 
@@ -109,7 +111,8 @@ final class PgLiveness implements AutoCloseable {
   }
 
   /** Whether {@code ownerId} may still be running; see the class comment. */
-  boolean isAlive(String ownerId) {
+  @Override
+  public boolean isAlive(String ownerId) {
     if (ownerId.equals(id) && !closed) {
       return true;
     }
@@ -137,7 +140,8 @@ final class PgLiveness implements AutoCloseable {
   }
 
   /** Nothing to do: PostgreSQL drops a dead owner's lock with its session. */
-  void forgetDead() {}
+  @Override
+  public void forgetDead() {}
 
   private synchronized String register() throws SQLException {
     closeSession();

@@ -74,7 +74,7 @@ final class PgSchema {
               + " sha256 text COLLATE \"C\" NOT NULL"
               + "   REFERENCES blobs (sha256) DEFERRABLE INITIALLY DEFERRED,"
               + " size bigint NOT NULL,"
-              + " content_type text NOT NULL,"
+              + " content_type text COLLATE \"C\" NOT NULL,"
               + " etag text NOT NULL,"
               + " user_meta text NOT NULL,"
               + " meta jsonb GENERATED ALWAYS AS (user_meta::jsonb) STORED,"
@@ -146,16 +146,16 @@ final class PgSchema {
               + " asciiword, word, hword, hword_part, asciihword, hword_asciipart WITH text_stem",
           // The weighted document of an artifact: filename A, path B, body D. A body whose
           // vector would pass PostgreSQL's 1 MB tsvector limit is indexed by its first 256 KiB.
-          "CREATE FUNCTION text_document(filename_words text, path_words text, body text)"
+          "CREATE FUNCTION text_document(filename_words text, path_words text, body_words text)"
               + " RETURNS tsvector LANGUAGE plpgsql STABLE SET search_path FROM CURRENT AS $$"
               + " BEGIN"
               + "   RETURN setweight(to_tsvector('text_config', filename_words), 'A')"
               + "     || setweight(to_tsvector('text_config', path_words), 'B')"
-              + "     || setweight(to_tsvector('text_config', body), 'D');"
+              + "     || setweight(to_tsvector('text_config', body_words), 'D');"
               + " EXCEPTION WHEN program_limit_exceeded THEN"
               + "   RETURN setweight(to_tsvector('text_config', filename_words), 'A')"
               + "     || setweight(to_tsvector('text_config', path_words), 'B')"
-              + "     || setweight(to_tsvector('text_config', left(body, 262144)), 'D');"
+              + "     || setweight(to_tsvector('text_config', left(body_words, 262144)), 'D');"
               + " END $$");
       default -> throw new IllegalArgumentException("no migration to schema version " + version);
     };

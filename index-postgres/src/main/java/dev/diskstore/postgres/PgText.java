@@ -212,7 +212,7 @@ final class PgText {
       s.setString(6, artifact.contentType());
       s.setString(7, filename);
       s.setString(8, path);
-      s.setString(9, clean);
+      s.setString(9, words(clean));
       s.executeUpdate();
     }
   }
@@ -225,8 +225,10 @@ final class PgText {
         c.prepareStatement(
             "UPDATE artifact_text SET path_words = coalesce(?, path_words),"
                 + " filename_words = coalesce(?, filename_words),"
-                + " document = text_document(coalesce(?, filename_words),"
-                + "   coalesce(?, path_words), body)"
+                // the body's part of the vector (weight D) is kept as it is
+                + " document = setweight(to_tsvector('text_config', coalesce(?, filename_words)), 'A')"
+                + "   || setweight(to_tsvector('text_config', coalesce(?, path_words)), 'B')"
+                + "   || ts_filter(document, '{d}')"
                 + " WHERE artifact_id = ?")) {
       String p = path == null ? null : words(path);
       String f = filename == null ? null : words(filename);

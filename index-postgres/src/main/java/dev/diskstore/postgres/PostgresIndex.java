@@ -1,5 +1,8 @@
 package dev.diskstore.postgres;
 
+import dev.diskstore.spi.index.IndexContext;
+import dev.diskstore.spi.index.IndexProvider;
+import dev.diskstore.spi.index.MetadataIndex;
 import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -27,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe; holds no connection until opened. The password is never printed
  * ({@link #toString()}, messages).
  */
-public final class PostgresIndex {
+public final class PostgresIndex implements IndexProvider {
   private final @Nullable String jdbcUrl;
   private final @Nullable String user;
   private final @Nullable String password;
@@ -94,6 +97,24 @@ public final class PostgresIndex {
 
   Duration ownerTimeout() {
     return ownerTimeout;
+  }
+
+  /**
+   * Opens the index: the pool, the schema (created or migrated), and this instance's owner.
+   *
+   * @throws UnsupportedSchemaVersionException if the schema is newer than this code
+   * @throws dev.diskstore.StorageException if the database cannot be reached (retryable) or
+   *     refuses (not retryable)
+   */
+  @Override
+  public MetadataIndex open(IndexContext context) {
+    return PgMetadataIndex.open(this, context);
+  }
+
+  /** True: instances on any number of hosts share the index. */
+  @Override
+  public boolean sharedAcrossHosts() {
+    return true;
   }
 
   @Override

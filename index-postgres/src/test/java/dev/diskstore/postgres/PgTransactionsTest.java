@@ -67,7 +67,8 @@ class PgTransactionsTest {
             tx.write(c -> {
               attempts.incrementAndGet();
               long n = value(c, 1);
-              Thread.onSpinWait();
+              // hold the snapshot a moment so that the transactions of the 8 threads overlap
+              PgTransactions.execute(c, "SELECT pg_sleep(0.002)");
               try (PreparedStatement s = c.prepareStatement("UPDATE counter SET n = ? WHERE id = 1")) {
                 s.setLong(1, n + 1);
                 s.executeUpdate();
