@@ -10,6 +10,7 @@ import dev.diskstore.Maintenance;
 import dev.diskstore.StorageException;
 import dev.diskstore.StoreClosedException;
 import dev.diskstore.StoreMismatchException;
+import dev.diskstore.index.sqlite.SqliteIndexProvider;
 import dev.diskstore.spi.BlobBackend;
 import dev.diskstore.spi.ContentParser;
 import dev.diskstore.spi.ContentTypeDetector;
@@ -19,7 +20,6 @@ import dev.diskstore.spi.index.IndexContext;
 import dev.diskstore.spi.index.IndexProvider;
 import dev.diskstore.spi.index.Liveness;
 import dev.diskstore.spi.index.MetadataIndex;
-import dev.diskstore.index.sqlite.SqliteIndexProvider;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,8 +52,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The store implementation behind {@link dev.diskstore.DiskStore}: wires the metadata index (the
- * configured {@link IndexProvider}'s, SQLite by default), the blob backend, the content parser and the URL signer, and owns their lifecycle. The operations
- * themselves live in {@link DiskOps}, {@link ArtifactOps} and {@link Housekeeping}.
+ * configured {@link IndexProvider}'s, SQLite by default), the blob backend, the content parser and
+ * the URL signer, and owns their lifecycle. The operations themselves live in {@link DiskOps},
+ * {@link ArtifactOps}, {@link SearchOps} and {@link Housekeeping}; they reach the index only
+ * through {@link MetadataIndex} (no SQL in this package).
  *
  * <p>Thread-safe. {@link #close()} is idempotent and releases everything the engine opened,
  * including streams handed out by {@code open} and not yet closed.

@@ -478,7 +478,8 @@ final class Housekeeping implements Maintenance {
   }
 
   private VerifyReport verifyNow(boolean deep) {
-    List<Problem> damage = new ArrayList<>(checkIndexFile(deep));
+    List<Problem> indexDamage = checkIndexFile(deep);
+    List<Problem> damage = new ArrayList<>(indexDamage);
     damage.addAll(checkTextIndex(deep));
     try {
       return verifyIndexAndBackend(deep, damage);
@@ -486,9 +487,12 @@ final class Housekeeping implements Maintenance {
       if (damage.isEmpty()) {
         throw e;
       }
-      // the damage SQLite found keeps the rest of the index from being read: report what is known
+      // the damage the index found keeps the rest of the index from being read: report what is known
       List<Problem> problems = new ArrayList<>(damage);
-      problems.add(new Problem(Kind.INDEX_DAMAGED, engine.index.describe(),
+      // named as the index named its damage (SQLite: the file name)
+      String subject =
+          indexDamage.isEmpty() ? engine.index.describe() : indexDamage.get(0).subject();
+      problems.add(new Problem(Kind.INDEX_DAMAGED, subject,
           "the rest of the verification could not read the index: " + e.getMessage()));
       return new VerifyReport(0, 0, problems);
     }

@@ -7,8 +7,9 @@ import java.util.zip.CRC32C;
 
 /**
  * The checksum stored with every artifact row ({@code artifacts.row_check}): CRC-32C over the
- * row's fields but its id (known only after an insert), each length-prefixed. SQLite checks the structure of its pages and indexes
- * ({@code PRAGMA integrity_check}) but not the values inside a record: a byte changed inside a
+ * row's fields but its id (known only after an insert), each length-prefixed. The core computes it
+ * and the index stores it ({@link dev.diskstore.spi.index.IndexSession.ArtifactRows#insert}).
+ * SQLite checks the structure of its pages and indexes ({@code PRAGMA integrity_check}) but not the values inside a record: a byte changed inside a
  * user-metadata string or a content type leaves a well-formed database. Deep verification
  * recomputes this checksum for every row and reports rows whose stored fields no longer match it.
  * It detects accidental damage, not deliberate edits (anyone who can write the file can write a
