@@ -33,9 +33,10 @@ import org.jspecify.annotations.Nullable;
  * finds the session gone, the instance registers again as a <em>new</em> owner, with a new id and
  * a new lock: its old id may already have been found dead by another instance's garbage collector,
  * which then declares it dead and may delete its unreferenced objects, so the old id must never
- * commit again unless the fence allows it. {@link #id()} is always the current epoch's id; the
- * commit fence checks the owner named in a blob's key, so uploads begun under an old epoch either
- * commit before the declaration or fail, exactly as for a crashed instance.
+ * commit again unless the fence allows it. An owner found recorded dead while its session lives
+ * (which no correct collector does) also starts a new epoch. {@link #id()} is always the current
+ * epoch's id; the commit fence checks the owner named in a blob's key, so uploads begun under an
+ * old epoch either commit before the declaration or fail, exactly as for a crashed instance.
  *
  * <p><b>Why {@code pg_locks}.</b> {@link #isAlive} reads {@code pg_locks} (granted advisory locks
  * of this database with the owner's key): a read of the lock manager's state as of the call, with
@@ -225,9 +226,19 @@ final class PgLiveness implements Liveness {
       }
       Connection c = session;
       if (c != null) {
-        try (Statement s = c.createStatement()) {
-          s.execute("SELECT 1");
-          return;
+        // proves the session alive, and checks that no collector declared this owner dead (it
+        // cannot while the lock is held; a dead owner could never commit again, so start anew)
+        try (PreparedStatement s =
+            c.prepareStatement("SELECT coalesce((SELECT state FROM owners WHERE id = ?), 'dead')")) {
+          s.setString(1, id);
+          try (ResultSet rs = s.executeQuery()) {
+            rs.next();
+            if (PgOwners.ALIVE.equals(rs.getString(1))) {
+              return;
+            }
+          }
+          LOG.log(Level.WARNING, () -> db.where() + ": owner " + id
+              + " is recorded dead while its lock is held; registering as a new owner");
         } catch (SQLException e) {
           LOG.log(Level.WARNING, () -> db.where() + ": the liveness session of owner " + id
               + " is lost (" + e.getMessage() + "); registering as a new owner");

@@ -97,6 +97,16 @@ class PgLivenessTest {
   }
 
   @Test
+  void anOwnerRecordedDeadWhileAliveStartsANewEpoch() throws Exception {
+    try (PgLiveness a = new PgLiveness(db)) {
+      String before = a.id();
+      admin("UPDATE " + schema.name() + ".owners SET state = 'dead' WHERE id = '" + before + "'");
+      await(() -> !a.id().equals(before), "a new owner id");
+      assertThat(state(a.id())).isEqualTo("alive");
+    }
+  }
+
+  @Test
   void closedUnknownAndLocklessOwnersAreDead() throws Exception {
     try (PgLiveness a = new PgLiveness(db)) {
       PgLiveness b = new PgLiveness(db);
