@@ -218,7 +218,7 @@ public final class Engine implements AutoCloseable {
   private CompletableFuture<String> startIdentityCheck() {
     CompletableFuture<String> check = new CompletableFuture<>();
     storeIdentity = check;
-    String where = "store " + index.describe() + " on " + backend;
+    String where = "store " + where(config, index) + " on " + backend;
     Thread thread =
         new Thread(
             () -> {
@@ -277,7 +277,7 @@ public final class Engine implements AutoCloseable {
             c.putStoreMeta("project_id", project);
           } else if (config.projectId().isPresent() && !config.projectId().get().equals(project)) {
             throw new DiskStoreException(
-                "the store at " + index.describe() + " belongs to project " + project
+                "the store at " + where(config, index) + " belongs to project " + project
                     + ", but the configuration asks for project " + config.projectId().get());
           }
           String secret = c.storeMeta("url_secret").orElse(null);
@@ -289,6 +289,11 @@ public final class Engine implements AutoCloseable {
           }
           return new String[] {project, secret};
         });
+  }
+
+  /** The store's directory if it has one, else the index's description: for messages. */
+  private static String where(DiskStoreConfig config, MetadataIndex index) {
+    return config.findDirectory().map(String::valueOf).orElseGet(index::describe);
   }
 
   /**
@@ -640,7 +645,7 @@ public final class Engine implements AutoCloseable {
       index.write(
           false,
           c -> {
-            c.blobs().removeGarbage(deleted);
+            c.garbage().remove(deleted);
             return null;
           });
     } catch (RuntimeException e) {
