@@ -132,6 +132,24 @@ public final class Engine implements AutoCloseable {
    * a garbage collection in the background. On failure everything opened so far, including the
    * configured backend, is closed.
    */
+  /**
+   * Refuses an index shared by instances on several hosts (a database server) over blobs that only
+   * this host sees (a local directory not declared shared, memory): instances on other hosts would
+   * find index rows whose bytes they cannot read, and their garbage collection would judge this
+   * host's objects by listings that do not contain them.
+   */
+  private static void checkSharing(IndexProvider provider, BlobBackend backend) {
+    if (provider.sharedAcrossHosts()
+        && !backend.capabilities().contains(BlobBackend.Capability.SHARED_ACROSS_HOSTS)) {
+      throw new dev.diskstore.InvalidRequestException(
+          "the index " + provider + " is shared by instances on several hosts, but the blob"
+              + " backend " + backend + " is seen by this host only: use a backend every host"
+              + " reaches (S3 or another object store), or, for a directory that every host of"
+              + " the store mounts (NFS, a cluster file system), open it with"
+              + " LocalBlobBackend.onSharedFileSystem(path)");
+    }
+  }
+
   public static Engine open(DiskStoreConfig config) {
     MetadataIndex index = null;
     Engine engine = null;
@@ -139,6 +157,7 @@ public final class Engine implements AutoCloseable {
       // sqlite-jdbc logs through SLF4J when slf4j-api (which Jetty brings) is present
       QuietSlf4j.quietSlf4jWithoutProvider();
       IndexProvider provider = config.index().orElse(SqliteIndexProvider.of());
+      checkSharing(provider, config.backend());
       index =
           provider.open(
               new IndexContext(
