@@ -42,6 +42,11 @@ final class PgFullTextIndex implements FullTextIndex {
   private final DataSource pool;
   private final PgTransactions tx;
   private final long lockKey;
+  /**
+   * One batch at a time in this instance before the database lock is asked for: a thread waiting
+   * for the lock holds a pooled connection, and waiters of one instance must not drain its pool.
+   */
+  private final java.util.concurrent.Semaphore oneBatch = new java.util.concurrent.Semaphore(1);
   private volatile boolean closed;
 
   PgFullTextIndex(DataSource pool, PgTransactions tx, String schema) {
@@ -65,6 +70,13 @@ final class PgFullTextIndex implements FullTextIndex {
     if (closed) {
       throw new StoreClosedException();
     }
+    try {
+      oneBatch.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new dev.diskstore.StorageException("interrupted while waiting for a full-text batch", e);
+    }
+    boolean handedOut = false;
     Connection c = null;
     try {
       c = pool.getConnection();
@@ -79,7 +91,7 @@ final class PgFullTextIndex implements FullTextIndex {
       if (claimed.isEmpty()) {
         c.rollback();
         c.close();
-        return Optional.empty();
+        return Optional.empty(); // the finally block lets the next claim in
       }
       List<TextQueueEntry> entries = new ArrayList<>(claimed.size());
       for (PgText.Entry e : claimed) {
@@ -90,13 +102,19 @@ final class PgFullTextIndex implements FullTextIndex {
         }
         entries.add(new TextQueueEntry(e.seq(), e.artifactId(), row, extracted));
       }
-      return Optional.of(new Batch(c, entries));
+      Batch batch = new Batch(c, entries);
+      handedOut = true;
+      return Optional.of(batch);
     } catch (SQLException e) {
       abandon(c, e);
       throw tx.translate(e, "claiming full-text queue entries");
     } catch (RuntimeException | Error e) {
       abandon(c, e);
       throw e;
+    } finally {
+      if (!handedOut) {
+        oneBatch.release();
+      }
     }
   }
 
@@ -153,6 +171,7 @@ final class PgFullTextIndex implements FullTextIndex {
     private final Connection c;
     private final List<TextQueueEntry> entries;
     private boolean done;
+    private boolean released;
 
     Batch(Connection c, List<TextQueueEntry> entries) {
       this.c = c;
@@ -223,6 +242,11 @@ final class PgFullTextIndex implements FullTextIndex {
         c.close();
       } catch (SQLException e) {
         // returned or gone either way
+      } finally {
+        if (!released) {
+          released = true;
+          oneBatch.release();
+        }
       }
     }
 

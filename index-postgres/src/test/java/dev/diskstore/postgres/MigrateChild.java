@@ -15,7 +15,17 @@ public final class MigrateChild {
             .build();
     long start = Long.parseLong(args[3]);
     Thread.sleep(Math.max(0, start - System.currentTimeMillis()));
-    int found = PgSchemaTest.openAndReportVersionFound(config);
+    int found = openAndReportVersionFound(config);
     System.out.println("found=" + found);
+  }
+
+  /**
+   * Opens like the index does and returns the version found before the migration. Here rather
+   * than in the test class, whose static server would start a second server in the child.
+   */
+  static int openAndReportVersionFound(PostgresIndex config) throws java.sql.SQLException {
+    try (java.sql.Connection c = PgDatabase.rawConnection(config)) {
+      return PgSchema.migrate(c, config.schema(), PgDatabase.describe(config));
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.diskstore.spi.index.ArtifactRow;
 import dev.diskstore.spi.index.DiskRow;
 import dev.diskstore.spi.index.FullTextIndex.TextBatch;
 import dev.diskstore.spi.index.IndexContext;
+import dev.diskstore.spi.index.IndexSession;
 import dev.diskstore.spi.index.MetadataIndex;
 import dev.diskstore.spi.index.TextQueueEntry;
 import dev.diskstore.testkit.postgres.EmbeddedPostgresServer;
@@ -92,7 +93,7 @@ class PgFullTextIndexTest {
       pool.shutdownNow();
     }
     assertThat(applied).hasSize(200).doesNotHaveDuplicates();
-    assertThat(x.read(s -> s.text().search("d", List.of("kiwi"), 1_000))).hasSize(200);
+    assertThat(x.read((IndexSession s) -> s.text().search("d", List.of("kiwi"), 1_000))).hasSize(200);
     assertThat(y.fullText().claim(10, r -> false)).isEmpty();
   }
 
@@ -107,14 +108,14 @@ class PgFullTextIndexTest {
       // acknowledges the first three only
       batch.acknowledge(first.get(2));
     }
-    assertThat(x.read(s -> s.text().search("d", List.of("mango"), 100))).hasSize(5);
+    assertThat(x.read((IndexSession s) -> s.text().search("d", List.of("mango"), 100))).hasSize(5);
     try (TextBatch batch = y.fullText().claim(5, r -> false).orElseThrow()) {
       assertThat(batch.entries().stream().map(TextQueueEntry::seq).toList())
           .startsWith(first.get(3), first.get(4));
       batch.put(batch.entries().get(0).artifact(), "papaya");
       // closed without acknowledgement: the document change is undone, the entries stay queued
     }
-    assertThat(x.read(s -> s.text().search("d", List.of("papaya"), 100))).isEmpty();
+    assertThat(x.read((IndexSession s) -> s.text().search("d", List.of("papaya"), 100))).isEmpty();
     try (TextBatch batch = x.fullText().claim(2, r -> false).orElseThrow()) {
       assertThat(batch.entries().stream().map(TextQueueEntry::seq).toList())
           .containsExactly(first.get(3), first.get(4));

@@ -43,6 +43,7 @@ public final class EmbeddedPostgresServer {
     this.dataDirectory = Files.createTempDirectory(target, "embedded-pg-");
     long started = System.nanoTime();
     this.postgres = builder(0).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopAndDelete, "embedded-pg-cleanup"));
     this.startupTime = Duration.ofNanos(System.nanoTime() - started);
     this.port = postgres.getPort();
   }
@@ -65,7 +66,9 @@ public final class EmbeddedPostgresServer {
     EmbeddedPostgres.Builder b =
         EmbeddedPostgres.builder()
             .setDataDirectory(dataDirectory)
-            .setCleanDataDirectory(fixedPort == 0) // a restart keeps the data
+            // kept on close, so that a restart finds the data; deleted when the JVM exits
+            .setCleanDataDirectory(false)
+            .setRegisterShutdownHook(false) // ours stops the server, then deletes the data
             .setPGStartupWait(Duration.ofSeconds(60))
             .setServerConfig("fsync", "off")
             .setServerConfig("full_page_writes", "off")
@@ -117,6 +120,19 @@ public final class EmbeddedPostgresServer {
   public synchronized void restart() throws IOException {
     postgres.close();
     postgres = builder(port).start();
+  }
+
+  private synchronized void stopAndDelete() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      // the process is going away anyway
+    }
+    try (var files = Files.walk(dataDirectory)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // under target/: removed by the next clean
+    }
   }
 
   /** A schema for one test; see {@link #freshSchema()}. */
