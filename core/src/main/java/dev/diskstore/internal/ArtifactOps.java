@@ -232,7 +232,7 @@ final class ArtifactOps implements Artifacts {
     // The fence: a blob of an owner that garbage collection declared dead must never become
     // referenced (it may be deleting the object right now). The owner is the one the key names:
     // on a shared index an instance's owner id may have changed since the key was made.
-    OwnerRegistry.requireAlive(c, key, engine.isClosed());
+    OwnerRegistry.requireAlive(c, key, engine.isClosed(), engine.owners.id());
     Instant now = engine.now();
     long nowMicros = Engine.micros(now);
     List<String> garbage = new ArrayList<>();

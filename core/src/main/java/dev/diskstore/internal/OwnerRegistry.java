@@ -37,8 +37,12 @@ final class OwnerRegistry {
    * no owner (not made by {@link Engine#newBlobKey()}) is refused too.
    *
    * @param closing whether this instance is closing (the failure is then a plain "store closed")
+   * @param currentOwner this instance's owner id now: when the key names an earlier one, the
+   *     instance has registered again since the upload began, and the same call, made again,
+   *     uploads under the new id, so the failure is retryable
    */
-  static void requireAlive(IndexSession session, String key, boolean closing) {
+  static void requireAlive(
+      IndexSession session, String key, boolean closing, String currentOwner) {
     String owner = Engine.ownerOf(key);
     OwnerState state = owner == null ? null : session.owners().state(owner).orElse(null);
     if (state == OwnerState.ALIVE) {
@@ -46,6 +50,14 @@ final class OwnerRegistry {
     }
     if (closing) {
       throw new dev.diskstore.StoreClosedException();
+    }
+    if (owner != null && !owner.equals(currentOwner)) {
+      throw new StorageException(
+          "the upload was made under this store instance's previous owner id " + owner
+              + ", which another instance's garbage collection declared dead after this instance"
+              + " lost its liveness session; the instance now writes as owner " + currentOwner
+              + ", so the call may be retried",
+          true, null);
     }
     throw new StorageException(
         "this store instance (owner " + owner + ") is no longer registered as alive in the index"

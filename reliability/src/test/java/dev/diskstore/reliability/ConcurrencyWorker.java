@@ -37,7 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Every thread has eight private files ({@code /own/<proc>/t<n>/}) that only it writes, with
  * unconditional upserts, updates, deletes and moves, and checks every read of them against its own
- * model (read-your-writes). All threads of both processes share {@value #SHARED} files
+ * model (read-your-writes). All threads of all processes share {@value #SHARED} files
  * ({@code /shared/}) that they write only conditionally: claims with {@code ifNoneMatch} and
  * upserts, updates and deletes with {@code ifMatch} of the etag they just read. Every thread also
  * creates and deletes disks of its own ("victim" disks) while the other threads of its process
@@ -49,7 +49,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * any other exception, or a read that disagrees with the model. The parent fails on any {@code
  * ERR}.
  *
- * <p>Arguments: store directory, disk id, process name, threads, operations per thread, seed, log
+ * <p>Arguments: store ({@link StoreSpec}: a local directory, or PostgreSQL + S3 with no local
+ * directory), disk id, process name, threads, operations per thread, seed, log
  * directory, ready file, go file. Exit status 0 even when operations failed (the logs say so).
  */
 public final class ConcurrencyWorker {
@@ -68,7 +69,7 @@ public final class ConcurrencyWorker {
   }
 
   public static void main(String[] args) throws Exception {
-    Path storeDir = Path.of(args[0]);
+    String storeSpec = args[0];
     String diskId = args[1];
     String proc = args[2];
     int threads = Integer.parseInt(args[3]);
@@ -77,7 +78,7 @@ public final class ConcurrencyWorker {
     Path logDir = Path.of(args[6]);
     Path readyFile = Path.of(args[7]);
     Path goFile = Path.of(args[8]);
-    try (DiskStore store = DiskStore.local(storeDir)) {
+    try (DiskStore store = StoreSpec.open(storeSpec)) {
       Files.writeString(readyFile, "ready");
       long deadline = System.nanoTime() + 60_000_000_000L;
       while (!Files.exists(goFile)) {

@@ -43,11 +43,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * FAIL &lt;id&gt; &lt;exception class&gt;
  * </pre>
  *
- * <p>A {@code FAIL} is written only in S3 mode and only for a {@link StorageException} (the S3
- * server was stopped under the worker); the operation must then have changed nothing. Any other
+ * <p>A {@code FAIL} is written only in S3 and PostgreSQL + S3 modes and only for a {@link
+ * StorageException} (a server was stopped under the worker); the operation must then have changed
+ * nothing. Any other
  * exception prints its stack trace and exits 2.
  *
- * <p>Arguments: store directory, backend ({@code local} or {@code s3|<endpoint>|<key prefix>}),
+ * <p>Arguments: store directory ({@code -} for PostgreSQL + S3), backend ({@code local}, {@code
+ * s3|<endpoint>|<key prefix>}, or a {@link StoreSpec} {@code pg|…} with no directory),
  * disk id, log directory, seed, seconds to run at most, threads. Writes {@code ready} into the log
  * directory once the store is open.
  */
@@ -62,14 +64,14 @@ public final class CrashWorker {
   private CrashWorker() {}
 
   public static void main(String[] args) throws Exception {
-    Path storeDir = Path.of(args[0]);
     String backend = args[1];
+    Path storeDir = StoreSpec.isRemote(backend) ? Path.of(".") : Path.of(args[0]);
     String diskId = args[2];
     Path logDir = Path.of(args[3]);
     long seed = Long.parseLong(args[4]);
     long deadline = System.nanoTime() + Long.parseLong(args[5]) * 1_000_000_000L;
     int threads = Integer.parseInt(args[6]);
-    boolean s3 = backend.startsWith("s3|");
+    boolean remote = !backend.equals("local");
     AtomicInteger exit = new AtomicInteger();
     try (DiskStore store = open(storeDir, backend)) {
       List<Thread> workers = new ArrayList<>();
@@ -109,7 +111,7 @@ public final class CrashWorker {
                       try {
                         runOne(store, diskId, path, id, exists, metaOf, random, log);
                       } catch (StorageException e) {
-                        if (!s3) {
+                        if (!remote) {
                           throw e;
                         }
                         append(log, "FAIL " + id + " " + e.getClass().getSimpleName());
@@ -139,6 +141,9 @@ public final class CrashWorker {
   static DiskStore open(Path storeDir, String backend) {
     if (backend.equals("local")) {
       return DiskStore.local(storeDir);
+    }
+    if (StoreSpec.isRemote(backend)) {
+      return StoreSpec.open(backend);
     }
     String[] parts = backend.split("\\|", 3);
     return DiskStore.open(
