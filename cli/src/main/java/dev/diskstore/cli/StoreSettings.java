@@ -1,0 +1,228 @@
+package dev.diskstore.cli;
+
+import dev.diskstore.DiskStoreConfig;
+import dev.diskstore.InvalidRequestException;
+import dev.diskstore.local.LocalBlobBackend;
+import dev.diskstore.postgres.PostgresIndex;
+import dev.diskstore.s3.S3BlobBackend;
+import dev.diskstore.spi.BlobBackend;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a store lives, read from a properties file: which index (the embedded SQLite index in a
+ * directory, or PostgreSQL) and which blob backend (a local directory, or an S3-compatible bucket).
+ *
+ * <pre>{@code
+ * # embedded default: SQLite index in ./data, blobs in ./data/blobs
+ * directory = data
+ *
+ * # many instances: PostgreSQL + S3
+ * index = postgres
+ * postgres.url = jdbc:postgresql://db.internal:5432/app
+ * postgres.user = diskstore
+ * postgres.password-env = DISKSTORE_PG_PASSWORD
+ * postgres.schema = diskstore
+ * blobs = s3
+ * s3.bucket = artifacts
+ * s3.prefix = diskstore/
+ * s3.region = eu-west-1
+ * # s3.endpoint = http://minio:9000      (MinIO, R2, ... ; s3.path-style = true)
+ * # s3.access-key / s3.secret-key-env    (default: the AWS SDK's credential chain)
+ * }</pre>
+ *
+ * <p>Relative paths are resolved against the file's directory. Secrets may be given directly
+ * ({@code postgres.password}, {@code s3.secret-key}) or named as environment variables ({@code
+ * ...-env}). An unknown key is refused, so that a typo does not silently fall back to a default.
+ *
+ * <p>Immutable; {@link #toConfig()} opens the blob backend, which the store opened with the config
+ * closes.
+ */
+public final class StoreSettings {
+  private static final Set<String> KEYS =
+      Set.of("index", "directory", "postgres.url", "postgres.user", "postgres.password",
+          "postgres.password-env", "postgres.schema", "postgres.pool-size", "blobs",
+          "blobs.directory", "s3.bucket", "s3.prefix", "s3.region", "s3.endpoint",
+          "s3.path-style", "s3.access-key", "s3.secret-key", "s3.secret-key-env");
+
+  private final String source;
+  private final Map<String, String> values;
+  private final Path base;
+  private final Function<String, @Nullable String> env;
+
+  private StoreSettings(
+      String source, Map<String, String> values, Path base,
+      Function<String, @Nullable String> env) {
+    this.source = source;
+    this.values = values;
+    this.base = base;
+    this.env = env;
+    Set<String> unknown = new TreeSet<>(values.keySet());
+    unknown.removeAll(KEYS);
+    if (!unknown.isEmpty()) {
+      throw new InvalidRequestException(
+          source + ": unknown setting(s) " + unknown + "; known: " + new TreeSet<>(KEYS));
+    }
+    index();
+    blobs();
+  }
+
+  /** Reads a properties file (UTF-8). */
+  public static StoreSettings load(Path file) {
+    Properties properties = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(in);
+    } catch (IOException e) {
+      throw new InvalidRequestException("cannot read the store settings " + file + ": " + e);
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    return of(file.toString(), properties, parent, System::getenv);
+  }
+
+  /** Settings from properties; relative paths resolve against {@code base}. */
+  static StoreSettings of(
+      String source, Properties properties, Path base, Function<String, @Nullable String> env) {
+    Map<String, String> values = new java.util.HashMap<>();
+    for (String name : properties.stringPropertyNames()) {
+      values.put(name.trim(), properties.getProperty(name).trim());
+    }
+    return new StoreSettings(source, Map.copyOf(values), base, env);
+  }
+
+  /** {@code sqlite} or {@code postgres}. */
+  String index() {
+    String index = values.getOrDefault("index", "sqlite");
+    if (!index.equals("sqlite") && !index.equals("postgres")) {
+      throw new InvalidRequestException(
+          source + ": index must be sqlite or postgres, not \"" + index + "\"");
+    }
+    return index;
+  }
+
+  /** {@code local} or {@code s3}. */
+  String blobs() {
+    String blobs = values.getOrDefault("blobs", "local");
+    if (!blobs.equals("local") && !blobs.equals("s3")) {
+      throw new InvalidRequestException(
+          source + ": blobs must be local or s3, not \"" + blobs + "\"");
+    }
+    return blobs;
+  }
+
+  private Optional<String> value(String key) {
+    String v = values.get(key);
+    return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
+  }
+
+  private String required(String key, String why) {
+    return value(key).orElseThrow(
+        () -> new InvalidRequestException(source + ": " + key + " is required " + why));
+  }
+
+  private Optional<Path> path(String key) {
+    return value(key).map(v -> base.resolve(v).normalize());
+  }
+
+  private Optional<String> secret(String key) {
+    Optional<String> direct = value(key);
+    if (direct.isPresent()) {
+      return direct;
+    }
+    Optional<String> variable = value(key + "-env");
+    if (variable.isEmpty()) {
+      return Optional.empty();
+    }
+    String v = env.apply(variable.get());
+    if (v == null) {
+      throw new InvalidRequestException(
+          source + ": " + key + "-env names the environment variable " + variable.get()
+              + ", which is not set");
+    }
+    return Optional.of(v);
+  }
+
+  /**
+   * The store configuration these settings describe. Opens the blob backend (an S3 client, a local
+   * directory); the store opened with the configuration closes it.
+   */
+  public DiskStoreConfig toConfig() {
+    DiskStoreConfig.Builder builder = DiskStoreConfig.builder();
+    Optional<Path> directory = path("directory");
+    directory.ifPresent(builder::directory);
+    if (index().equals("postgres")) {
+      PostgresIndex.Builder pg =
+          PostgresIndex.builder()
+              .jdbcUrl(required("postgres.url", "with index = postgres"))
+              .schema(value("postgres.schema").orElse("diskstore"));
+      value("postgres.user").ifPresent(pg::user);
+      secret("postgres.password").ifPresent(pg::password);
+      value("postgres.pool-size").map(v -> integer("postgres.pool-size", v))
+          .ifPresent(pg::maximumPoolSize);
+      builder.index(pg.build());
+    } else if (directory.isEmpty()) {
+      throw new InvalidRequestException(
+          source + ": directory is required with the embedded SQLite index (index = sqlite)");
+    }
+    builder.backend(backend(directory));
+    return builder.build();
+  }
+
+  private BlobBackend backend(Optional<Path> directory) {
+    if (blobs().equals("local")) {
+      Path root = path("blobs.directory")
+          .or(() -> directory.map(d -> d.resolve("blobs")))
+          .orElseThrow(() -> new InvalidRequestException(
+              source + ": blobs = local needs blobs.directory (or directory)"));
+      return LocalBlobBackend.at(root);
+    }
+    S3BlobBackend.Builder s3 =
+        S3BlobBackend.builder()
+            .bucket(required("s3.bucket", "with blobs = s3"))
+            .keyPrefix(value("s3.prefix").orElse(""))
+            .region(value("s3.region").orElse("us-east-1"));
+    value("s3.endpoint").map(URI::create).ifPresent(s3::endpoint);
+    value("s3.path-style").map(Boolean::parseBoolean).ifPresent(s3::pathStyleAccess);
+    Optional<String> accessKey = value("s3.access-key");
+    if (accessKey.isPresent()) {
+      s3.credentials(accessKey.get(), secret("s3.secret-key").orElseThrow(
+          () -> new InvalidRequestException(
+              source + ": s3.access-key needs s3.secret-key or s3.secret-key-env")));
+    }
+    return s3.build();
+  }
+
+  private int integer(String key, String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException(source + ": " + key + " must be a number, not " + v);
+    }
+  }
+
+  /** Where the settings came from and what they name, without secrets. */
+  @Override
+  public String toString() {
+    String where = index().equals("postgres")
+        ? "PostgreSQL " + value("postgres.url").orElse("?") + " schema "
+            + value("postgres.schema").orElse("diskstore")
+        : "SQLite in " + path("directory").map(Path::toString).orElse("?");
+    String bytes = blobs().equals("s3")
+        ? "s3://" + value("s3.bucket").orElse("?") + "/" + value("s3.prefix").orElse("")
+            + value("s3.endpoint").map(e -> " at " + e).orElse("")
+        : "local directory " + path("blobs.directory")
+            .or(() -> path("directory").map(d -> d.resolve("blobs")))
+            .map(Path::toString).orElse("?");
+    return where + ", blobs in " + bytes;
+  }
+}
