@@ -253,7 +253,7 @@ public final class StoreCopier {
     if (existing.isPresent()) {
       c.blobs().addReference(row.sha256());
       if (mine != null && !existing.get().equals(mine)) {
-        c.blobs().addGarbage(mine, Engine.micros(target.now()));
+        c.garbage().add(mine, Engine.micros(target.now()));
         unused.add(mine);
       }
     } else {
@@ -264,7 +264,7 @@ public final class StoreCopier {
             "the target lost the bytes of " + row.path() + row.filename() + " on disk "
                 + disk.id() + " during the copy; run the copy again", true, null);
       }
-      OwnerRegistry.requireAlive(c, mine, target.isClosed());
+      OwnerRegistry.requireAlive(c, mine, target.isClosed(), target.owners.id());
       c.blobs().insert(row.sha256(), mine, row.size(), Engine.micros(target.now()));
     }
     ArtifactRow copy =
