@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * PostgreSQL SQL of the SPI's {@code IndexSession.ArtifactRows} (metadata queries are {@link
  * PgQueries}). Every listing is a keyset scan of {@code artifacts (disk_id, path, filename)} or
  * {@code directories (disk_id, parent, name)}: its cost depends on the page, not on the disk.
- * Directory counts change in one statement per call, whatever the depth.
+ * Directories are existence rows, added and removed in one statement per call whatever the depth
+ * (not counters: see {@link #addToDirectories}).
  */
 final class PgArtifacts {
   private PgArtifacts() {}
@@ -121,7 +122,16 @@ final class PgArtifacts {
     return uses;
   }
 
-  /** Counts one more artifact in each directory, creating those that had none; one statement. */
+  /**
+   * Makes sure each directory has its row; one statement. Directories are <em>existence</em> rows
+   * here, not counters: a counter would be one row that every upsert under the directory writes,
+   * and under {@code SERIALIZABLE} two transactions writing one row never both commit, so writers
+   * of one directory tree on any number of hosts would take turns (seen: four threads upserting
+   * into sibling directories exhausted their retries). An existing row is only read; the read
+   * (the {@code NOT EXISTS}) is what orders this transaction against one that removes the row
+   * (see {@link #removeFromDirectories}). {@code artifact_count} is stored as 1 and means nothing;
+   * {@link #directories} computes the counts.
+   */
   static void addToDirectories(Connection c, String diskId, List<DirectoryRow> directories)
       throws SQLException {
     if (directories.isEmpty()) {
@@ -137,21 +147,28 @@ final class PgArtifacts {
     }
     try (PreparedStatement s =
         c.prepareStatement(
-            "INSERT INTO directories AS d (disk_id, path, parent, name, artifact_count)"
+            "INSERT INTO directories (disk_id, path, parent, name, artifact_count)"
                 + " SELECT ?, u.path, u.parent, u.name, 1"
                 + " FROM unnest(?::text[], ?::text[], ?::text[]) AS u (path, parent, name)"
-                + " ON CONFLICT (disk_id, path) DO UPDATE SET artifact_count = d.artifact_count + 1")) {
+                + " WHERE NOT EXISTS"
+                + "   (SELECT 1 FROM directories d WHERE d.disk_id = ? AND d.path = u.path)"
+                + " ON CONFLICT (disk_id, path) DO NOTHING")) {
       s.setString(1, diskId);
       s.setArray(2, texts(c, paths));
       s.setArray(3, texts(c, parents));
       s.setArray(4, texts(c, names));
+      s.setString(5, diskId);
       s.executeUpdate();
     }
   }
 
   /**
-   * Counts one artifact less in each directory; a directory left with none goes. One statement:
-   * the delete and the update read the same snapshot and touch disjoint rows.
+   * Removes those of the directories that no longer contain any artifact, directly or below; one
+   * statement. Called after the artifact row was deleted or moved in the same transaction, so the
+   * {@code NOT EXISTS} sees the transaction's own change. A concurrent transaction that adds an
+   * artifact under one of the directories either wrote its row before this one read the range (and
+   * the directory stays), or reads the directory row this one deletes: either way the two read what
+   * the other writes, and serializable isolation lets only one of them commit as it is.
    */
   static void removeFromDirectories(Connection c, String diskId, List<String> paths)
       throws SQLException {
@@ -160,15 +177,12 @@ final class PgArtifacts {
     }
     try (PreparedStatement s =
         c.prepareStatement(
-            "WITH gone AS (DELETE FROM directories WHERE disk_id = ? AND path = ANY (?::text[])"
-                + "   AND artifact_count <= 1)"
-                + " UPDATE directories SET artifact_count = artifact_count - 1"
-                + " WHERE disk_id = ? AND path = ANY (?::text[]) AND artifact_count > 1")) {
-      Array array = texts(c, paths);
+            "DELETE FROM directories d WHERE d.disk_id = ? AND d.path = ANY (?::text[])"
+                + " AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.disk_id = d.disk_id"
+                // every path under d.path lies in [d.path, d.path without its '/' + '0')
+                + "   AND a.path >= d.path AND a.path < left(d.path, -1) || '0')")) {
       s.setString(1, diskId);
-      s.setArray(2, array);
-      s.setString(3, diskId);
-      s.setArray(4, array);
+      s.setArray(2, texts(c, paths));
       s.executeUpdate();
     }
   }
@@ -255,12 +269,18 @@ final class PgArtifacts {
     }
   }
 
-  /** Every directory row (verification). */
+  /**
+   * Every directory row (verification), with the number of artifacts it contains counted from the
+   * artifacts (the rows are existence rows; see {@link #addToDirectories}).
+   */
   static List<DirectoryRow> directories(Connection c) throws SQLException {
     List<DirectoryRow> out = new ArrayList<>();
     try (PreparedStatement s =
             c.prepareStatement(
-                "SELECT disk_id, path, parent, name, artifact_count FROM directories");
+                "SELECT d.disk_id, d.path, d.parent, d.name,"
+                    + " (SELECT count(*) FROM artifacts a WHERE a.disk_id = d.disk_id"
+                    + "   AND a.path >= d.path AND a.path < left(d.path, -1) || '0')"
+                    + " FROM directories d");
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         out.add(new DirectoryRow(rs.getString(1), rs.getString(2), rs.getString(3),

@@ -131,12 +131,85 @@ class PgRowsTest {
     });
     assertThat(seen).containsExactly("/m/b.txt", "/m/é.txt", "/m/A/x.txt");
 
+    // a directory goes with its last artifact, and only then
     tx.write(c -> {
+      PgArtifacts.removeFromDirectories(c, "d1", List.of("/m/", "/m/z/"));
+      return null;
+    });
+    assertThat(counts()).containsEntry("/m/", 6L).containsEntry("/m/z/", 1L);
+    tx.write(c -> {
+      PgArtifacts.delete(c, PgArtifacts.find(c, "d1", "/m/z/", "deep.txt").orElseThrow().id());
       PgArtifacts.removeFromDirectories(c, "d1", List.of("/m/", "/m/z/"));
       return null;
     });
     assertThat(counts()).containsEntry("/m/", 5L)
         .doesNotContainKey("/m/z/");
+  }
+
+  /**
+   * Two writers adding artifacts to sibling directories of a large disk touch disjoint index pages
+   * and share only their parent directory's row, which they must only read: the second writer
+   * neither waits for the first nor is aborted for it. (With a count per directory, the second
+   * writer's increment of {@code /docs/} waited for the first to commit and then failed with a
+   * serialization error: writers of one tree took turns, on one host or many.)
+   */
+  @Test
+  void writersOfSiblingDirectoriesNeitherWaitForNorAbortEachOther() throws Exception {
+    // two regions far apart in every index: 500 artifacts and blobs each
+    for (int i = 0; i < 500; i++) {
+      put("/docs/d1/", String.format("f%04d", i), String.format("%064x", 2 * i + 1));
+      put("/docs/d2/", String.format("f%04d", i), String.format("%064x", 2 * i + 2));
+    }
+    java.util.concurrent.CountDownLatch firstDone = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch secondDone = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger firstRuns = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger secondRuns = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      // the first writer holds its transaction open until the second has committed (or 3 s)
+      java.util.concurrent.Future<Boolean> first = threads.submit(() -> tx.write(c -> {
+        firstRuns.incrementAndGet();
+        addNew(c, "/docs/d1/", "0".repeat(64));
+        firstDone.countDown();
+        try {
+          return secondDone.await(3, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+      assertThat(firstDone.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      long start = System.nanoTime();
+      threads.submit(() -> tx.write(c -> {
+        secondRuns.incrementAndGet();
+        addNew(c, "/docs/d2/", "f".repeat(64));
+        return null;
+      })).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      long secondMillis = (System.nanoTime() - start) / 1_000_000;
+      secondDone.countDown();
+      assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .as("the second writer committed while the first was still open").isTrue();
+      assertThat(secondMillis).as("the second writer did not wait for the first").isLessThan(2_500);
+      assertThat(firstRuns).as("attempts of the first writer").hasValue(1);
+      assertThat(secondRuns).as("attempts of the second writer").hasValue(1);
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(counts()).containsEntry("/docs/", 1002L).containsEntry("/docs/d1/", 501L)
+        .containsEntry("/docs/d2/", 501L);
+  }
+
+  /** What an upsert of a new artifact with new bytes does, inside the caller's transaction. */
+  private static void addNew(java.sql.Connection c, String path, String sha)
+      throws java.sql.SQLException {
+    assertThat(PgArtifacts.find(c, "d1", path, "new.txt")).isEmpty();
+    assertThat(PgBlobs.keyOf(c, sha)).isEmpty();
+    PgBlobs.insert(c, sha, "k/" + sha, 3, 1);
+    PgArtifacts.insert(c, row(path, "new.txt", sha), 42);
+    List<DirectoryRow> dirs = new ArrayList<>();
+    for (String dir : PathRules.selfAndAncestors(path)) {
+      dirs.add(new DirectoryRow("d1", dir, PathRules.parent(dir), PathRules.name(dir), 0));
+    }
+    PgArtifacts.addToDirectories(c, "d1", dirs);
   }
 
   @Test

@@ -56,12 +56,18 @@ public interface IndexSession {
     Map<String, Integer> blobUses(String diskId);
 
     /**
-     * Counts one more artifact in each directory ({@link DirectoryRow#artifactCount()} ignored),
-     * creating directories at 1.
+     * Records that each directory contains one more artifact ({@link DirectoryRow#artifactCount()}
+     * ignored), creating the directories that had none. Called in the transaction that inserted or
+     * moved the artifact row, after that change.
      */
     void addToDirectories(String diskId, List<DirectoryRow> directories);
 
-    /** Counts one artifact less in each directory path; a directory counting none goes. */
+    /**
+     * Records that each directory contains one artifact less; a directory left with none goes.
+     * Called in the transaction that deleted or moved the artifact row, after that change, so an
+     * index may keep directories as existence rows and decide emptiness from the artifact rows
+     * (the PostgreSQL index does: counters would be rows every writer of a tree writes).
+     */
     void removeFromDirectories(String diskId, List<String> paths);
 
     /** Names of the sub-directories of {@code parent}, after {@code afterName}, in name order. */
