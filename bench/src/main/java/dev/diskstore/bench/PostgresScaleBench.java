@@ -195,6 +195,15 @@ public class PostgresScaleBench {
     }
     children.clear();
     counts = null;
+    // how many index transactions were rolled back (serialization conflicts between the writers
+    // are retried by the index; each retry is a rollback here), for the report
+    try (var c = BenchPostgres.shared().connect();
+        var rs = c.createStatement().executeQuery("SELECT xact_commit, xact_rollback"
+            + " FROM pg_stat_database WHERE datname = current_database()")) {
+      rs.next();
+      System.out.printf(java.util.Locale.ROOT, "[postgres] %d JVM(s): %d commits, %d rollbacks%n",
+          jvms, rs.getLong(1), rs.getLong(2));
+    }
     try {
       BenchFiles.deleteTree(dir);
     } catch (UncheckedIOException e) {
