@@ -210,8 +210,13 @@ public final class LocalBlobBackend implements BlobBackend {
     }
   }
 
+  /** Whether the owner declared the directory mounted by every host ({@link #onSharedFileSystem}). */
+  private final boolean sharedAcrossHosts;
+
   private LocalBlobBackend(
-      Path root, BlobTree tree, boolean directorySyncSupported, Object objectsIdentity) {
+      Path root, BlobTree tree, boolean directorySyncSupported, Object objectsIdentity,
+      boolean sharedAcrossHosts) {
+    this.sharedAcrossHosts = sharedAcrossHosts;
     this.root = root;
     this.objects = root.resolve(BlobTree.OBJECTS);
     this.tree = tree;
@@ -227,7 +232,18 @@ public final class LocalBlobBackend implements BlobBackend {
    *     {@code <root>/objects} is a symbolic link
    */
   public static LocalBlobBackend at(Path root) {
-    return at(root, null);
+    return at(root, null, false);
+  }
+
+  /**
+   * {@link #at(Path)} for a directory that every host of the store mounts (NFS, a cluster file
+   * system): the caller vouches that instances on other hosts see the same files, which DiskStore
+   * cannot check. Only then may a store whose index is shared across hosts (PostgreSQL) keep its
+   * blobs in a directory ({@link Capability#SHARED_ACROSS_HOSTS}); with {@link #at(Path)} such a
+   * configuration is refused when the store opens.
+   */
+  public static LocalBlobBackend onSharedFileSystem(Path root) {
+    return at(root, null, true);
   }
 
   /**
@@ -235,6 +251,11 @@ public final class LocalBlobBackend implements BlobBackend {
    * Package-private for tests of the fallback.
    */
   static LocalBlobBackend at(Path root, BlobTree.@Nullable Traversal traversal) {
+    return at(root, traversal, false);
+  }
+
+  private static LocalBlobBackend at(
+      Path root, BlobTree.@Nullable Traversal traversal, boolean sharedAcrossHosts) {
     Objects.requireNonNull(root, "root");
     Path absoluteRoot = root.toAbsolutePath().normalize();
     Path objects = absoluteRoot.resolve(BlobTree.OBJECTS);
@@ -257,7 +278,8 @@ public final class LocalBlobBackend implements BlobBackend {
         directorySyncSupported = !WINDOWS && probeDirectorySync(objectsDirectory);
       }
       tree.removeAbandonedNewDirectories();
-      return new LocalBlobBackend(absoluteRoot, tree, directorySyncSupported, objectsIdentity);
+      return new LocalBlobBackend(
+          absoluteRoot, tree, directorySyncSupported, objectsIdentity, sharedAcrossHosts);
     } catch (IOException e) {
       if (tree != null) {
         tree.close();
@@ -502,7 +524,9 @@ public final class LocalBlobBackend implements BlobBackend {
   /** {@link Capability#RANGED_READS} and {@link Capability#PERSISTENT}. */
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.RANGED_READS, Capability.PERSISTENT);
+    return sharedAcrossHosts
+        ? Set.of(Capability.RANGED_READS, Capability.PERSISTENT, Capability.SHARED_ACROSS_HOSTS)
+        : Set.of(Capability.RANGED_READS, Capability.PERSISTENT);
   }
 
   /**

@@ -797,7 +797,9 @@ public final class S3BlobBackend implements BlobBackend {
    */
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.RANGED_READS, Capability.PUBLIC_URLS, Capability.PERSISTENT);
+    return Set.of(
+        Capability.RANGED_READS, Capability.PUBLIC_URLS, Capability.PERSISTENT,
+        Capability.SHARED_ACROSS_HOSTS);
   }
 
   /**

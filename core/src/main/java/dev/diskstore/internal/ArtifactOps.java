@@ -289,7 +289,7 @@ final class ArtifactOps implements Artifacts {
 
   private static void toGarbage(
       IndexSession c, String key, long nowMicros, List<String> garbage) {
-    c.blobs().addGarbage(key, nowMicros);
+    c.garbage().add(key, nowMicros);
     garbage.add(key);
   }
 

@@ -132,6 +132,24 @@ public final class Engine implements AutoCloseable {
    * a garbage collection in the background. On failure everything opened so far, including the
    * configured backend, is closed.
    */
+  /**
+   * Refuses an index shared by instances on several hosts (a database server) over blobs that only
+   * this host sees (a local directory not declared shared, memory): instances on other hosts would
+   * find index rows whose bytes they cannot read, and their garbage collection would judge this
+   * host's objects by listings that do not contain them.
+   */
+  private static void checkSharing(IndexProvider provider, BlobBackend backend) {
+    if (provider.sharedAcrossHosts()
+        && !backend.capabilities().contains(BlobBackend.Capability.SHARED_ACROSS_HOSTS)) {
+      throw new dev.diskstore.InvalidRequestException(
+          "the index " + provider + " is shared by instances on several hosts, but the blob"
+              + " backend " + backend + " is seen by this host only: use a backend every host"
+              + " reaches (S3 or another object store), or, for a directory that every host of"
+              + " the store mounts (NFS, a cluster file system), open it with"
+              + " LocalBlobBackend.onSharedFileSystem(path)");
+    }
+  }
+
   public static Engine open(DiskStoreConfig config) {
     MetadataIndex index = null;
     Engine engine = null;
@@ -139,6 +157,7 @@ public final class Engine implements AutoCloseable {
       // sqlite-jdbc logs through SLF4J when slf4j-api (which Jetty brings) is present
       QuietSlf4j.quietSlf4jWithoutProvider();
       IndexProvider provider = config.index().orElse(SqliteIndexProvider.of());
+      checkSharing(provider, config.backend());
       index =
           provider.open(
               new IndexContext(
@@ -218,7 +237,7 @@ public final class Engine implements AutoCloseable {
   private CompletableFuture<String> startIdentityCheck() {
     CompletableFuture<String> check = new CompletableFuture<>();
     storeIdentity = check;
-    String where = "store " + index.describe() + " on " + backend;
+    String where = "store " + where(config, index) + " on " + backend;
     Thread thread =
         new Thread(
             () -> {
@@ -277,7 +296,7 @@ public final class Engine implements AutoCloseable {
             c.putStoreMeta("project_id", project);
           } else if (config.projectId().isPresent() && !config.projectId().get().equals(project)) {
             throw new DiskStoreException(
-                "the store at " + index.describe() + " belongs to project " + project
+                "the store at " + where(config, index) + " belongs to project " + project
                     + ", but the configuration asks for project " + config.projectId().get());
           }
           String secret = c.storeMeta("url_secret").orElse(null);
@@ -289,6 +308,11 @@ public final class Engine implements AutoCloseable {
           }
           return new String[] {project, secret};
         });
+  }
+
+  /** The store's directory if it has one, else the index's description: for messages. */
+  private static String where(DiskStoreConfig config, MetadataIndex index) {
+    return config.findDirectory().map(String::valueOf).orElseGet(index::describe);
   }
 
   /**
@@ -640,7 +664,7 @@ public final class Engine implements AutoCloseable {
       index.write(
           false,
           c -> {
-            c.blobs().removeGarbage(deleted);
+            c.garbage().remove(deleted);
             return null;
           });
     } catch (RuntimeException e) {

@@ -309,7 +309,7 @@ final class Housekeeping implements Maintenance {
       if (candidates.isEmpty()) {
         return Set.of();
       }
-      return engine.index.read(c -> c.blobs().accountedFor(candidates));
+      return engine.index.read(c -> c.garbage().accountedFor(candidates));
     }
 
     Verdict verdict(String key) {
@@ -328,7 +328,7 @@ final class Housekeeping implements Maintenance {
 
     /** Legacy pending-write rows (key, owner) of the final read whose owner can no longer commit. */
     Map<String, String> abandonedPending() {
-      Map<String, String> rows = engine.index.read(c -> c.blobs().legacyPendingWrites());
+      Map<String, String> rows = engine.index.read(c -> c.garbage().legacyPendingWrites());
       Map<String, String> out = new HashMap<>();
       String self = engine.owners.id();
       for (Map.Entry<String, String> e : rows.entrySet()) {
@@ -460,9 +460,9 @@ final class Housekeeping implements Maintenance {
         false,
         c -> {
           if (legacyPending) {
-            c.blobs().removeLegacyPendingWrites(keys);
+            c.garbage().removeLegacyPendingWrites(keys);
           } else {
-            c.blobs().removeGarbage(keys);
+            c.garbage().remove(keys);
           }
           return null;
         });
@@ -678,7 +678,7 @@ final class Housekeeping implements Maintenance {
       sizes.put(blob.key(), blob.size());
       shas.put(blob.key(), blob.sha256());
     }
-    return new Known(sizes, shas, c.blobs().legacyPendingWrites(), c.blobs().garbage());
+    return new Known(sizes, shas, c.garbage().legacyPendingWrites(), c.garbage().keys());
   }
 
   private @Nullable String hash(String key) {

@@ -41,7 +41,14 @@ public interface BlobBackend extends AutoCloseable {
     /** {@link #publicUrlSigner()} returns a signer whose URLs the medium serves itself. */
     PUBLIC_URLS,
     /** Data survives the process (a directory, an object store); not an in-memory backend. */
-    PERSISTENT
+    PERSISTENT,
+    /**
+     * Every host that reaches the backend sees the same objects: an object store, or a directory
+     * on a file system that every host of the store mounts (which only its owner can vouch for).
+     * A store whose index is shared across hosts (a database server) needs it: instances on other
+     * hosts must be able to read the bytes this one writes.
+     */
+    SHARED_ACROSS_HOSTS
   }
 
   /**

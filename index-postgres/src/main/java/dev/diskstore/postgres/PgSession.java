@@ -241,43 +241,52 @@ final class PgSession
   }
 
   @Override
-  public void addGarbage(String key, long nowMicros) {
-    sql(() -> {
-      PgBlobs.addGarbage(c, key, nowMicros);
-      return null;
-    });
+  public GarbageRows garbage() {
+    return garbageRows;
   }
 
-  @Override
-  public Set<String> garbage() {
-    return sql(() -> PgBlobs.garbage(c));
-  }
+  /** The garbage keys and GC's questions about keys ({@link PgBlobs}). */
+  private final GarbageRows garbageRows =
+      new GarbageRows() {
+        @Override
+        public void add(String key, long nowMicros) {
+          sql(() -> {
+            PgBlobs.addGarbage(c, key, nowMicros);
+            return null;
+          });
+        }
 
-  @Override
-  public void removeGarbage(Collection<String> keys) {
-    sql(() -> {
-      PgBlobs.removeGarbage(c, keys);
-      return null;
-    });
-  }
+        @Override
+        public Set<String> keys() {
+          return sql(() -> PgBlobs.garbage(c));
+        }
 
-  @Override
-  public Map<String, String> legacyPendingWrites() {
-    return sql(() -> PgBlobs.legacyPendingWrites(c));
-  }
+        @Override
+        public void remove(Collection<String> keys) {
+          sql(() -> {
+            PgBlobs.removeGarbage(c, keys);
+            return null;
+          });
+        }
 
-  @Override
-  public void removeLegacyPendingWrites(Collection<String> keys) {
-    sql(() -> {
-      PgBlobs.removeLegacyPendingWrites(c, keys);
-      return null;
-    });
-  }
+        @Override
+        public Map<String, String> legacyPendingWrites() {
+          return sql(() -> PgBlobs.legacyPendingWrites(c));
+        }
 
-  @Override
-  public Set<String> accountedFor(Collection<String> keys) {
-    return sql(() -> PgBlobs.accountedFor(c, keys));
-  }
+        @Override
+        public void removeLegacyPendingWrites(Collection<String> keys) {
+          sql(() -> {
+            PgBlobs.removeLegacyPendingWrites(c, keys);
+            return null;
+          });
+        }
+
+        @Override
+        public Set<String> accountedFor(Collection<String> keys) {
+          return sql(() -> PgBlobs.accountedFor(c, keys));
+        }
+      };
 
   @Override
   public Optional<ContentParser.Result> extractedContent(

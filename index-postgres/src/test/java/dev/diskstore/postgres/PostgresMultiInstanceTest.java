@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two store instances on one PostgreSQL schema (and one blob directory, as two hosts sharing a
+ * Two store instances on one PostgreSQL schema (and one S3 bucket prefix, as two hosts sharing a
  * mount would): conditional writes, reference counts, disk deletes and garbage collection stay
  * correct across instances.
  */

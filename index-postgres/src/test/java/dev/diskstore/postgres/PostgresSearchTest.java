@@ -5,7 +5,7 @@ import dev.diskstore.spi.ContentParser;
 import dev.diskstore.testkit.SearchContract;
 import java.nio.file.Path;
 
-/** Runs the {@link SearchContract} on the PostgreSQL index with local blobs. */
+/** Runs the {@link SearchContract} on the PostgreSQL index with blobs on S3 (an in-process S3Proxy). */
 class PostgresSearchTest extends SearchContract {
 
   @Override

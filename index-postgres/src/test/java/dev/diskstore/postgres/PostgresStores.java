@@ -2,20 +2,38 @@ package dev.diskstore.postgres;
 
 import dev.diskstore.DiskStore;
 import dev.diskstore.DiskStoreConfig;
-import dev.diskstore.local.LocalBlobBackend;
+import dev.diskstore.s3.S3BlobBackend;
 import dev.diskstore.spi.ContentParser;
 import dev.diskstore.testkit.postgres.EmbeddedPostgresServer;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Stores for the contract suites: the PostgreSQL index in a schema of its own per store directory
- * (so that a reopened store finds its index) and local blobs in the directory.
+ * Stores for the suites: the shape of a scaled-out deployment, the PostgreSQL index (the embedded
+ * server of {@link EmbeddedPostgresServer}) and blobs in an S3-compatible bucket (one in-process
+ * S3Proxy per test JVM, signature checking on, started on first use and stopped with the JVM). Each
+ * store directory stands for one store: it gets a schema and a key prefix of its own, found again
+ * when the same directory is opened again (a reopened store, or a second instance of it). No file
+ * is written to the directory.
  */
 final class PostgresStores {
+  private static final String ACCESS_KEY = "pg-access";
+  private static final String SECRET_KEY = "pg-secret";
+  private static final String BUCKET = "pg-stores";
   private static final Map<Path, String> SCHEMAS = new ConcurrentHashMap<>();
+  private static final Map<Path, String> PREFIXES = new ConcurrentHashMap<>();
+  private static final AtomicInteger NEXT_PREFIX = new AtomicInteger();
+  private static @Nullable URI endpoint;
 
   private PostgresStores() {}
 
@@ -27,14 +45,60 @@ final class PostgresStores {
         .schema(schema).maximumPoolSize(4).build();
   }
 
+  /** The blob backend of the store of {@code directory}: its own prefix in the shared bucket. */
+  static S3BlobBackend backendFor(Path directory) {
+    String prefix =
+        PREFIXES.computeIfAbsent(
+            directory.toAbsolutePath(), d -> "store-" + NEXT_PREFIX.incrementAndGet() + "/");
+    return S3BlobBackend.builder()
+        .bucket(BUCKET)
+        .keyPrefix(prefix)
+        .region("us-east-1")
+        .endpoint(s3Endpoint())
+        .pathStyleAccess(true)
+        .credentials(ACCESS_KEY, SECRET_KEY)
+        .build();
+  }
+
   static DiskStore open(Path directory, @Nullable ContentParser parser) {
     DiskStoreConfig.Builder b =
-        DiskStoreConfig.builder()
-            .index(indexFor(directory))
-            .backend(LocalBlobBackend.at(directory.resolve("blobs")));
+        DiskStoreConfig.builder().index(indexFor(directory)).backend(backendFor(directory));
     if (parser != null) {
       b.contentParser(parser).extractContentOnUpsert(true);
     }
     return DiskStore.open(b.build());
+  }
+
+  /** Starts the JVM's S3Proxy on first use, with the bucket. */
+  private static synchronized URI s3Endpoint() {
+    if (endpoint == null) {
+      S3ProxyExtension proxy =
+          S3ProxyExtension.builder()
+              .withCredentials(ACCESS_KEY, SECRET_KEY)
+              .withBlobStoreProvider("transient")
+              .build();
+      try {
+        // the extension's callbacks ignore their context: this starts one proxy for the JVM
+        proxy.beforeEach(null);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot start S3Proxy", e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> proxy.afterEach(null)));
+      URI uri = proxy.getUri();
+      try (S3Client admin =
+          S3Client.builder()
+              .httpClient(UrlConnectionHttpClient.create())
+              .region(Region.US_EAST_1)
+              .endpointOverride(uri)
+              .forcePathStyle(true)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(
+                      AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+              .build()) {
+        admin.createBucket(r -> r.bucket(BUCKET));
+      }
+      endpoint = uri;
+    }
+    return endpoint;
   }
 }

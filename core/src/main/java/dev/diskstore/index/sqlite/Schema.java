@@ -14,7 +14,7 @@ import java.util.List;
  * keys being written by a live store instance ({@code owner}) up to schema 2; since then a key
  * names its owner instead. {@code garbage} holds keys whose object is to be deleted. A key is in at
  * most one of blobs, pending_writes and garbage. {@code text_queue} is the log of artifacts whose
- * full-text row (in {@code text.db}) is to be brought up to date (see {@code TextIndexer}).
+ * full-text row (in {@code text.db}) is to be brought up to date (see {@link SqliteFullTextIndex}).
  * {@code extracted_content} caches parse results of cacheable parsers per blob; it goes with the
  * blob row. {@code owners} lists the store instances that wrote to the store ({@link
  * dev.diskstore.spi.index.IndexSession.Owners}); {@code artifacts.row_check} is a checksum of the row ({@link RowCheck}).

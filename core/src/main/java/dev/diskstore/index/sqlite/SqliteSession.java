@@ -49,6 +49,7 @@ final class SqliteSession
           + " WHERE a.disk_id = ? AND a.path = ? AND a.filename = ?";
 
   private final Connection c;
+  private @Nullable GarbageRows garbage;
 
   SqliteSession(Connection connection) {
     this.c = connection;
@@ -83,6 +84,16 @@ final class SqliteSession
 
   @Override public ArtifactRows artifacts() { return this; }
   @Override public BlobRows blobs() { return this; }
+
+  @Override
+  public GarbageRows garbage() {
+    GarbageRows g = garbage;
+    if (g == null) {
+      g = new Garbage();
+      garbage = g;
+    }
+    return g;
+  }
   @Override public DiskRows disks() { return this; }
   @Override public Owners owners() { return this; }
   @Override public TextRows text() { return this; }
@@ -439,7 +450,7 @@ final class SqliteSession
           s.setString(1, sha256);
           s.executeUpdate();
         }
-        addGarbage(key, nowMicros);
+        garbage().add(key, nowMicros);
         return Optional.of(key);
       }
       try (PreparedStatement s =
@@ -492,89 +503,92 @@ final class SqliteSession
     });
   }
 
-  @Override
-  public void addGarbage(String key, long nowMicros) {
-    sql(() -> {
-      try (PreparedStatement s =
-          c.prepareStatement("INSERT OR IGNORE INTO garbage (key, created_at) VALUES (?, ?)")) {
-        s.setString(1, key);
-        s.setLong(2, nowMicros);
-        s.executeUpdate();
-      }
-      return null;
-    });
-  }
-
-  @Override
-  public Set<String> garbage() {
-    return sql(() -> {
-      Set<String> out = new HashSet<>();
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT key FROM garbage")) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-      return out;
-    });
-  }
-
-  @Override
-  public void removeGarbage(Collection<String> keys) {
-    deleteKeys("DELETE FROM garbage WHERE key = ?", keys);
-  }
-
-  @Override
-  public Map<String, String> legacyPendingWrites() {
-    return sql(() -> {
-      Map<String, String> pending = new HashMap<>();
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT key, owner FROM pending_writes")) {
-        while (rs.next()) {
-          pending.put(rs.getString(1), rs.getString(2));
-        }
-      }
-      return pending;
-    });
-  }
-
-  @Override
-  public void removeLegacyPendingWrites(Collection<String> keys) {
-    deleteKeys("DELETE FROM pending_writes WHERE key = ?", keys);
-  }
-
-  private void deleteKeys(String statement, Collection<String> keys) {
-    if (keys.isEmpty()) {
-      return;
-    }
-    sql(() -> {
-      try (PreparedStatement s = c.prepareStatement(statement)) {
-        for (String key : keys) {
+  /** The garbage table, the legacy pending writes and the "accounted for" question. */
+  private final class Garbage implements GarbageRows {
+    @Override
+    public void add(String key, long nowMicros) {
+      sql(() -> {
+        try (PreparedStatement s =
+            c.prepareStatement("INSERT OR IGNORE INTO garbage (key, created_at) VALUES (?, ?)")) {
           s.setString(1, key);
-          s.addBatch();
+          s.setLong(2, nowMicros);
+          s.executeUpdate();
         }
-        s.executeBatch();
-      }
-      return null;
-    });
-  }
+        return null;
+      });
+    }
 
-  @Override
-  public Set<String> accountedFor(Collection<String> keys) {
-    return sql(() -> {
-      Set<String> out = new HashSet<>();
-      try (PreparedStatement blobs = c.prepareStatement("SELECT 1 FROM blobs WHERE key = ?");
-          PreparedStatement garbage = c.prepareStatement("SELECT 1 FROM garbage WHERE key = ?");
-          PreparedStatement pending =
-              c.prepareStatement("SELECT 1 FROM pending_writes WHERE key = ?")) {
-        for (String key : keys) {
-          if (exists(blobs, key) || exists(garbage, key) || exists(pending, key)) {
-            out.add(key);
+    @Override
+    public Set<String> keys() {
+      return sql(() -> {
+        Set<String> out = new HashSet<>();
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT key FROM garbage")) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
           }
         }
+        return out;
+      });
+    }
+
+    @Override
+    public void remove(Collection<String> keys) {
+      deleteKeys("DELETE FROM garbage WHERE key = ?", keys);
+    }
+
+    @Override
+    public Map<String, String> legacyPendingWrites() {
+      return sql(() -> {
+        Map<String, String> pending = new HashMap<>();
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT key, owner FROM pending_writes")) {
+          while (rs.next()) {
+            pending.put(rs.getString(1), rs.getString(2));
+          }
+        }
+        return pending;
+      });
+    }
+
+    @Override
+    public void removeLegacyPendingWrites(Collection<String> keys) {
+      deleteKeys("DELETE FROM pending_writes WHERE key = ?", keys);
+    }
+
+    private void deleteKeys(String statement, Collection<String> keys) {
+      if (keys.isEmpty()) {
+        return;
       }
-      return out;
-    });
+      sql(() -> {
+        try (PreparedStatement s = c.prepareStatement(statement)) {
+          for (String key : keys) {
+            s.setString(1, key);
+            s.addBatch();
+          }
+          s.executeBatch();
+        }
+        return null;
+      });
+    }
+
+    @Override
+    public Set<String> accountedFor(Collection<String> keys) {
+      return sql(() -> {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement blobs = c.prepareStatement("SELECT 1 FROM blobs WHERE key = ?");
+            PreparedStatement garbage = c.prepareStatement("SELECT 1 FROM garbage WHERE key = ?");
+            PreparedStatement pending =
+                c.prepareStatement("SELECT 1 FROM pending_writes WHERE key = ?")) {
+          for (String key : keys) {
+            if (exists(blobs, key) || exists(garbage, key) || exists(pending, key)) {
+              out.add(key);
+            }
+          }
+        }
+        return out;
+      });
+    }
   }
 
   private static boolean exists(PreparedStatement s, String key) throws SQLException {

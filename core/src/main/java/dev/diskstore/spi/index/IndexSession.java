@@ -22,6 +22,8 @@ public interface IndexSession {
 
   BlobRows blobs();
 
+  GarbageRows garbage();
+
   DiskRows disks();
 
   Owners owners();
@@ -91,7 +93,7 @@ public interface IndexSession {
     boolean visit(ArtifactRow row);
   }
 
-  /** Blob rows, their references, garbage keys and cached parse results. */
+  /** Blob rows, their references and cached parse results (which go with the blob row). */
   interface BlobRows {
     /** The key of the blob with these bytes. */
     Optional<String> keyOf(String sha256);
@@ -117,14 +119,30 @@ public interface IndexSession {
     /** Every blob row. */
     List<BlobRow> all();
 
-    /** Adds a key to the garbage (a key whose object is to be deleted); idempotent. */
-    void addGarbage(String key, long nowMicros);
+    /** A cached parse result of these bytes by this parser at this limit. */
+    Optional<ContentParser.Result> extractedContent(
+        String sha256, String contentType, String parserId, int maxChars);
+
+    /**
+     * Caches a parse result, unless the blob is gone. Returns whether it was stored.
+     */
+    boolean putExtractedContent(String sha256, String contentType, String parserId, int maxChars,
+        ContentParser.Result result, long nowMicros);
+  }
+
+  /**
+   * Keys whose objects are to be deleted, and what garbage collection asks about keys. A key is in
+   * at most one of the blob rows, the garbage and the legacy pending writes.
+   */
+  interface GarbageRows {
+    /** Adds a key to the garbage; idempotent. */
+    void add(String key, long nowMicros);
 
     /** Every key in the garbage. */
-    Set<String> garbage();
+    Set<String> keys();
 
     /** Forgets garbage keys whose objects were deleted. */
-    void removeGarbage(Collection<String> keys);
+    void remove(Collection<String> keys);
 
     /**
      * Keys of unfinished writes recorded by stores of schema 2 and older, with their owners; an
@@ -137,16 +155,6 @@ public interface IndexSession {
 
     /** The keys among {@code keys} that a blob row, the garbage or a pending write accounts for. */
     Set<String> accountedFor(Collection<String> keys);
-
-    /** A cached parse result of these bytes by this parser at this limit. */
-    Optional<ContentParser.Result> extractedContent(
-        String sha256, String contentType, String parserId, int maxChars);
-
-    /**
-     * Caches a parse result, unless the blob is gone. Returns whether it was stored.
-     */
-    boolean putExtractedContent(String sha256, String contentType, String parserId, int maxChars,
-        ContentParser.Result result, long nowMicros);
   }
 
   /** Disk rows. Deleting a disk deletes its artifact rows and directories with it. */
