@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Scale-out (issue 12): total upserts per second of {@code jvms} JVMs (1, 2, 4) writing into one
  * store: one PostgreSQL index ({@link BenchPostgres}, durable) and one local blob directory that
- * every JVM opens with its own {@link LocalBlobBackend} (all JVMs are on this host, so they see the
- * same directory, the configuration the PostgreSQL index allows for one host). Each JVM is one
+ * every JVM opens with its own {@link LocalBlobBackend#onSharedFileSystem} (all JVMs are on this
+ * host, so they do see the same directory). Each JVM is one
  * store instance with one writer thread upserting new 1 KiB Markdown files (unique bytes, unique
  * names) into a directory of its own, durably on both sides (blob fsync'd, commit flushed).
  *
@@ -132,7 +132,8 @@ public class PostgresScaleBench {
     return DiskStore.open(DiskStoreConfig.builder()
         .index(PostgresIndex.builder().jdbcUrl(jdbcUrl).user("postgres").password("")
             .schema(schema).build())
-        .backend(LocalBlobBackend.at(blobs))
+        // every JVM runs on this host and opens the same directory
+        .backend(LocalBlobBackend.onSharedFileSystem(blobs))
         // no collection runs beside the measured writes (the store is new: nothing to collect)
         .collectGarbageOnOpen(false)
         .build());
