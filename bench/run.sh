@@ -91,7 +91,7 @@ else
   done
   scenarios+=("ConcurrentUpsertBench" "GetBench" "ListBench" "SearchBench"
               "S3UpsertBench -p s3Bytes=1024" "S3UpsertBench -p s3Bytes=8388608"
-              "LargeStreamBench" "PdfBench")
+              "LargeStreamBench" "PdfBench" "PostgresIndexBench" "PostgresScaleBench")
 fi
 n=0
 for scenario in "${scenarios[@]}"; do

@@ -7,6 +7,7 @@ import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.FileUpload;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,43 +55,60 @@ public class ListBench {
 
   @Setup(Level.Trial)
   public void open() {
-    int directories = listArtifacts / PER_DIRECTORY;
-    Properties set =
-        DataSets.ensure(
-            "list-" + listArtifacts + "-v1",
-            dir -> DiskStore.open(
-                DiskStoreConfig.builder().directory(dir).backend(new DiscardingBlobBackend(dir))
-                    .build()),
-            (s, diskId, pool) -> {
-              Artifacts a = s.disks().artifacts();
-              DataSets.parallel(pool, directories, d -> {
-                String path = dirName(d);
-                for (int f = 0; f < PER_DIRECTORY; f++) {
-                  a.upsert(diskId,
-                      FileUpload.ofText(String.format(Locale.ROOT, "f-%03d.md", f),
-                          "# file " + f + " of " + path + "\n"),
-                      path);
-                }
-                if (d % 1000 == 999) {
-                  System.out.println("[dataset] " + (d + 1) * PER_DIRECTORY + " artifacts");
-                }
-              });
-            });
-    store =
-        DiskStore.open(
-            DiskStoreConfig.builder().directory(java.nio.file.Path.of(set.getProperty("dir")))
-                .backend(new DiscardingBlobBackend(java.nio.file.Path.of(set.getProperty("dir"))))
-                .collectGarbageOnOpen(false).build());
+    Properties set = dataSet(listArtifacts);
+    store = reopen(set);
     artifacts = store.disks().artifacts();
     disk = set.getProperty("disk");
     // bring the full-text index up to date now, so that no background indexing runs while listing
     // is measured
     store.search().fullText(disk, "warmup", 1);
-    directory = dirName(directories / 2);
+    directory = dirName(listArtifacts / PER_DIRECTORY / 2);
     int entries = artifacts.list(disk, directory).artifacts().size();
     if (entries != PER_DIRECTORY) {
       throw new IllegalStateException(directory + " has " + entries + " entries, not 100");
     }
+  }
+
+  /**
+   * The SQLite listing data set of {@code listArtifacts} artifacts (built once, reused; also read
+   * by {@link PostgresIndexBench}).
+   */
+  static Properties dataSet(int listArtifacts) {
+    int directories = listArtifacts / PER_DIRECTORY;
+    return DataSets.ensure(
+        "list-" + listArtifacts + "-v1",
+        dir -> DiskStore.open(
+            DiskStoreConfig.builder().directory(dir).backend(new DiscardingBlobBackend(dir))
+                .build()),
+        (s, diskId, pool) -> fillListingDisk(s, diskId, pool, directories));
+  }
+
+  /** Opens a data set of {@link #dataSet} without garbage collection. */
+  static DiskStore reopen(Properties set) {
+    java.nio.file.Path dir = java.nio.file.Path.of(set.getProperty("dir"));
+    return DiskStore.open(DiskStoreConfig.builder().directory(dir)
+        .backend(new DiscardingBlobBackend(dir)).collectGarbageOnOpen(false).build());
+  }
+
+  /**
+   * Writes {@code directories} directories of 100 small Markdown files into a disk, from the
+   * pool's threads (the listing disks of SQLite and PostgreSQL are the same writes).
+   */
+  static void fillListingDisk(DiskStore s, String diskId, ExecutorService pool, int directories)
+      throws Exception {
+    Artifacts a = s.disks().artifacts();
+    DataSets.parallel(pool, directories, d -> {
+      String path = dirName(d);
+      for (int f = 0; f < PER_DIRECTORY; f++) {
+        a.upsert(diskId,
+            FileUpload.ofText(String.format(Locale.ROOT, "f-%03d.md", f),
+                "# file " + f + " of " + path + "\n"),
+            path);
+      }
+      if (d % 1000 == 999) {
+        System.out.println("[dataset] " + (d + 1) * PER_DIRECTORY + " artifacts");
+      }
+    });
   }
 
   static String dirName(int d) {

@@ -153,6 +153,7 @@ public final class Summary {
     stream();
     coldStart();
     pdf();
+    postgres();
     prototypes();
     line("");
     line("All results (score ± 99.9%% error where JMH computes one):");
@@ -425,6 +426,79 @@ public final class Summary {
         + "| report | reported |", fig(r)));
     cached.ifPresent(r -> line("| get(withContent) PDF, cached | %s | — | — | report | reported |",
         fig(r)));
+  }
+
+  /**
+   * The index seam (issue 12, {@link PostgresIndexBench}, {@link PostgresScaleBench}): each index
+   * against its floor (the same durable index work in plain JDBC on the same database, same blob
+   * backend), PostgreSQL against SQLite, listing at two disk sizes, and throughput of 1, 2, 4 JVMs.
+   */
+  private void postgres() {
+    String b = "PostgresIndexBench.";
+    for (String[] op : new String[][] {{"upsert", "upsert 1 KiB text"},
+        {"get", "get meta + bytes, 1 KiB"}}) {
+      reported(op[1] + ", PostgreSQL index vs its JDBC floor", find(b + op[0] + "Postgres"),
+          find(b + op[0] + "PostgresFloor"));
+      reported(op[1] + ", SQLite index vs its JDBC floor", find(b + op[0] + "Sqlite"),
+          find(b + op[0] + "SqliteFloor"));
+      reported(op[1] + ", PostgreSQL index vs SQLite index", find(b + op[0] + "Postgres"),
+          find(b + op[0] + "Sqlite"));
+    }
+    List<String> sizes = paramValues(b + "listPostgres", "listArtifacts");
+    for (String size : sizes) {
+      String n = String.format(Locale.ROOT, "%,d", Long.parseLong(size));
+      reported("list a 100-entry directory in a disk of " + n + ", PostgreSQL vs its JDBC floor",
+          find(b + "listPostgres", "listArtifacts", size),
+          find(b + "listPostgresFloor", "listArtifacts", size));
+      reported("list a 100-entry directory in a disk of " + n + ", SQLite vs its JDBC floor",
+          find(b + "listSqlite", "listArtifacts", size),
+          find(b + "listSqliteFloor", "listArtifacts", size));
+    }
+    if (sizes.size() >= 2) {
+      String small = sizes.get(0);
+      String large = sizes.get(sizes.size() - 1);
+      for (String index : List.of("Postgres", "Sqlite")) {
+        Optional<Result> l = find(b + "list" + index, "listArtifacts", large);
+        Optional<Result> s = find(b + "list" + index, "listArtifacts", small);
+        if (l.isPresent() && s.isPresent()) {
+          double ratio = l.get().score() / s.get().score();
+          line("| list a 100-entry directory on %s: disk of %,d vs %,d artifacts | %s | %s | %.2f×"
+                  + " | ≤ 1.2× | %s |",
+              index.equals("Postgres") ? "PostgreSQL" : "SQLite", Long.parseLong(large),
+              Long.parseLong(small), fig(l.get()), fig(s.get()), ratio,
+              ratio <= 1.2 ? "met" : "**missed**");
+        }
+      }
+    }
+    Double previous = null;
+    Double single = null;
+    for (String jvms : paramValues("PostgresScaleBench.upserts", "jvms")) {
+      Result r = find("PostgresScaleBench.upserts", "jvms", jvms).orElseThrow();
+      JsonNode upserts = r.node().path("secondaryMetrics").path("upserts");
+      if (upserts.isMissingNode()) {
+        continue;
+      }
+      double rate = upserts.path("score").asDouble();
+      double error = upserts.path("scoreError").asDouble(Double.NaN);
+      if (single == null) {
+        single = rate;
+      }
+      boolean grows = previous == null || rate > previous;
+      line("| %s JVM(s) upserting 1 KiB into one store (PostgreSQL + shared blob directory), "
+              + "total | %s%s upserts/s | %s upserts/s (1 JVM) | %.2f× | grows with JVMs | %s |",
+          jvms, num(rate), Double.isNaN(error) ? "" : " ± " + num(error), num(single),
+          rate / single, previous == null ? "—" : grows ? "met" : "**missed**");
+      previous = rate;
+    }
+  }
+
+  /** A row without a target: DiskStore (or the first figure) / the reference, reported. */
+  private void reported(String scenario, Optional<Result> ds, Optional<Result> base) {
+    if (ds.isEmpty() || base.isEmpty()) {
+      return;
+    }
+    line("| %s | %s | %s | %.2f× | report | reported |", scenario, fig(ds.get()), fig(base.get()),
+        ds.get().score() / base.get().score());
   }
 
   /** The design prototypes (bench/run.sh proto), each figure against its reference. */
