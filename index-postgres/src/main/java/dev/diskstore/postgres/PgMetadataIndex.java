@@ -56,6 +56,13 @@ final class PgMetadataIndex implements MetadataIndex {
     return db.transactions().read(c -> run(c, work));
   }
 
+  /** Each lookup in auto-commit mode: one round trip per statement, no transaction around it. */
+  @Override
+  public <T> T readEach(IndexWork<T> work) {
+    checkOpen();
+    return db.transactions().readEach(c -> run(c, work));
+  }
+
   @Override
   public <T> T write(boolean durable, IndexWork<T> work) {
     checkOpen();

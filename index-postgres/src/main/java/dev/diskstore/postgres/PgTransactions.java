@@ -86,17 +86,7 @@ final class PgTransactions {
     for (int attempt = 1; ; attempt++) {
       SQLException failure;
       try (Connection c = pool.getConnection()) {
-        try {
-          c.setAutoCommit(false);
-          c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
-          c.setReadOnly(false);
-          T result = work.run(c);
-          c.commit();
-          return result;
-        } catch (SQLException | RuntimeException | Error e) {
-          rollbackQuietly(c, e);
-          throw e;
-        }
+        return inTransaction(c, BEGIN_WRITE, work);
       } catch (SQLException e) {
         failure = e;
       }
@@ -122,18 +112,7 @@ final class PgTransactions {
     for (int attempt = 1; ; attempt++) {
       SQLException failure;
       try (Connection c = pool.getConnection()) {
-        try {
-          c.setAutoCommit(false);
-          c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-          c.setReadOnly(true);
-          T result = work.run(c);
-          c.commit();
-          return result;
-        } catch (SQLException | RuntimeException | Error e) {
-          rollbackQuietly(c, e);
-          throw e;
-        }
-        // HikariCP restores auto-commit, isolation and read-only when the connection returns
+        return inTransaction(c, BEGIN_READ, work);
       } catch (SQLException e) {
         failure = e;
       }
@@ -142,6 +121,55 @@ final class PgTransactions {
       }
       backoff(attempt);
     }
+  }
+
+  /**
+   * Runs {@code work} in auto-commit mode: each statement is its own transaction and snapshot, one
+   * round trip each (for work of a single lookup, where a transaction would only add round trips).
+   * Re-run after a lost connection, like {@link #read}.
+   */
+  <T> T readEach(Work<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      SQLException failure;
+      try (Connection c = pool.getConnection()) {
+        return work.run(c);
+      } catch (SQLException e) {
+        failure = e;
+      }
+      if (!isConnectionFailure(failure) || attempt >= MAX_READ_ATTEMPTS) {
+        throw translate(failure, "read");
+      }
+      backoff(attempt);
+    }
+  }
+
+  private static final String BEGIN_WRITE = "BEGIN ISOLATION LEVEL SERIALIZABLE, READ WRITE";
+  private static final String BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+  /**
+   * One transaction begun and ended by statements on a connection left in auto-commit mode (the
+   * pool's default), rather than by changing the connection's auto-commit, isolation and
+   * read-only settings: those cost round trips to set, and the pool's round trips to reset when
+   * the connection returns. pgJDBC sends no {@code BEGIN} of its own in auto-commit mode, so the
+   * statements of the work run inside this one.
+   */
+  private static <T> T inTransaction(Connection c, String begin, Work<T> work)
+      throws SQLException {
+    execute(c, begin);
+    T result;
+    try {
+      result = work.run(c);
+    } catch (SQLException | RuntimeException | Error e) {
+      try {
+        execute(c, "ROLLBACK");
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    // a COMMIT that fails (a serialization failure found at commit) has ended the transaction
+    execute(c, "COMMIT");
+    return result;
   }
 
   /** The {@link StorageException} for a failure of {@code what} on this database. */
@@ -179,14 +207,6 @@ final class PgTransactions {
   private static String describe(SQLException e) {
     String state = e.getSQLState();
     return (state == null ? "" : "SQLState " + state + ": ") + e.getMessage();
-  }
-
-  private static void rollbackQuietly(Connection c, Throwable failure) {
-    try {
-      c.rollback();
-    } catch (SQLException suppressed) {
-      failure.addSuppressed(suppressed);
-    }
   }
 
   /** Full jitter: a random pause up to min(max, base * 2^attempt). */
