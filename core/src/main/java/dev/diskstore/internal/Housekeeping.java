@@ -16,6 +16,7 @@ import dev.diskstore.spi.index.BlobRow;
 import dev.diskstore.spi.index.DirectoryRow;
 import dev.diskstore.spi.index.IndexSession;
 import dev.diskstore.spi.index.IntegrityProblem;
+import dev.diskstore.spi.index.MetadataIndex;
 import dev.diskstore.spi.index.OwnerState;
 import dev.diskstore.spi.index.StoredArtifact;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -109,7 +111,15 @@ final class Housekeeping implements Maintenance {
               try {
                 runExclusively(() -> {
                   engine.requireStoreIdentity();
-                  return collect(GcOptions.defaults());
+                  // another instance collecting now: this one's objects are its to judge
+                  Optional<MetadataIndex.CollectionLease> lease =
+                      engine.index.tryLockCollection();
+                  if (lease.isEmpty()) {
+                    return null;
+                  }
+                  try (MetadataIndex.CollectionLease held = lease.get()) {
+                    return collect(GcOptions.defaults());
+                  }
                 });
               } catch (StoreClosedException e) {
                 // closed while collecting: the next open collects
@@ -352,8 +362,34 @@ final class Housekeeping implements Maintenance {
     awaitOpenCollection();
     return runExclusively(() -> {
       engine.requireStoreIdentity();
-      return collect(options);
+      try (MetadataIndex.CollectionLease held = awaitCollectionLease()) {
+        return collect(options);
+      }
     });
+  }
+
+  /**
+   * The store-wide collector role, waited for while another instance (any process, any host)
+   * collects: at most one collection runs on a store at a time. Safety does not depend on it
+   * (see the class comment); it keeps collectors from repeating each other's listing and deletes.
+   */
+  private MetadataIndex.CollectionLease awaitCollectionLease() {
+    long pauseMillis = 20;
+    while (true) {
+      engine.checkOpen();
+      Optional<MetadataIndex.CollectionLease> lease = engine.index.tryLockCollection();
+      if (lease.isPresent()) {
+        return lease.get();
+      }
+      try {
+        Thread.sleep(pauseMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageException(
+            "interrupted while waiting for another instance's garbage collection", true, e);
+      }
+      pauseMillis = Math.min(500, pauseMillis * 2);
+    }
   }
 
   private GcReport collect(GcOptions options) {

@@ -11,6 +11,9 @@ import dev.diskstore.spi.index.IntegrityProblem;
 import dev.diskstore.spi.index.Liveness;
 import dev.diskstore.spi.index.MetadataIndex;
 import java.sql.Connection;
+import java.util.Optional;
+import java.sql.ResultSet;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +64,67 @@ final class PgMetadataIndex implements MetadataIndex {
   public <T> T readEach(IndexWork<T> work) {
     checkOpen();
     return db.transactions().readEach(c -> run(c, work));
+  }
+
+  /**
+   * A session-level advisory lock, {@code (owner lock space of the schema, 0)}, held on a pooled
+   * connection taken out of the pool for as long as the lease is open (owner locks of the same
+   * space take keys from 1 up, so none is 0). PostgreSQL releases it if the connection dies.
+   */
+  @Override
+  public Optional<CollectionLease> tryLockCollection() {
+    checkOpen();
+    int space = PgSchema.ownerLockSpace(db.schema());
+    Connection c = null;
+    try {
+      c = db.pool().getConnection();
+      boolean locked;
+      try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(?, 0)")) {
+        s.setInt(1, space);
+        try (ResultSet rs = s.executeQuery()) {
+          rs.next();
+          locked = rs.getBoolean(1);
+        }
+      }
+      if (!locked) {
+        c.close();
+        return Optional.empty();
+      }
+      Connection held = c;
+      java.util.concurrent.atomic.AtomicBoolean closed =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      return Optional.of(() -> {
+        if (!closed.compareAndSet(false, true)) {
+          return;
+        }
+        boolean unlocked = false;
+        try (PreparedStatement s = held.prepareStatement("SELECT pg_advisory_unlock(?, 0)")) {
+          s.setInt(1, space);
+          try (ResultSet rs = s.executeQuery()) {
+            unlocked = rs.next() && rs.getBoolean(1);
+          }
+        } catch (SQLException e) {
+          // a connection that failed is not reused; the server released its locks
+        }
+        if (!unlocked && db.pool() instanceof com.zaxxer.hikari.HikariDataSource hikari) {
+          hikari.evictConnection(held); // never hand a connection holding the lock to others
+        }
+        try {
+          held.close();
+        } catch (SQLException ignored) {
+          // returned or dropped by the pool either way
+        }
+      });
+    } catch (SQLException e) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw db.transactions().translate(e, "locking garbage collection");
+    }
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The embedded metadata index: SQLite files in the store's directory ({@code index.db}, the
@@ -37,7 +38,11 @@ final class SqliteMetadataIndex implements MetadataIndex {
   private final SqliteFullTextIndex text;
   private final LockFileLiveness liveness;
 
-  private SqliteMetadataIndex(SqliteIndex db, SqliteFullTextIndex text, LockFileLiveness liveness) {
+  private final Path directory;
+
+  private SqliteMetadataIndex(
+      SqliteIndex db, SqliteFullTextIndex text, LockFileLiveness liveness, Path directory) {
+    this.directory = directory;
     this.db = db;
     this.text = text;
     this.liveness = liveness;
@@ -59,7 +64,7 @@ final class SqliteMetadataIndex implements MetadataIndex {
       db = new SqliteIndex(dir.resolve("index.db"), context.busyTimeout(),
           context.readConnections(), context.durableCommits());
       text = new SqliteFullTextIndex(db, dir, context.busyTimeout());
-      return new SqliteMetadataIndex(db, text, new LockFileLiveness(dir));
+      return new SqliteMetadataIndex(db, text, new LockFileLiveness(dir), dir);
     } catch (RuntimeException | Error e) {
       if (text != null) {
         text.close();
@@ -68,6 +73,52 @@ final class SqliteMetadataIndex implements MetadataIndex {
         db.close();
       }
       throw e;
+    }
+  }
+
+  /**
+   * An OS lock on {@code collection.lock} in the store's directory, shared by every process of the
+   * host. The file is never deleted (deleting a lock file others may be locking is the race
+   * LockFileLiveness avoids); a lock this JVM already holds for another instance counts as taken.
+   */
+  @Override
+  public Optional<CollectionLease> tryLockCollection() {
+    java.nio.channels.FileChannel channel = null;
+    try {
+      channel = java.nio.channels.FileChannel.open(directory.resolve("collection.lock"),
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+      java.nio.channels.FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null; // another instance in this JVM collects
+      }
+      if (lock == null) {
+        channel.close();
+        return Optional.empty();
+      }
+      java.nio.channels.FileChannel held = channel;
+      java.util.concurrent.atomic.AtomicBoolean closed =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      return Optional.of(() -> {
+        if (closed.compareAndSet(false, true)) {
+          try {
+            held.close(); // releases the lock
+          } catch (IOException ignored) {
+            // the lock goes with the descriptor
+          }
+        }
+      });
+    } catch (IOException e) {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw new StorageException(
+          "cannot lock " + directory.resolve("collection.lock") + ": " + e, true, e);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.diskstore.spi.index;
 import dev.diskstore.Query;
 import dev.diskstore.QuerySort;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A store's metadata index: disks, artifact rows, blob references, garbage, owners, the full-text
@@ -75,6 +76,26 @@ public interface MetadataIndex extends AutoCloseable {
    * Never throws for damage it finds: a check that could not run is itself a problem.
    */
   List<IntegrityProblem> checkIntegrity(boolean deep);
+
+  /**
+   * Tries to make this instance the store's only garbage collector for as long as the returned
+   * lease is open; empty when another instance holds it, in this process or any other, on any host
+   * sharing the index (SQLite: an OS lock on a file in the store's directory; a database server:
+   * a session-level lock). The core collects only while holding it: a background collection after
+   * open skips when another instance is collecting, an explicit one waits its turn.
+   *
+   * <p>Safety does not rest on it (collections running at once are correct, only wasteful: see the
+   * core's garbage collection), so a lease silently lost with its connection is tolerable. The
+   * caller closes the lease; closing is idempotent.
+   */
+  Optional<CollectionLease> tryLockCollection();
+
+  /** The store-wide garbage-collector role, held until {@link #close()}. */
+  interface CollectionLease extends AutoCloseable {
+    /** Releases the role; idempotent, never throws. */
+    @Override
+    void close();
+  }
 
   /** Whether instances on several hosts may share this index (see {@link IndexProvider}). */
   default boolean sharedAcrossHosts() {
