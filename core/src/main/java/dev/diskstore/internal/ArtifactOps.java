@@ -146,11 +146,17 @@ final class ArtifactOps implements Artifacts {
       byte[] textPrefix =
           BuiltinContentParser.kindOf(filename, contentType) == null ? null : upload.prefix();
       boolean wholeText = upload.count() <= UploadStream.INDEX_BYTES;
-      Commit commit =
-          engine.index.write(
-              true,
-              c -> commitUpsert(
-                  c, diskId, path, filename, condition, metaJson, key, sha256, size, contentType));
+      Commit commit;
+      try {
+        commit =
+            engine.index.write(
+                true,
+                c -> commitUpsert(
+                    c, diskId, path, filename, condition, metaJson, key, sha256, size,
+                    contentType));
+      } catch (OwnerRegistry.DeclaredDead e) {
+        throw OwnerRegistry.afterDeclaredDead(e, engine.owners);
+      }
       committed = true;
       engine.textIndexer.queued(commit.id(), sha256, textPrefix, wholeText);
       engine.deleteGarbage(commit.garbage());

@@ -59,12 +59,45 @@ final class OwnerRegistry {
               + ", so the call may be retried",
           true, null);
     }
-    throw new StorageException(
-        "this store instance (owner " + owner + ") is no longer registered as alive in the index"
-            + " (state " + (state == null ? null : state.name().toLowerCase(java.util.Locale.ROOT))
-            + "): another instance's garbage collection found its liveness"
-            + " lock gone and declared it dead, so it may not commit new blobs; close and reopen"
-            + " the store",
-        false, null);
+    throw new DeclaredDead(owner, state);
+  }
+
+  /**
+   * The fence failed because this instance's <em>current</em> owner is not alive in the index:
+   * another instance judged its liveness signal lost. Thrown inside the transaction; the caller,
+   * outside it, asks the liveness to start a new owner ({@link #afterDeclaredDead}).
+   */
+  static final class DeclaredDead extends StorageException {
+    private static final long serialVersionUID = 1L;
+    final @org.jspecify.annotations.Nullable String owner;
+
+    DeclaredDead(@org.jspecify.annotations.Nullable String owner,
+        @org.jspecify.annotations.Nullable OwnerState state) {
+      super("this store instance (owner " + owner + ") is no longer registered as alive in the"
+              + " index (state "
+              + (state == null ? null : state.name().toLowerCase(java.util.Locale.ROOT))
+              + "): another instance's garbage collection found its liveness"
+              + " signal gone and declared it dead, so it may not commit new blobs; close and"
+              + " reopen the store",
+          false, null);
+      this.owner = owner;
+    }
+  }
+
+  /**
+   * What a write whose fence failed with {@link DeclaredDead} throws, outside its transaction: a
+   * liveness that can start a new owner (a shared database's) does so now, and the call may be
+   * retried under it; otherwise the instance can no longer write, as the failure says.
+   */
+  static StorageException afterDeclaredDead(DeclaredDead failure,
+      dev.diskstore.spi.index.Liveness liveness) {
+    if (failure.owner != null && liveness.renewAfterDeclaredDead(failure.owner)) {
+      return new StorageException(
+          "this store instance's owner " + failure.owner + " was declared dead by another"
+              + " instance's garbage collection (its liveness signal was lost); the instance now"
+              + " writes as owner " + liveness.id() + ", so the call may be retried",
+          true, failure);
+    }
+    return failure;
   }
 }

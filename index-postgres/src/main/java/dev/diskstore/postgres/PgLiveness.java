@@ -96,6 +96,19 @@ final class PgLiveness implements Liveness {
     return id;
   }
 
+  /**
+   * A commit found {@code ownerId}, this instance's current owner, recorded dead (a collector on
+   * another host saw its lock gone, e.g. during a database restart, before this instance's
+   * heartbeat noticed): runs the heartbeat now, which registers a new owner.
+   */
+  @Override
+  public boolean renewAfterDeclaredDead(String ownerId) {
+    if (ownerId.equals(id)) {
+      beat();
+    }
+    return !ownerId.equals(id);
+  }
+
   /** How many times this instance registered again after losing its session (0 at first). */
   long epoch() {
     return epoch;

@@ -30,6 +30,18 @@ public interface Liveness extends AutoCloseable {
   /** Whether the owner {@code ownerId} may still be running. Errs on the side of "alive". */
   boolean isAlive(String ownerId);
 
+  /**
+   * Called, outside any transaction, when a commit found this instance's current owner {@code
+   * ownerId} recorded dead in the index while the instance runs (another instance judged its
+   * liveness signal lost). Returns whether the instance now writes as a new owner ({@link #id()}
+   * changed), so that the failed call may be retried. The default, for a liveness whose owner
+   * never changes (lock files: their owner cannot lose its lock while its process lives), returns
+   * false: the instance can no longer write.
+   */
+  default boolean renewAfterDeclaredDead(String ownerId) {
+    return false;
+  }
+
   /** Removes what dead owners left behind (lock files). Best effort. */
   void forgetDead();
 
