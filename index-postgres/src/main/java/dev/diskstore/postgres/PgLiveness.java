@@ -201,9 +201,13 @@ final class PgLiveness implements Liveness {
       }
       String newId = UUID.randomUUID().toString().replace("-", "");
       int lockKey = key;
+      List<String> earlier = List.copyOf(epochs);
       // The lock is held before the row says alive, so nobody sees an alive row without a lock
-      // unless the owner died.
+      // unless the owner died. The earlier epochs of this instance, whose session is gone, end in
+      // the same transaction: their uploads still in flight fail at the fence (retryably), and
+      // no row stays recorded alive without its lock until a collector happens to meet it.
       db.transactions().write(w -> {
+        PgOwners.declareDead(w, earlier, PgSchema.nowMicros());
         try (PreparedStatement s =
             w.prepareStatement(
                 "INSERT INTO owners (id, state, registered_at, lock_key) VALUES (?, 'alive', ?, ?)")) {
