@@ -73,9 +73,9 @@ class PgLivenessTest {
       assertThat(b.epoch()).isEqualTo(1);
       assertThat(a.isAlive(after)).isTrue();
       assertThat(b.isAlive(before)).isFalse(); // its own old epoch is dead too
-      // the old row is still "alive" in the table: only a collector that found it dead declares
-      // it (and the commit fence then refuses it); the new one has its own lock key
-      assertThat(state(before)).isEqualTo("alive");
+      // the new epoch ended the old one in the index as it registered (the commit fence now
+      // refuses uploads still in flight under it); the new one has its own lock key
+      assertThat(state(before)).isEqualTo("dead");
       assertThat(lockKey(after)).isGreaterThan(lockKey(before));
       b.close();
       assertThat(state(before)).isEqualTo("dead"); // close declares every epoch dead
