@@ -86,6 +86,12 @@ class HostileInputTest {
   private static Path storeRoot;
   private static DiskStore store;
   private static String disk;
+  /**
+   * Where the upsert property writes (and deletes what it wrote): a disk of its own, so that a
+   * generated path that lands on a fixture of {@link #disk} (it can: "docs" and "readme.md" are
+   * among the pieces) never deletes a file the other properties read.
+   */
+  private static String upsertDisk;
   private static Map<String, String> outsideBefore;
   private static int port;
   private static final AtomicLong COUNTER = new AtomicLong();
@@ -112,6 +118,7 @@ class HostileInputTest {
     store = DiskStore.open(DiskStoreConfig.builder().directory(storeRoot)
         .backend(LocalBlobBackend.at(storeRoot.resolve("blobs"))).build());
     disk = store.disks().create("hostile").id();
+    upsertDisk = store.disks().create("hostile-upserts").id();
     var a = store.disks().artifacts();
     a.upsert(disk, FileUpload.ofText("readme.md", "hello world\nTODO: fix\n"), "/docs",
         Map.of("author", "alice", "n", 5));
@@ -281,7 +288,8 @@ class HostileInputTest {
     String content = "CONTENT-" + COUNTER.incrementAndGet();
     String what = "upsert " + describe(dir) + " + " + describe(name);
     Guard.Outcome<Artifact> outcome =
-        call(what, () -> a.upsert(disk, FileUpload.ofText(name, content), dir, Map.of("h", 1)));
+        call(what,
+            () -> a.upsert(upsertDisk, FileUpload.ofText(name, content), dir, Map.of("h", 1)));
     if (!outcome.ok()) {
       assertThat(outcome.failure()).as(what).isInstanceOf(InvalidRequestException.class);
       return;
@@ -289,19 +297,19 @@ class HostileInputTest {
     Artifact written = outcome.value();
     try {
       assertValidPath(what, written.path(), written.filename());
-      Optional<ArtifactResult> again = a.find(disk, dir, name);
+      Optional<ArtifactResult> again = a.find(upsertDisk, dir, name);
       assertThat(again).as("%s: found by the same input", what).isPresent();
       assertThat(again.get().artifact().etag()).isEqualTo(written.etag());
-      ArtifactListing listing = a.list(disk, written.path());
+      ArtifactListing listing = a.list(upsertDisk, written.path());
       assertThat(listing.artifacts()).extracting(Artifact::filename).as(what)
           .contains(written.filename());
-      URI url = a.get(disk, written.path(), written.filename(),
+      URI url = a.get(upsertDisk, written.path(), written.filename(),
           GetOptions.builder().withPublicUrl(true).build()).publicUrl().orElseThrow();
       assertThat(url.getHost()).isEqualTo("127.0.0.1");
       byte[] body = RawHttp.get(port, url.getRawPath() + "?" + url.getRawQuery()).body();
       assertThat(new String(body, UTF_8)).as("%s: download of %s", what, url).isEqualTo(content);
     } finally {
-      a.delete(disk, written.path(), written.filename());
+      a.delete(upsertDisk, written.path(), written.filename());
     }
   }
 
