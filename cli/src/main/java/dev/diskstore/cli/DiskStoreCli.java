@@ -72,6 +72,7 @@ public final class DiskStoreCli {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       StoreSettings from = StoreSettings.load(source);
+      from.requireExistingStore();
       StoreSettings to = StoreSettings.load(target);
       out.println("source: " + from);
       out.println("target: " + to);
@@ -98,7 +99,9 @@ public final class DiskStoreCli {
 
     @Override
     public Integer call() {
-      return verify(StoreSettings.load(store), deep, spec.commandLine().getOut());
+      StoreSettings settings = StoreSettings.load(store);
+      settings.requireExistingStore();
+      return verify(settings, deep, spec.commandLine().getOut());
     }
 
     static int verify(StoreSettings settings, boolean deep, PrintWriter out) {

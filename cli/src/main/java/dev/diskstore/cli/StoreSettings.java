@@ -210,6 +210,22 @@ public final class StoreSettings {
     }
   }
 
+  /**
+   * Refuses settings that name no existing store where one can be checked without opening it: an
+   * embedded store whose directory holds no {@code index.db} (a mistyped path would otherwise open
+   * a new, empty store and, as a copy's source, copy nothing).
+   */
+  void requireExistingStore() {
+    if (index().equals("sqlite")) {
+      Path directory = path("directory").orElseThrow(() -> new InvalidRequestException(
+          source + ": directory is required with the embedded SQLite index (index = sqlite)"));
+      if (!Files.isRegularFile(directory.resolve("index.db"))) {
+        throw new InvalidRequestException(
+            source + ": no store in " + directory + " (it has no index.db)");
+      }
+    }
+  }
+
   /** Where the settings came from and what they name, without secrets. */
   @Override
   public String toString() {

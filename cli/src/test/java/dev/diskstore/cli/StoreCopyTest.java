@@ -380,5 +380,12 @@ class StoreCopyTest {
         .hasMessageContaining("DISKSTORE_TEST_UNSET_VARIABLE");
     StringWriter out = new StringWriter();
     assertThat(cli(out, "copy", typo.toString(), noDir.toString())).isEqualTo(2);
+    // a mistyped source directory is refused, not opened as a new empty store
+    Path missing = embedded("no-such-store");
+    StringWriter refused = new StringWriter();
+    assertThat(cli(refused, "copy", missing.toString(), embedded("t").toString())).isEqualTo(2);
+    assertThat(refused.toString()).contains("no store in");
+    assertThat(tmp.resolve("no-such-store")).doesNotExist();
+    assertThat(cli(new StringWriter(), "verify", missing.toString())).isEqualTo(2);
   }
 }
