@@ -111,13 +111,10 @@ final class Housekeeping implements Maintenance {
               try {
                 runExclusively(() -> {
                   engine.requireStoreIdentity();
-                  // another instance collecting now: this one's objects are its to judge
-                  Optional<MetadataIndex.CollectionLease> lease =
-                      engine.index.tryLockCollection();
-                  if (lease.isEmpty()) {
-                    return null;
-                  }
-                  try (MetadataIndex.CollectionLease held = lease.get()) {
+                  // waits its turn behind another instance's collection (never skips it: the
+                  // holder may be an instance that just died, whose lock the server has not
+                  // released yet, and whose leftovers this collection is for)
+                  try (MetadataIndex.CollectionLease held = awaitCollectionLease()) {
                     return collect(GcOptions.defaults());
                   }
                 });

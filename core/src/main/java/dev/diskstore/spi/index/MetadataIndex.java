@@ -81,8 +81,8 @@ public interface MetadataIndex extends AutoCloseable {
    * Tries to make this instance the store's only garbage collector for as long as the returned
    * lease is open; empty when another instance holds it, in this process or any other, on any host
    * sharing the index (SQLite: an OS lock on a file in the store's directory; a database server:
-   * a session-level lock). The core collects only while holding it: a background collection after
-   * open skips when another instance is collecting, an explicit one waits its turn.
+   * a session-level lock). The core collects only while holding it, and waits its turn while
+   * another instance holds it.
    *
    * <p>Safety does not rest on it (collections running at once are correct, only wasteful: see the
    * core's garbage collection), so a lease silently lost with its connection is tolerable. The
