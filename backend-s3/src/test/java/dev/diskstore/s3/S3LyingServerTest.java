@@ -11,6 +11,7 @@ import dev.diskstore.DiskStore;
 import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.FileUpload;
 import dev.diskstore.GetOptions;
+import dev.diskstore.spi.BlobKeys;
 import dev.diskstore.spi.BlobStat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -182,7 +183,12 @@ class S3LyingServerTest {
     try (S3BlobBackend backend = SharedS3Proxy.builderFor(server.endpoint(), "lies/").build()) {
       String key;
       try (Stream<BlobStat> blobs = backend.list("")) {
-        key = blobs.map(BlobStat::key).findFirst().orElseThrow();
+        key =
+            blobs
+                .map(BlobStat::key)
+                .filter(k -> !k.equals(BlobKeys.STORE_MARKER))
+                .findFirst()
+                .orElseThrow();
       }
       try (InputStream in = backend.open(key, ByteRange.from(0))) {
         return in.readAllBytes();
