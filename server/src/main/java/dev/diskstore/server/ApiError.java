@@ -1,6 +1,8 @@
 package dev.diskstore.server;
 
 import dev.diskstore.DiskStoreException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A request the server answers with an error status of its own choosing (401, 400 for a bad
@@ -11,10 +13,21 @@ final class ApiError extends DiskStoreException {
   private static final long serialVersionUID = 1L;
 
   private final int status;
+  private final Map<String, String> headers = new LinkedHashMap<>();
 
   ApiError(int status, String message) {
     super(message);
     this.status = status;
+  }
+
+  /** Adds a header the error answer carries (it is sent on a reset response). */
+  ApiError header(String name, String value) {
+    headers.put(name, value);
+    return this;
+  }
+
+  Map<String, String> headers() {
+    return headers;
   }
 
   int status() {

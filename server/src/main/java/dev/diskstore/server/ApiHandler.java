@@ -168,8 +168,11 @@ final class ApiHandler extends Handler.Abstract {
           if (e instanceof PreconditionFailedException p && p.currentEtag() != null) {
             response.getHeaders().put(HttpHeader.ETAG, HttpRange.quoted(p.currentEtag()));
           }
-          if (status == 405 && e instanceof ApiError) {
-            response.getHeaders().put(HttpHeader.ALLOW, allowed(request));
+          if (e instanceof ApiError a) {
+            a.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+            if (status == 405) {
+              response.getHeaders().put(HttpHeader.ALLOW, allowed(request));
+            }
           }
           writeJson(response, status, WireJson.error(status, message), callback);
         } catch (RuntimeException again) {
@@ -684,9 +687,9 @@ final class ApiHandler extends Handler.Abstract {
               size);
       Response response = call.response();
       if (range instanceof HttpRange.Unsatisfiable) {
-        response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes */" + size);
-        response.getHeaders().put(HttpHeader.ACCEPT_RANGES, "bytes");
-        throw new ApiError(416, "the requested range is not within the file's " + size + " bytes");
+        throw new ApiError(416, "the requested range is not within the file's " + size + " bytes")
+            .header("Content-Range", "bytes */" + size)
+            .header("Accept-Ranges", "bytes");
       }
       HttpRange.Part part = range instanceof HttpRange.Part p ? p : null;
       ByteRange bytes = part == null ? ByteRange.from(0) : ByteRange.of(part.first(), part.length());

@@ -59,7 +59,7 @@ sealed interface HttpRange {
       if (first < 0) {
         return new Whole();
       }
-      long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
+      long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
       if (last < first) {
         return new Whole();
       }

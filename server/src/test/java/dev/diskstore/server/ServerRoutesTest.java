@@ -1,0 +1,462 @@
+package dev.diskstore.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.diskstore.ArtifactListing;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every Acontext route and every extension, over real HTTP, on a real store in a temp dir. */
+class ServerRoutesTest {
+  @TempDir Path dir;
+  TestServer api;
+  String disk;
+
+  @BeforeEach
+  void start() {
+    api = new TestServer(dir);
+    disk = api.createDisk();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, UTF_8);
+  }
+
+  private void assertJson(TestServer.Reply r) {
+    assertThat(r.contentType()).isEqualTo("application/json; charset=utf-8");
+  }
+
+  private void assertError(TestServer.Reply r, int status) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    assertJson(r);
+    assertThat(r.json().get("code").asInt()).isEqualTo(status);
+    assertThat(r.json().get("msg").asText()).isNotBlank();
+    assertThat(r.json().has("data")).isFalse();
+    assertThat(r.text()).doesNotContain("\tat ", "Exception");
+  }
+
+  private ArtifactListing listing(String path) {
+    return api.store.disks().artifacts().list(disk, path);
+  }
+
+  @Test
+  void ping() {
+    TestServer.Reply r = api.get("/ping");
+    assertThat(r.status()).isEqualTo(200);
+    assertJson(r);
+    assertThat(r.text()).isEqualTo("{\"code\":0,\"msg\":\"pong\"}");
+  }
+
+  @Test
+  void createDiskWithoutAndWithBody() {
+    TestServer.Reply r = api.send(api.request("/disk").POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(r.status()).isEqualTo(201);
+    assertJson(r);
+    assertThat(r.json().get("code").asInt()).isZero();
+    assertThat(r.json().get("msg").asText()).isEmpty();
+    JsonNode d = r.data();
+    assertThat(d.get("id").asText()).isNotBlank();
+    assertThat(d.get("project_id").asText()).isEqualTo(api.store.projectId());
+    assertThat(d.get("user_id").isNull()).isTrue();
+    assertThat(d.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+    assertThat(d.get("updated_at").isTextual()).isTrue();
+
+    TestServer.Reply withUser = api.postJson("/disk", "{\"user\":\"alice@acontext.io\"}");
+    assertThat(withUser.status()).isEqualTo(201);
+    assertThat(withUser.data().get("user_id").asText()).isEqualTo("alice@acontext.io");
+
+    assertError(api.postJson("/disk", "{not json"), 400);
+  }
+
+  @Test
+  void listDisksPaginates() {
+    api.createDisk();
+    api.createDisk();
+    TestServer.Reply first = api.get("/disk?limit=2");
+    assertThat(first.status()).isEqualTo(200);
+    assertJson(first);
+    assertThat(first.data().get("items")).hasSize(2);
+    assertThat(first.data().get("has_more").asBoolean()).isTrue();
+    String cursor = first.data().get("next_cursor").asText();
+    TestServer.Reply second = api.get("/disk?limit=2&cursor=" + enc(cursor));
+    assertThat(second.data().get("items")).hasSize(1);
+    assertThat(second.data().get("has_more").asBoolean()).isFalse();
+    assertThat(second.data().has("next_cursor")).isFalse();
+    assertThat(api.get("/disk?time_desc=true&limit=1").data().get("items").get(0).get("id").asText())
+        .isNotEqualTo(disk);
+    assertThat(api.get("/disk?user=nobody").data().get("items")).isEmpty();
+    assertError(api.get("/disk?limit=0"), 400);
+    assertError(api.get("/disk?limit=201"), 400);
+    assertError(api.get("/disk?limit=x"), 400);
+    assertError(api.get("/disk?cursor=garbage"), 400);
+    assertError(api.get("/disk?time_desc=maybe"), 400);
+  }
+
+  @Test
+  void deleteDisk() {
+    api.upload(disk, "/docs/", "a.txt", "hello");
+    TestServer.Reply r = api.delete("/disk/" + disk);
+    assertThat(r.status()).isEqualTo(200);
+    assertJson(r);
+    assertThat(r.text()).isEqualTo("{\"code\":0,\"msg\":\"\"}");
+    assertThat(api.store.disks().find(disk)).isEmpty();
+    assertError(api.delete("/disk/" + disk), 404);
+    assertError(api.delete("/disk/not-a-disk"), 404);
+  }
+
+  @Test
+  void upsertReturnsTheBareArtifactWithBothInfoKeySets() {
+    TestServer.Reply r =
+        api.upload(
+            disk,
+            new TestServer.Multipart()
+                .field("file_path", "/documents/2024/")
+                .field("meta", "{\"author\":\"alice\",\"version\":1}")
+                .file("sprint-plan.md", "# Sprint Plan\n".getBytes(UTF_8)));
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    assertJson(r);
+    JsonNode a = r.data();
+    assertThat(a.get("disk_id").asText()).isEqualTo(disk);
+    assertThat(a.get("path").asText()).isEqualTo("/documents/2024/");
+    assertThat(a.get("filename").asText()).isEqualTo("sprint-plan.md");
+    assertThat(a.get("created_at").isTextual()).isTrue();
+    JsonNode meta = a.get("meta");
+    assertThat(meta.get("author").asText()).isEqualTo("alice");
+    assertThat(meta.get("version").asInt()).isEqualTo(1);
+    JsonNode info = meta.get("__artifact_info__");
+    assertThat(info.get("path").asText()).isEqualTo("/documents/2024/");
+    assertThat(info.get("filename").asText()).isEqualTo("sprint-plan.md");
+    assertThat(info.get("mime").asText()).startsWith("text/markdown");
+    assertThat(info.get("size").asLong()).isEqualTo(14);
+    assertThat(info.get("size_bytes").asLong()).isEqualTo(14);
+    assertThat(info.get("content_type").asText()).isEqualTo(info.get("mime").asText());
+    assertThat(info.get("sha256").asText()).hasSize(64);
+    assertThat(info.get("last_modified").isTextual()).isTrue();
+    assertThat(r.header("ETag")).isEqualTo("\"" + info.get("etag").asText() + "\"");
+  }
+
+  @Test
+  void upsertFilePathNamingTheFileIsItsDirectory() {
+    assertThat(api.upload(disk, "/test/test.txt", "test.txt", "x").data().get("path").asText())
+        .isEqualTo("/test/");
+    assertThat(api.upload(disk, "/docs", "b.txt", "x").data().get("path").asText())
+        .isEqualTo("/docs/");
+    assertThat(api.upload(disk, null, "root.txt", "x").data().get("path").asText()).isEqualTo("/");
+  }
+
+  @Test
+  void filenamesAreDecodedAsTheSdksEncodeThem() {
+    TestServer.Reply r = api.upload(disk, "/", "a b%22é.txt", "x");
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    assertThat(r.data().get("filename").asText()).isEqualTo("a b\"é.txt");
+    assertThat(listing("/").artifacts().get(0).filename()).isEqualTo("a b\"é.txt");
+  }
+
+  @Test
+  void badUploadsStoreNothing() {
+    // bad JSON meta
+    assertError(
+        api.upload(disk, new TestServer.Multipart().field("meta", "{oops").file("a.txt", new byte[] {1})),
+        400);
+    // meta that is not an object
+    assertError(
+        api.upload(disk, new TestServer.Multipart().field("meta", "[1]").file("a.txt", new byte[] {1})),
+        400);
+    // reserved key
+    assertError(
+        api.upload(
+            disk,
+            new TestServer.Multipart()
+                .field("meta", "{\"__artifact_info__\":{}}")
+                .file("a.txt", new byte[] {1})),
+        400);
+    // no file part
+    TestServer.Reply noFile = api.upload(disk, new TestServer.Multipart().field("file_path", "/x/"));
+    assertError(noFile, 400);
+    assertThat(noFile.json().get("msg").asText()).contains("file is required");
+    // not multipart
+    assertError(api.postJson("/disk/" + disk + "/artifact", "{}"), 400);
+    // meta after the file
+    TestServer.Reply late =
+        api.upload(
+            disk, new TestServer.Multipart().file("late.txt", new byte[] {1}).field("meta", "{}"));
+    assertError(late, 400);
+    assertThat(late.json().get("msg").asText()).contains("meta").contains("after the file");
+    // path tricks
+    assertError(api.upload(disk, "/a/../b/", "c.txt", "x"), 400);
+    assertError(api.upload(disk, "/a/\u0000/", "c.txt", "x"), 400);
+    assertError(api.upload(disk, "/", "..", "x"), 400);
+    assertError(api.upload(disk, "/", "a%0Ab.txt", "x"), 400);
+    assertThat(listing("/").artifacts()).isEmpty();
+    assertThat(listing("/").directories()).isEmpty();
+    assertThat(api.store.search().glob(disk, "**", 100)).isEmpty();
+  }
+
+  @Test
+  void getDefaultsToUrlAndContent() {
+    api.upload(disk, "/docs/", "notes.md", "# Notes\nTODO");
+    TestServer.Reply r = api.get("/disk/" + disk + "/artifact?file_path=" + enc("/docs/notes.md"));
+    assertThat(r.status()).isEqualTo(200);
+    assertJson(r);
+    assertThat(r.data().get("artifact").get("filename").asText()).isEqualTo("notes.md");
+    assertThat(r.data().get("public_url").asText())
+        .startsWith(api.server.baseUri() + "/material/");
+    assertThat(r.data().get("content").get("type").asText()).isEqualTo("text");
+    assertThat(r.data().get("content").get("raw").asText()).isEqualTo("# Notes\nTODO");
+
+    TestServer.Reply bare =
+        api.get(
+            "/disk/" + disk + "/artifact?file_path=" + enc("/docs/notes.md")
+                + "&with_public_url=false&with_content=false");
+    assertThat(bare.data().has("public_url")).isFalse();
+    assertThat(bare.data().has("content")).isFalse();
+
+    assertError(api.get("/disk/" + disk + "/artifact?file_path=" + enc("/docs/missing.md")), 404);
+    assertError(api.get("/disk/" + disk + "/artifact"), 400);
+    assertError(api.get("/disk/" + disk + "/artifact?file_path=" + enc("/docs/")), 400);
+    assertError(api.get("/disk/" + disk + "/artifact?file_path=%2F%2e%2e%2Fx.md"), 400);
+    assertError(api.get("/disk/" + disk + "/artifact?file_path=%2Fa%00b%2Fx.md"), 400);
+    assertError(
+        api.get("/disk/" + disk + "/artifact?file_path=%2Fdocs%2Fnotes.md&expire=0"), 400);
+    assertError(
+        api.get("/disk/" + disk + "/artifact?file_path=%2Fdocs%2Fnotes.md&with_content=yes"), 400);
+  }
+
+  @Test
+  void publicUrlDownloadsWithoutAuthUntilTheArtifactChanges() throws Exception {
+    api.upload(disk, "/docs/", "report.bin", "0123456789");
+    String url =
+        api.get("/disk/" + disk + "/artifact?file_path=%2Fdocs%2Freport.bin&with_content=false")
+            .data()
+            .get("public_url")
+            .asText();
+    TestServer.Reply r = api.send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("0123456789");
+    assertThat(r.header("Content-Disposition")).startsWith("attachment; filename=\"report.bin\"");
+    TestServer.Reply ranged =
+        api.send(HttpRequest.newBuilder(URI.create(url)).header("Range", "bytes=2-4").GET().build());
+    assertThat(ranged.status()).isEqualTo(206);
+    assertThat(ranged.text()).isEqualTo("234");
+
+    String tampered = url.substring(0, url.length() - 2) + (url.endsWith("A") ? "BB" : "AA");
+    assertError(api.send(HttpRequest.newBuilder(URI.create(tampered)).GET().build()), 403);
+
+    api.upload(disk, "/docs/", "report.bin", "changed");
+    assertError(api.send(HttpRequest.newBuilder(URI.create(url)).GET().build()), 404);
+  }
+
+  @Test
+  void updateReplacesUserMeta() {
+    api.upload(disk, "/docs/", "a.txt", "x");
+    TestServer.Reply r =
+        api.putJson(
+            "/disk/" + disk + "/artifact",
+            "{\"file_path\":\"/docs/a.txt\",\"meta\":\"{\\\"reviewed\\\":true}\"}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertJson(r);
+    JsonNode meta = r.data().get("artifact").get("meta");
+    assertThat(meta.get("reviewed").asBoolean()).isTrue();
+    assertThat(meta.has("__artifact_info__")).isTrue();
+    assertError(
+        api.putJson("/disk/" + disk + "/artifact", "{\"file_path\":\"/docs/a.txt\",\"meta\":\"{bad\"}"),
+        400);
+    assertError(api.putJson("/disk/" + disk + "/artifact", "{\"file_path\":\"/docs/a.txt\"}"), 400);
+    assertError(
+        api.putJson("/disk/" + disk + "/artifact", "{\"file_path\":\"/docs/zz.txt\",\"meta\":\"{}\"}"),
+        404);
+    assertError(
+        api.putJson(
+            "/disk/" + disk + "/artifact",
+            "{\"file_path\":\"/test/../../../report.pdf\",\"meta\":\"{}\"}"),
+        400);
+  }
+
+  @Test
+  void deleteArtifact() {
+    api.upload(disk, "/docs/", "a.txt", "x");
+    TestServer.Reply r = api.delete("/disk/" + disk + "/artifact?file_path=%2Fdocs%2Fa.txt");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("{\"code\":0,\"msg\":\"\"}");
+    assertError(api.delete("/disk/" + disk + "/artifact?file_path=%2Fdocs%2Fa.txt"), 404);
+    assertError(
+        api.get("/disk/" + disk + "/artifact/download?file_path=%2Fdocs%2Fa.txt"), 404);
+  }
+
+  @Test
+  void lsGrepGlob() {
+    api.upload(disk, "/", "root.txt", "nothing");
+    api.upload(disk, "/src/", "code.py", "# TODO: fix this bug");
+    api.upload(disk, "/src/", "main.py", "print(1)");
+    api.upload(disk, "/docs/", "notes.txt", "todo later");
+    TestServer.Reply ls = api.get("/disk/" + disk + "/artifact/ls?path=%2F");
+    assertThat(ls.status()).isEqualTo(200);
+    assertJson(ls);
+    assertThat(ls.data().get("artifacts")).hasSize(1);
+    assertThat(ls.data().get("directories").toString()).contains("src", "docs");
+    assertThat(api.get("/disk/" + disk + "/artifact/ls").data().get("artifacts")).hasSize(1);
+
+    TestServer.Reply grep = api.get("/disk/" + disk + "/artifact/grep?query=TODO&limit=10");
+    assertThat(grep.status()).isEqualTo(200);
+    assertThat(names(grep.data())).containsExactlyInAnyOrder("code.py", "notes.txt");
+    assertThat(api.get("/disk/" + disk + "/artifact/grep?query=nomatch&limit=50").data()).isEmpty();
+    assertError(api.get("/disk/" + disk + "/artifact/grep?query="), 400);
+    assertError(api.get("/disk/" + disk + "/artifact/grep?query=(&limit=5"), 400);
+
+    TestServer.Reply glob = api.get("/disk/" + disk + "/artifact/glob?query=" + enc("**/*.py") + "&limit=20");
+    assertThat(names(glob.data())).containsExactlyInAnyOrder("code.py", "main.py");
+    assertThat(api.get("/disk/" + disk + "/artifact/glob?query=*.xyz").data()).isEmpty();
+    assertError(api.get("/disk/" + disk + "/artifact/glob?query=*.py&limit=0"), 400);
+  }
+
+  private static List<String> names(JsonNode artifacts) {
+    List<String> names = new ArrayList<>();
+    artifacts.forEach(a -> names.add(a.get("filename").asText()));
+    return names;
+  }
+
+  @Test
+  void downloadWholeAndRanged() {
+    api.upload(disk, "/", "d.bin", "abcdefghij");
+    String base = "/disk/" + disk + "/artifact/download?file_path=%2Fd.bin";
+    TestServer.Reply whole = api.get(base);
+    assertThat(whole.status()).isEqualTo(200);
+    assertThat(whole.text()).isEqualTo("abcdefghij");
+    assertThat(whole.header("ETag")).isNotBlank();
+    assertThat(whole.header("Accept-Ranges")).isEqualTo("bytes");
+    TestServer.Reply part = api.send(api.request(base).header("Range", "bytes=3-").build());
+    assertThat(part.status()).isEqualTo(206);
+    assertThat(part.text()).isEqualTo("defghij");
+    assertThat(part.header("Content-Range")).isEqualTo("bytes 3-9/10");
+    TestServer.Reply suffix = api.send(api.request(base).header("Range", "bytes=-2").build());
+    assertThat(suffix.text()).isEqualTo("ij");
+    TestServer.Reply beyond = api.send(api.request(base).header("Range", "bytes=10-").build());
+    assertError(beyond, 416);
+    assertThat(beyond.header("Content-Range")).isEqualTo("bytes */10");
+    TestServer.Reply staleIfRange =
+        api.send(api.request(base).header("Range", "bytes=0-0").header("If-Range", "\"old\"").build());
+    assertThat(staleIfRange.status()).isEqualTo(200);
+  }
+
+  @Test
+  void conditionalWrites() {
+    String etag = api.upload(disk, "/", "c.txt", "one").data().get("meta").get("__artifact_info__").get("etag").asText();
+    TestServer.Multipart again = new TestServer.Multipart().file("c.txt", "two".getBytes(UTF_8));
+    TestServer.Reply exists = api.upload(disk, again, "If-None-Match", "*");
+    assertError(exists, 412);
+    TestServer.Reply stale =
+        api.upload(
+            disk, new TestServer.Multipart().file("c.txt", "two".getBytes(UTF_8)), "If-Match", "\"nope\"");
+    assertError(stale, 412);
+    assertThat(stale.header("ETag")).isEqualTo("\"" + etag + "\"");
+    TestServer.Reply fresh =
+        api.upload(
+            disk,
+            new TestServer.Multipart().file("c.txt", "two".getBytes(UTF_8)),
+            "If-Match",
+            "\"" + etag + "\"");
+    assertThat(fresh.status()).isEqualTo(201);
+    assertError(
+        api.send(
+            api.request("/disk/" + disk + "/artifact?file_path=%2Fc.txt")
+                .header("If-Match", "\"" + etag + "\"")
+                .DELETE()
+                .build()),
+        412);
+    assertThat(api.get("/disk/" + disk + "/artifact/download?file_path=%2Fc.txt").text())
+        .isEqualTo("two");
+  }
+
+  @Test
+  void moveArtifact() {
+    api.upload(disk, "/a/", "x.txt", "x");
+    api.upload(disk, "/b/", "y.txt", "y");
+    TestServer.Reply r =
+        api.postJson(
+            "/disk/" + disk + "/artifact/move",
+            "{\"from_path\":\"/a/x.txt\",\"to_path\":\"/c/z.txt\"}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.data().get("artifact").get("path").asText()).isEqualTo("/c/");
+    assertThat(r.data().get("artifact").get("filename").asText()).isEqualTo("z.txt");
+    assertThat(listing("/a/").artifacts()).isEmpty();
+    assertError(
+        api.postJson(
+            "/disk/" + disk + "/artifact/move",
+            "{\"from_path\":\"/c/z.txt\",\"to_path\":\"/b/y.txt\"}"),
+        412);
+    assertThat(
+            api.postJson(
+                    "/disk/" + disk + "/artifact/move",
+                    "{\"from_path\":\"/c/z.txt\",\"to_path\":\"/b/y.txt\",\"overwrite\":true}")
+                .status())
+        .isEqualTo(200);
+    assertError(
+        api.postJson("/disk/" + disk + "/artifact/move", "{\"from_path\":\"/nope.txt\",\"to_path\":\"/q.txt\"}"),
+        404);
+  }
+
+  @Test
+  void fullTextAndMetadataQuery() {
+    api.upload(
+        disk,
+        new TestServer.Multipart()
+            .field("meta", "{\"author\":\"alice\",\"pages\":12}")
+            .file("a.txt", "the quick brown fox".getBytes(UTF_8)));
+    api.upload(
+        disk,
+        new TestServer.Multipart()
+            .field("meta", "{\"author\":\"bob\",\"pages\":3}")
+            .file("b.txt", "lazy dogs sleep".getBytes(UTF_8)));
+    TestServer.Reply hits = api.get("/disk/" + disk + "/artifact/search?query=fox");
+    assertThat(hits.status()).as(hits.toString()).isEqualTo(200);
+    assertThat(hits.data()).hasSize(1);
+    assertThat(hits.data().get(0).get("artifact").get("filename").asText()).isEqualTo("a.txt");
+
+    TestServer.Reply q =
+        api.postJson(
+            "/disk/" + disk + "/artifact/query",
+            "{\"query\":{\"and\":[{\"key\":\"pages\",\"op\":\"gt\",\"value\":5},"
+                + "{\"field\":\"size_bytes\",\"op\":\"ge\",\"value\":1}]}}");
+    assertThat(q.status()).as(q.toString()).isEqualTo(200);
+    assertThat(names(q.data().get("items"))).containsExactly("a.txt");
+    assertThat(q.data().get("has_more").asBoolean()).isFalse();
+    assertError(
+        api.postJson("/disk/" + disk + "/artifact/query", "{\"query\":{\"key\":\"a\",\"op\":\"zz\"}}"),
+        400);
+  }
+
+  @Test
+  void routingAndProtocolErrorsAreJson() {
+    assertError(api.get("/nope"), 404);
+    assertError(api.send(api.request("/ping").DELETE().build()), 405);
+    assertError(api.get("/disk/" + disk + "/artifact/unknown"), 404);
+    TestServer.Reply huge =
+        api.send(api.request("/ping").header("X-Big", "a".repeat(32 * 1024)).build());
+    assertThat(huge.status()).isEqualTo(431);
+    assertJson(huge);
+    assertThat(huge.json().get("code").asInt()).isEqualTo(431);
+  }
+
+  @Test
+  void openApiIsServed() {
+    TestServer.Reply r = api.get("/openapi.json");
+    assertThat(r.status()).isEqualTo(200);
+    assertJson(r);
+    assertThat(r.json().get("openapi").asText()).startsWith("3.1.");
+  }
+}
