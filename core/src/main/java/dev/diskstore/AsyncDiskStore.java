@@ -66,6 +66,10 @@ public final class AsyncDiskStore {
       return run(() -> store.disks().create(user));
     }
 
+    public CompletableFuture<Disk> createInProject(String projectId, @Nullable String user) {
+      return run(() -> store.disks().createInProject(projectId, user));
+    }
+
     public CompletableFuture<Optional<Disk>> find(String diskId) {
       return run(() -> store.disks().find(diskId));
     }

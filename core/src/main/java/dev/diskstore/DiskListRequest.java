@@ -5,20 +5,29 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Parameters of {@link Disks#list(DiskListRequest)}: page size, cursor, order and user filter.
+ * Parameters of {@link Disks#list(DiskListRequest)}: page size, cursor, order, user filter and
+ * project filter.
  * Immutable; build with {@link #builder()} or use {@link #firstPage()}.
  *
  * <p>{@code limit} must be 1–200 (default 20). Order is keyset order on (createdAt, id), oldest
- * first unless {@code timeDesc}. A cursor is bound to the order and user filter it was issued for.
+ * first unless {@code timeDesc}. A cursor is bound to the order and filters it was issued for.
+ *
+ * <p>{@code projectId}, when given, keeps only the disks of that project (see {@link
+ * Disks#createInProject}); without it every project's disks are listed.
  */
 public record DiskListRequest(
-    int limit, Optional<String> cursor, boolean timeDesc, Optional<String> user) {
+    int limit,
+    Optional<String> cursor,
+    boolean timeDesc,
+    Optional<String> user,
+    Optional<String> projectId) {
   public static final int DEFAULT_LIMIT = 20;
   public static final int MAX_LIMIT = 200;
 
   public DiskListRequest {
     Objects.requireNonNull(cursor, "cursor");
     Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(projectId, "projectId");
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new InvalidRequestException(
           "limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
@@ -36,7 +45,7 @@ public record DiskListRequest(
 
   public Builder toBuilder() {
     return new Builder().limit(limit).cursor(cursor.orElse(null)).timeDesc(timeDesc)
-        .user(user.orElse(null));
+        .user(user.orElse(null)).projectId(projectId.orElse(null));
   }
 
   /** Builder for {@link DiskListRequest}; not thread-safe. */
@@ -45,6 +54,7 @@ public record DiskListRequest(
     private @Nullable String cursor;
     private boolean timeDesc;
     private @Nullable String user;
+    private @Nullable String projectId;
 
     private Builder() {}
 
@@ -70,9 +80,19 @@ public record DiskListRequest(
       return this;
     }
 
+    /** Only the disks of this project; {@code null} (the default) for every project. */
+    public Builder projectId(@Nullable String projectId) {
+      this.projectId = projectId;
+      return this;
+    }
+
     public DiskListRequest build() {
       return new DiskListRequest(
-          limit, Optional.ofNullable(cursor), timeDesc, Optional.ofNullable(user));
+          limit,
+          Optional.ofNullable(cursor),
+          timeDesc,
+          Optional.ofNullable(user),
+          Optional.ofNullable(projectId));
     }
   }
 }

@@ -15,6 +15,20 @@ public interface Disks {
   /** Creates a disk owned by {@code user} (any non-blank identifier, e.g. an e-mail address). */
   Disk create(@Nullable String user);
 
+  /**
+   * Creates a disk that belongs to {@code projectId} instead of the store's own project ({@link
+   * Disk#projectId()}). Projects let one store serve several tenants, as an HTTP server does with
+   * one project per API token: a tenant lists its disks with {@link
+   * DiskListRequest.Builder#projectId} and checks a disk's project before using it. A disk's project
+   * never changes. Nothing else is scoped by project: any caller holding a disk id can use it
+   * through this API.
+   *
+   * @param projectId 1–128 characters from {@code [A-Za-z0-9._:-]}
+   * @param user as for {@link #create(String)}
+   * @throws InvalidRequestException for a malformed project id or user
+   */
+  Disk createInProject(String projectId, @Nullable String user);
+
   Optional<Disk> find(String diskId);
 
   /** @throws DiskNotFoundException if the disk does not exist */

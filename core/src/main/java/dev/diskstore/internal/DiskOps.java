@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
 /** {@link Disks} on the index. */
 final class DiskOps implements Disks {
   private static final int MAX_USER_LENGTH = 1024;
+  private static final int MAX_PROJECT_LENGTH = 128;
+  private static final java.util.regex.Pattern PROJECT_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_PROJECT_LENGTH + "}");
   private final Engine engine;
   private final ArtifactOps artifacts;
 
@@ -40,20 +43,36 @@ final class DiskOps implements Disks {
 
   @Override
   public Disk create(@Nullable String user) {
+    return createInProject(engine.projectId, user);
+  }
+
+  @Override
+  public Disk createInProject(String projectId, @Nullable String user) {
     engine.checkOpen();
+    checkProject(projectId);
     if (user != null) {
       checkUser(user);
     }
     String id = UUID.randomUUID().toString();
     Instant now = engine.now();
-    DiskRow row = new DiskRow(id, user, Engine.micros(now), Engine.micros(now));
+    DiskRow row = new DiskRow(id, user, projectId, Engine.micros(now), Engine.micros(now));
     engine.index.write(
         true,
         c -> {
           c.disks().insert(row);
           return null;
         });
-    return new Disk(id, engine.projectId, user, now, now);
+    return new Disk(id, projectId, user, now, now);
+  }
+
+  /** Project ids go into URLs and headers unescaped by servers: a small safe alphabet. */
+  static void checkProject(String projectId) {
+    Objects.requireNonNull(projectId, "projectId");
+    if (!PROJECT_ID.matcher(projectId).matches()) {
+      throw new InvalidRequestException(
+          "projectId must be 1-" + MAX_PROJECT_LENGTH + " characters from [A-Za-z0-9._:-], was \""
+              + (projectId.length() > 40 ? projectId.substring(0, 40) + "..." : projectId) + "\"");
+    }
   }
 
   private static void checkUser(String user) {
@@ -84,7 +103,7 @@ final class DiskOps implements Disks {
   private Disk toDisk(DiskRow row) {
     return new Disk(
         row.id(),
-        engine.projectId,
+        row.project() != null ? row.project() : engine.projectId,
         row.user(),
         Engine.instant(row.createdAt()),
         Engine.instant(row.updatedAt()));
@@ -101,7 +120,9 @@ final class DiskOps implements Disks {
   public DiskPage list(DiskListRequest request) {
     engine.checkOpen();
     Objects.requireNonNull(request, "request");
-    String scope = "disks\0" + request.timeDesc() + "\0" + request.user().orElse("\1");
+    request.projectId().ifPresent(DiskOps::checkProject);
+    String scope = "disks\0" + request.timeDesc() + "\0" + request.user().orElse("\1")
+        + request.projectId().map(p -> "\0" + p).orElse("");
     long afterTime = 0;
     String afterId = null;
     if (request.cursor().isPresent()) {
@@ -116,9 +137,10 @@ final class DiskOps implements Disks {
     long cursorTime = afterTime;
     String cursorId = afterId;
     String user = request.user().orElse(null);
+    String project = request.projectId().orElse(null);
     List<Disk> rows =
         engine.index.read(
-            c -> c.disks().page(user, request.timeDesc(), cursorTime, cursorId,
+            c -> c.disks().page(user, project, request.timeDesc(), cursorTime, cursorId,
                 request.limit() + 1))
             .stream().map(this::toDisk).toList();
     boolean hasMore = rows.size() > request.limit();

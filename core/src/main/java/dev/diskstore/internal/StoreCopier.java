@@ -107,7 +107,7 @@ public final class StoreCopier {
                 }
                 return true;
               }
-              if (!c.disks().page(null, false, Long.MIN_VALUE, null, 1).isEmpty()) {
+              if (!c.disks().page(null, null, false, Long.MIN_VALUE, null, 1).isEmpty()) {
                 throw new InvalidRequestException(
                     "the target " + target + " already holds disks: a store is copied"
                         + " only into a new store (or into an interrupted copy of the same"
@@ -126,7 +126,7 @@ public final class StoreCopier {
       long fromTime = afterCreatedAt;
       String fromId = afterId;
       List<DiskRow> disks =
-          source.index.read(c -> c.disks().page(null, false, fromTime, fromId, 100));
+          source.index.read(c -> c.disks().page(null, null, false, fromTime, fromId, 100));
       for (DiskRow disk : disks) {
         copyDisk(disk);
       }

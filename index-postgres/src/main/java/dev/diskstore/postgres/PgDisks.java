@@ -14,20 +14,21 @@ import org.jspecify.annotations.Nullable;
  * Disk rows and the store's settings ({@code store_meta}), on a connection inside the caller's
  * transaction: the PostgreSQL SQL of the SPI's {@code IndexSession.DiskRows} and {@code
  * storeMeta}. Disk pages are keyset scans of {@code (created_at, id)}, or {@code (user,
- * created_at, id)} for one user's disks.
+ * created_at, id)} for one user's disks, or {@code (project, created_at, id)} for one project's.
  */
 final class PgDisks {
   private PgDisks() {}
 
-  private static final String COLUMNS = "id, \"user\", created_at, updated_at";
+  private static final String COLUMNS = "id, \"user\", project, created_at, updated_at";
 
   static void insert(Connection c, DiskRow disk) throws SQLException {
     try (PreparedStatement s =
-        c.prepareStatement("INSERT INTO disks (" + COLUMNS + ") VALUES (?, ?, ?, ?)")) {
+        c.prepareStatement("INSERT INTO disks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
       s.setString(1, disk.id());
       s.setString(2, disk.user());
-      s.setLong(3, disk.createdAt());
-      s.setLong(4, disk.updatedAt());
+      s.setString(3, disk.project());
+      s.setLong(4, disk.createdAt());
+      s.setLong(5, disk.updatedAt());
       s.executeUpdate();
     }
   }
@@ -58,6 +59,7 @@ final class PgDisks {
   static List<DiskRow> page(
       Connection c,
       @Nullable String user,
+      @Nullable String project,
       boolean descending,
       long afterCreatedAt,
       @Nullable String afterId,
@@ -67,6 +69,9 @@ final class PgDisks {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM disks WHERE true");
     if (user != null) {
       sql.append(" AND \"user\" = ?");
+    }
+    if (project != null) {
+      sql.append(" AND project = ?");
     }
     if (afterId != null) {
       sql.append(descending ? " AND (created_at, id) < (?, ?)" : " AND (created_at, id) > (?, ?)");
@@ -78,6 +83,9 @@ final class PgDisks {
       int i = 1;
       if (user != null) {
         s.setString(i++, user);
+      }
+      if (project != null) {
+        s.setString(i++, project);
       }
       if (afterId != null) {
         s.setLong(i++, afterCreatedAt);
@@ -122,6 +130,7 @@ final class PgDisks {
   }
 
   private static DiskRow disk(ResultSet rs) throws SQLException {
-    return new DiskRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4));
+    return new DiskRow(
+        rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5));
   }
 }

@@ -44,7 +44,7 @@ import java.util.List;
  */
 final class PgSchema {
   /** The schema version this code writes. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   private PgSchema() {}
 
@@ -157,6 +157,13 @@ final class PgSchema {
               + "     || setweight(to_tsvector('text_config', path_words), 'B')"
               + "     || setweight(to_tsvector('text_config', left(body_words, 262144)), 'D');"
               + " END $$");
+      case 2 -> List.of(
+          // The project each disk belongs to (Disks.createInProject); existing disks belong to
+          // the store's own project (set at the store's first open, so a schema migrated before
+          // that has no disks to fill).
+          "ALTER TABLE disks ADD COLUMN project text COLLATE \"C\"",
+          "UPDATE disks SET project = (SELECT value FROM store_meta WHERE key = 'project_id')",
+          "CREATE INDEX disks_by_project_time ON disks (project, created_at, id)");
       default -> throw new IllegalArgumentException("no migration to schema version " + version);
     };
   }

@@ -341,11 +341,12 @@ final class PgSession
   @Override
   public List<DiskRow> page(
       @Nullable String user,
+      @Nullable String project,
       boolean descending,
       long afterCreatedAt,
       @Nullable String afterId,
       int limit) {
-    return sql(() -> PgDisks.page(c, user, descending, afterCreatedAt, afterId, limit));
+    return sql(() -> PgDisks.page(c, user, project, descending, afterCreatedAt, afterId, limit));
   }
 
   @Override

@@ -42,7 +42,7 @@ class PgFullTextIndexTest {
     x = config.open(context);
     y = config.open(context);
     x.write(true, s -> {
-      s.disks().insert(new DiskRow("d", null, 1, 1));
+      s.disks().insert(new DiskRow("d", null, "p", 1, 1));
       s.blobs().insert("h", "k", 1, 1);
       for (int i = 0; i < 200; i++) {
         long id = s.artifacts().insert(new ArtifactRow(0, "d", "/", "f" + i, "h", 1,

@@ -38,7 +38,7 @@ class PgRowsTest {
         .password("x").schema(schema.name()).build());
     tx = db.transactions();
     tx.write(c -> {
-      PgDisks.insert(c, new DiskRow("d1", null, 10, 10));
+      PgDisks.insert(c, new DiskRow("d1", null, "p", 10, 10));
       return null;
     });
   }
@@ -261,20 +261,24 @@ class PgRowsTest {
   @Test
   void diskPagesAreKeysetScansInBothDirectionsAndDeleteCascades() {
     tx.write(c -> {
-      PgDisks.insert(c, new DiskRow("d2", "alice", 20, 20));
-      PgDisks.insert(c, new DiskRow("d3", "alice", 20, 20));
-      PgDisks.insert(c, new DiskRow("d4", "bob", 30, 30));
+      PgDisks.insert(c, new DiskRow("d2", "alice", "p", 20, 20));
+      PgDisks.insert(c, new DiskRow("d3", "alice", "p", 20, 20));
+      PgDisks.insert(c, new DiskRow("d4", "bob", "q", 30, 30));
       return null;
     });
-    assertThat(tx.read((Connection c) -> PgDisks.page(c, null, false, 0, null, 10)))
+    assertThat(tx.read((Connection c) -> PgDisks.page(c, null, null, false, 0, null, 10)))
         .extracting(DiskRow::id).containsExactly("d1", "d2", "d3", "d4");
-    assertThat(tx.read((Connection c) -> PgDisks.page(c, null, false, 20, "d2", 2)))
+    assertThat(tx.read((Connection c) -> PgDisks.page(c, null, null, false, 20, "d2", 2)))
         .extracting(DiskRow::id).containsExactly("d3", "d4");
-    assertThat(tx.read((Connection c) -> PgDisks.page(c, null, true, 20, "d3", 10)))
+    assertThat(tx.read((Connection c) -> PgDisks.page(c, null, null, true, 20, "d3", 10)))
         .extracting(DiskRow::id).containsExactly("d2", "d1");
-    assertThat(tx.read((Connection c) -> PgDisks.page(c, "alice", true, 0, null, 10)))
+    assertThat(tx.read((Connection c) -> PgDisks.page(c, "alice", null, true, 0, null, 10)))
         .extracting(DiskRow::id).containsExactly("d3", "d2");
-    assertThat(tx.read((Connection c) -> PgDisks.find(c, "d2"))).contains(new DiskRow("d2", "alice", 20, 20));
+    assertThat(tx.read((Connection c) -> PgDisks.page(c, null, "q", false, 0, null, 10)))
+        .extracting(DiskRow::id).containsExactly("d4");
+    assertThat(tx.read((Connection c) -> PgDisks.page(c, "bob", "p", false, 0, null, 10)))
+        .isEmpty();
+    assertThat(tx.read((Connection c) -> PgDisks.find(c, "d2"))).contains(new DiskRow("d2", "alice", "p", 20, 20));
 
     put("/a/", "x", "s1");
     tx.write(c -> {
@@ -313,8 +317,8 @@ class PgRowsTest {
   @Test
   void listingADirectoryCostsTheSameInAHugeDisk() {
     tx.write(c -> {
-      PgDisks.insert(c, new DiskRow("big", null, 1, 1));
-      PgDisks.insert(c, new DiskRow("small", null, 1, 1));
+      PgDisks.insert(c, new DiskRow("big", null, "p", 1, 1));
+      PgDisks.insert(c, new DiskRow("small", null, "p", 1, 1));
       PgBlobs.insert(c, "s", "k", 1, 1);
       for (String disk : List.of("big", "small")) {
         try (PreparedStatement s = c.prepareStatement(

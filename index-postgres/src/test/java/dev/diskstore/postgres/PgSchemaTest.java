@@ -80,7 +80,7 @@ class PgSchemaTest {
       // exactly one opener found the schema missing; all others found it migrated
       assertThat(versions).hasSize(9).containsOnly(0, PgSchema.VERSION);
       assertThat(versions.stream().filter(v -> v == 0).count()).isEqualTo(1);
-      assertThat(appliedVersions()).containsExactly(1);
+      assertThat(appliedVersions()).containsExactlyElementsOf(allVersions());
     } finally {
       pool.shutdownNow();
       ChildJvm.kill(child);
@@ -99,22 +99,28 @@ class PgSchemaTest {
         .hasMessageContaining("schema " + schema.name())
         .hasMessageContaining("version 99")
         .hasMessageContaining("upgrade DiskStore");
-    assertThat(appliedVersions()).containsExactly(1, 99);
+    List<Integer> expected = new ArrayList<>(allVersions());
+    expected.add(99);
+    assertThat(appliedVersions()).containsExactlyElementsOf(expected);
   }
 
   @Test
   void anOlderSchemaIsMigratedForwardInOneTransaction() throws Exception {
     PostgresIndex config = config();
-    openAndReportVersionFound(config); // version 1, as released
-    // a later DiskStore: version 2 adds a table
+    openAndReportVersionFound(config); // the current version, as released
+    int later = PgSchema.VERSION + 1;
+    // a later DiskStore: its next version adds a table
     java.util.function.IntFunction<List<String>> next =
-        v -> v == 2 ? List.of("CREATE TABLE added_in_2 (x integer)") : PgSchema.migration(v);
+        v -> v == later ? List.of("CREATE TABLE added_later (x integer)") : PgSchema.migration(v);
     try (Connection c = PgDatabase.rawConnection(config)) {
-      assertThat(PgSchema.migrate(c, config.schema(), "test", 2, next)).isEqualTo(1);
-      assertThat(PgSchema.migrate(c, config.schema(), "test", 2, next)).isEqualTo(2);
+      assertThat(PgSchema.migrate(c, config.schema(), "test", later, next))
+          .isEqualTo(PgSchema.VERSION);
+      assertThat(PgSchema.migrate(c, config.schema(), "test", later, next)).isEqualTo(later);
     }
-    assertThat(appliedVersions()).containsExactly(1, 2);
-    admin("SELECT count(*) FROM " + schema.name() + ".added_in_2");
+    List<Integer> expected = new ArrayList<>(allVersions());
+    expected.add(later);
+    assertThat(appliedVersions()).containsExactlyElementsOf(expected);
+    admin("SELECT count(*) FROM " + schema.name() + ".added_later");
 
     // a migration that fails leaves the previous version whole
     FreshSchema other = SERVER.freshSchema();
@@ -127,6 +133,31 @@ class PgSchemaTest {
     } finally {
       other.close();
     }
+  }
+
+  @Test
+  void disksOfASchemaFromBeforeProjectsBelongToTheStoresProject() throws Exception {
+    PostgresIndex config = config();
+    try (Connection c = PgDatabase.rawConnection(config)) {
+      assertThat(PgSchema.migrate(c, config.schema(), "test", 1, PgSchema::migration)).isZero();
+    }
+    admin("INSERT INTO " + schema.name() + ".store_meta VALUES ('project_id', 'proj-1')");
+    admin("INSERT INTO " + schema.name() + ".disks (id, \"user\", created_at, updated_at)"
+        + " VALUES ('old', NULL, 1, 1)");
+    try (Connection c = PgDatabase.rawConnection(config)) {
+      assertThat(PgSchema.migrate(c, config.schema(), "test", 2, PgSchema::migration)).isEqualTo(1);
+    }
+    try (Connection c = SERVER.adminDataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT project FROM " + schema.name() + ".disks WHERE id = 'old'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("proj-1");
+    }
+  }
+
+  private static List<Integer> allVersions() {
+    return java.util.stream.IntStream.rangeClosed(1, PgSchema.VERSION).boxed().toList();
   }
 
   @Test

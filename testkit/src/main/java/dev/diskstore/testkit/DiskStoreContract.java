@@ -2176,6 +2176,59 @@ public abstract class DiskStoreContract {
       assertThat(store.projectId()).isEqualTo(projectId);
       assertThat(store.disks().create().projectId()).isEqualTo(projectId);
     }
+
+    @Test
+    void disksOfOtherProjectsKeepTheirProjectAndListApart() {
+      Disk own = store.disks().create();
+      Disk a1 = store.disks().createInProject("tenant-a", null);
+      Disk a2 = store.disks().createInProject("tenant-a", "alice");
+      Disk b = store.disks().createInProject("tenant.b:2", "alice");
+      assertThat(a1.projectId()).isEqualTo("tenant-a");
+      assertThat(store.disks().get(a2.id())).isEqualTo(a2);
+      assertThat(store.disks().get(b.id()).projectId()).isEqualTo("tenant.b:2");
+      assertThat(store.disks().createInProject(store.projectId(), null).projectId())
+          .isEqualTo(store.projectId());
+
+      assertThat(diskIds(store.disks().list(
+              DiskListRequest.builder().projectId("tenant-a").build()).items()))
+          .containsExactly(a1.id(), a2.id());
+      assertThat(diskIds(store.disks().list(
+              DiskListRequest.builder().projectId("tenant-a").user("alice").build()).items()))
+          .containsExactly(a2.id());
+      assertThat(diskIds(store.disks().list(
+              DiskListRequest.builder().projectId(store.projectId()).build()).items()))
+          .contains(own.id()).doesNotContain(a1.id(), a2.id(), b.id());
+      assertThat(store.disks().list(
+              DiskListRequest.builder().projectId("nobody").build()).items()).isEmpty();
+      assertThat(diskIds(store.disks().list(DiskListRequest.builder().limit(200).build()).items()))
+          .contains(own.id(), a1.id(), a2.id(), b.id());
+
+      // a project's pages follow each other; a cursor is bound to its project
+      DiskPage first = store.disks().list(
+          DiskListRequest.builder().projectId("tenant-a").limit(1).timeDesc(true).build());
+      assertThat(diskIds(first.items())).containsExactly(a2.id());
+      DiskPage second = store.disks().list(DiskListRequest.builder().projectId("tenant-a")
+          .limit(1).timeDesc(true).cursor(first.nextCursor().orElseThrow()).build());
+      assertThat(diskIds(second.items())).containsExactly(a1.id());
+      assertThatExceptionOfType(InvalidCursorException.class)
+          .isThrownBy(() -> store.disks().list(DiskListRequest.builder().projectId("tenant.b:2")
+              .limit(1).timeDesc(true).cursor(first.nextCursor().orElseThrow()).build()));
+    }
+
+    @Test
+    void malformedProjectIdsAreRejectedAndNothingIsCreated() {
+      for (String bad : new String[] {"", " ", "a/b", "a b", "é", "x".repeat(129), "a\nb"}) {
+        assertThatExceptionOfType(InvalidRequestException.class)
+            .as(bad)
+            .isThrownBy(() -> store.disks().createInProject(bad, null))
+            .withMessageContaining("projectId");
+        assertThatExceptionOfType(InvalidRequestException.class)
+            .isThrownBy(() -> store.disks().list(DiskListRequest.builder().projectId(bad).build()));
+      }
+      assertThatExceptionOfType(InvalidRequestException.class)
+          .isThrownBy(() -> store.disks().createInProject("ok", " "));
+      assertThat(store.disks().list().items()).isEmpty();
+    }
   }
 
   @Nested

@@ -135,6 +135,14 @@ final class Schema {
           // rows whose bytes were changed inside the database file; filled for existing rows by
           // the migration itself (SqliteIndex).
           "ALTER TABLE artifacts ADD COLUMN row_check INTEGER");
+      case 5 -> List.of(
+          // The project each disk belongs to (Disks.createInProject), so that one store can serve
+          // several tenants; existing disks belong to the store's own project. The store's
+          // project id is set when a store is first opened, so a store migrated before that has
+          // no disks and nothing to fill.
+          "ALTER TABLE disks ADD COLUMN project TEXT",
+          "UPDATE disks SET project = (SELECT value FROM store_meta WHERE key = 'project_id')",
+          "CREATE INDEX disks_by_project_time ON disks (project, created_at, id)");
       default -> throw new IllegalArgumentException("no migration to schema version " + version);
     };
   }

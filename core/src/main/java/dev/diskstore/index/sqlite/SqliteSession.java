@@ -680,7 +680,8 @@ final class SqliteSession
   // ------------------------------------------------------------------ disks
 
   private static DiskRow toDisk(ResultSet rs) throws SQLException {
-    return new DiskRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4));
+    return new DiskRow(
+        rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5));
   }
 
   @Override
@@ -688,11 +689,13 @@ final class SqliteSession
     sql(() -> {
       try (PreparedStatement s =
           c.prepareStatement(
-              "INSERT INTO disks (id, user, created_at, updated_at) VALUES (?, ?, ?, ?)")) {
+              "INSERT INTO disks (id, user, project, created_at, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?)")) {
         s.setString(1, disk.id());
         s.setString(2, disk.user());
-        s.setLong(3, disk.createdAt());
-        s.setLong(4, disk.updatedAt());
+        s.setString(3, disk.project());
+        s.setLong(4, disk.createdAt());
+        s.setLong(5, disk.updatedAt());
         s.executeUpdate();
       }
       return null;
@@ -703,7 +706,7 @@ final class SqliteSession
   public Optional<DiskRow> find(String diskId) {
     return sql(() -> {
       try (PreparedStatement s =
-          c.prepareStatement("SELECT id, user, created_at, updated_at FROM disks WHERE id = ?")) {
+          c.prepareStatement("SELECT id, user, project, created_at, updated_at FROM disks WHERE id = ?")) {
         s.setString(1, diskId);
         try (ResultSet rs = s.executeQuery()) {
           return rs.next() ? Optional.of(toDisk(rs)) : Optional.empty();
@@ -725,14 +728,18 @@ final class SqliteSession
   }
 
   @Override
-  public List<DiskRow> page(@Nullable String user, boolean descending, long afterCreatedAt,
-      @Nullable String afterId, int limit) {
+  public List<DiskRow> page(@Nullable String user, @Nullable String project, boolean descending,
+      long afterCreatedAt, @Nullable String afterId, int limit) {
     String cmp = descending ? "<" : ">";
     String order = descending ? "DESC" : "ASC";
     StringBuilder text =
-        new StringBuilder("SELECT id, user, created_at, updated_at FROM disks WHERE 1 = 1");
+        new StringBuilder(
+            "SELECT id, user, project, created_at, updated_at FROM disks WHERE 1 = 1");
     if (user != null) {
       text.append(" AND user = ?");
+    }
+    if (project != null) {
+      text.append(" AND project = ?");
     }
     if (afterId != null) {
       text.append(" AND (created_at ").append(cmp).append(" ? OR (created_at = ? AND id ")
@@ -745,6 +752,9 @@ final class SqliteSession
         int i = 1;
         if (user != null) {
           s.setString(i++, user);
+        }
+        if (project != null) {
+          s.setString(i++, project);
         }
         if (afterId != null) {
           s.setLong(i++, afterCreatedAt);

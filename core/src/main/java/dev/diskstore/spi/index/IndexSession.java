@@ -173,9 +173,11 @@ public interface IndexSession {
 
     /**
      * Disks in {@code (createdAt, id)} order (descending when {@code descending}), of one user when
-     * given, after {@code (afterCreatedAt, afterId)} when {@code afterId} is given.
+     * given, of one project when given, after {@code (afterCreatedAt, afterId)} when {@code afterId}
+     * is given.
      */
-    List<DiskRow> page(@Nullable String user, boolean descending, long afterCreatedAt,
+    List<DiskRow> page(@Nullable String user, @Nullable String project, boolean descending,
+        long afterCreatedAt,
         @Nullable String afterId, int limit);
 
     /** Deletes the disk with its artifact rows and directories (not its blobs' references). */

@@ -69,6 +69,32 @@ class SqliteIndexTest {
   }
 
   @Test
+  void disksOfAnIndexFromBeforeProjectsBelongToTheStoresProject() throws Exception {
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("index.db"));
+        var s = c.createStatement()) {
+      for (int v = 1; v <= 4; v++) {
+        for (String sql : Schema.migration(v)) {
+          s.execute(sql);
+        }
+      }
+      s.execute("PRAGMA user_version = 4");
+      s.execute("INSERT INTO store_meta VALUES ('project_id', 'proj-1')");
+      s.execute("INSERT INTO disks (id, user, created_at, updated_at) VALUES ('old', NULL, 1, 1)");
+    }
+    try (SqliteIndex index = open()) {
+      assertThat(pragma(index, "user_version")).isEqualTo(String.valueOf(SqliteIndex.SCHEMA_VERSION));
+      assertThat(index.<String>read(c -> {
+        try (var s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT project FROM disks WHERE id = 'old'")) {
+          rs.next();
+          return rs.getString(1);
+        }
+      })).isEqualTo("proj-1");
+    }
+  }
+
+  @Test
   void refusesANewerSchema() {
     try (SqliteIndex index = open()) {
       index.write(true, c -> {
