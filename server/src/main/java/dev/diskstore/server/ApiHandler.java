@@ -336,7 +336,7 @@ final class ApiHandler extends Handler.Abstract {
       disk = store.disks().find(id);
     }
     if (disk.isEmpty() || !disk.get().projectId().equals(call.project())) {
-      throw new DiskNotFoundException("disk not found: " + id);
+      throw new DiskNotFoundException(id);
     }
     return disk.get();
   }

@@ -355,8 +355,9 @@ public final class DiskStoreServer implements AutoCloseable {
       if (token.isBlank()) {
         throw new InvalidRequestException("a token must not be blank");
       }
-      if (projectId != null && projectId.isBlank()) {
-        throw new InvalidRequestException("a project id must not be blank");
+      if (projectId != null && !projectId.matches("[A-Za-z0-9._:-]{1,128}")) {
+        throw new InvalidRequestException(
+            "a project id is 1-128 characters from [A-Za-z0-9._:-], was \"" + projectId + "\"");
       }
       tokens.add(Projects.entry(token, projectId));
       return this;
