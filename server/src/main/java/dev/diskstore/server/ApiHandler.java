@@ -168,6 +168,11 @@ final class ApiHandler extends Handler.Abstract {
           if (e instanceof PreconditionFailedException p && p.currentEtag() != null) {
             response.getHeaders().put(HttpHeader.ETAG, HttpRange.quoted(p.currentEtag()));
           }
+          if (hasBody(request)) {
+            // The body may be partly unread (an upload refused before or while reading it):
+            // say so, or a client would reuse a connection the server is about to close.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+          }
           if (e instanceof ApiError a) {
             a.headers().forEach((name, value) -> response.getHeaders().put(name, value));
             if (status == 405) {
@@ -182,6 +187,11 @@ final class ApiHandler extends Handler.Abstract {
       }
     }
     return true;
+  }
+
+  private static boolean hasBody(Request request) {
+    HttpFields h = request.getHeaders();
+    return h.contains(HttpHeader.TRANSFER_ENCODING) || h.getLongField(HttpHeader.CONTENT_LENGTH) > 0;
   }
 
   /** Path of a request without its query (which may carry a token), for logs. */
@@ -406,6 +416,7 @@ final class ApiHandler extends Handler.Abstract {
       }
       throw e;
     }
+    reader.drainEpilogue();
     call.response().getHeaders().put(HttpHeader.ETAG, HttpRange.quoted(artifact.etag()));
     created(call, callback, WireJson.artifact(artifact));
   }

@@ -236,6 +236,23 @@ final class MultipartReader {
     }
   }
 
+  /**
+   * Reads what follows the closing boundary (an epilogue, usually a CRLF), at most 64 KiB, so that
+   * the connection can serve the next request; a longer epilogue is left to Jetty, which then
+   * closes the connection.
+   */
+  void drainEpilogue() {
+    try {
+      long left = 64 * 1024;
+      int n;
+      while (left > 0 && (n = raw.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      // the upload is stored; a client that went away after its body is not an error
+    }
+  }
+
   private Event next() throws IOException {
     Event e = peek();
     events.poll();
