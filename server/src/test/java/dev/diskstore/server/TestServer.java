@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -34,8 +35,16 @@ final class TestServer implements AutoCloseable {
   String token;
 
   TestServer(Path dir, UnaryOperator<DiskStoreServer.Builder> settings, String token) {
+    this(urls -> openStore(dir, urls), settings, token);
+  }
+
+  /** A server on the store {@code opener} opens with the signer it is given. */
+  TestServer(
+      Function<MaterialUrlSigner, DiskStore> opener,
+      UnaryOperator<DiskStoreServer.Builder> settings,
+      String token) {
     this.urls = MaterialUrlSigner.create();
-    this.store = openStore(dir, urls);
+    this.store = opener.apply(urls);
     this.token = token;
     this.server =
         settings.apply(DiskStoreServer.builder(store).port(0).materialUrls(urls)).build().start();
