@@ -118,14 +118,17 @@ final class ApiHandler extends Handler.Abstract {
   private final Projects projects;
   private final @Nullable MaterialUrlSigner material;
   private final byte[] openApi;
+  private final HeadDeadline headDeadline;
 
   ApiHandler(
       DiskStore store,
       String prefix,
       Projects projects,
       @Nullable MaterialUrlSigner material,
-      byte[] openApi) {
+      byte[] openApi,
+      HeadDeadline headDeadline) {
     super(InvocationType.BLOCKING);
+    this.headDeadline = headDeadline;
     this.store = store;
     this.prefix = prefix;
     this.projects = projects;
@@ -152,6 +155,7 @@ final class ApiHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    headDeadline.headReceived(request.getConnectionMetaData().getConnection());
     try {
       dispatch(request, response, callback);
     } catch (Throwable e) {

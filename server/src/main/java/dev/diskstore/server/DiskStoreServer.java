@@ -6,7 +6,6 @@ import dev.diskstore.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -103,9 +102,9 @@ public final class DiskStoreServer implements AutoCloseable {
         threads.setName("diskstore-server");
         threads.setDaemon(true);
         threads.setReservedThreads(0);
-        s =
-            new Server(
-                threads, new ScheduledExecutorScheduler("diskstore-server-scheduler", true), null);
+        ScheduledExecutorScheduler scheduler =
+            new ScheduledExecutorScheduler("diskstore-server-scheduler", true);
+        s = new Server(threads, scheduler, null);
         s.setStopAtShutdown(false);
         s.setStopTimeout(0);
 
@@ -118,6 +117,8 @@ public final class DiskStoreServer implements AutoCloseable {
         c.setPort(config.port);
         c.setIdleTimeout(config.idleTimeout.toMillis());
         c.setAcceptQueueSize(1024);
+        HeadDeadline headDeadline = new HeadDeadline(scheduler, config.requestHeadTimeout.toMillis());
+        c.addEventListener(headDeadline);
         s.addConnector(c);
         s.addBean(new NetworkConnectionLimit(config.maxConnections, c));
         s.setErrorHandler(new JsonErrorHandler());
@@ -127,7 +128,8 @@ public final class DiskStoreServer implements AutoCloseable {
                 config.prefix,
                 new Projects(config.tokens, config.store.projectId()),
                 config.materialUrls,
-                openApiDocument()));
+                openApiDocument(),
+                headDeadline));
         c.open();
         this.connector = c;
         if (config.materialUrls != null) {
@@ -271,8 +273,8 @@ public final class DiskStoreServer implements AutoCloseable {
 
   /**
    * Settings of a {@link DiskStoreServer}. Defaults: host {@code 127.0.0.1}, port {@value
-   * #DEFAULT_PORT}, prefix {@code /api/v1}, no tokens (open, loopback only), 16 KiB request heads,
-   * 30 s idle timeout, 32 threads, 2,048 connections. Not thread-safe; {@link #build()} copies.
+   * #DEFAULT_PORT}, prefix {@code /api/v1}, no tokens (open, loopback only), 16 KiB request heads
+   * arriving within 10 s, 30 s idle timeout, 32 threads, 2,048 connections. Not thread-safe; {@link #build()} copies.
    */
   public static final class Builder {
     private final DiskStore store;
@@ -284,6 +286,7 @@ public final class DiskStoreServer implements AutoCloseable {
     private @Nullable URI advertisedUri;
     private int maxRequestHeaderBytes = 16 * 1024;
     private Duration idleTimeout = Duration.ofSeconds(30);
+    private Duration requestHeadTimeout = Duration.ofSeconds(10);
     private int maxThreads = 32;
     private int maxConnections = 2048;
 
@@ -301,6 +304,7 @@ public final class DiskStoreServer implements AutoCloseable {
       this.advertisedUri = other.advertisedUri;
       this.maxRequestHeaderBytes = other.maxRequestHeaderBytes;
       this.idleTimeout = other.idleTimeout;
+      this.requestHeadTimeout = other.requestHeadTimeout;
       this.maxThreads = other.maxThreads;
       this.maxConnections = other.maxConnections;
     }
@@ -398,6 +402,20 @@ public final class DiskStoreServer implements AutoCloseable {
     }
 
     /**
+     * How long a new connection may take to deliver its first complete request head, however
+     * slowly its bytes trickle (slowloris); then it is closed. Default 10 s.
+     */
+    public Builder requestHeadTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.compareTo(Duration.ofMillis(100)) < 0) {
+        throw new InvalidRequestException(
+            "requestHeadTimeout must be at least 100 ms, was " + timeout);
+      }
+      this.requestHeadTimeout = timeout;
+      return this;
+    }
+
+    /**
      * Threads of the pool (bounding the requests served at once; an acceptor and a selector
      * included). Default 32, at least 8.
      */
@@ -433,10 +451,5 @@ public final class DiskStoreServer implements AutoCloseable {
       }
       return new DiskStoreServer(new Builder(this));
     }
-  }
-
-  /** For tests: the address a started server listens on. */
-  InetSocketAddress address() {
-    return new InetSocketAddress(config.host, port());
   }
 }

@@ -220,6 +220,41 @@ class ServerRoutesTest {
   }
 
   @Test
+  void uploadsOverTheStoresLimitAre413AndStoreNothing(@TempDir Path other) {
+    try (TestServer small =
+        new TestServer(
+            urls ->
+                dev.diskstore.DiskStore.open(
+                    dev.diskstore.DiskStoreConfig.builder()
+                        .directory(other)
+                        .backend(dev.diskstore.local.LocalBlobBackend.at(other.resolve("blobs")))
+                        .maxUploadBytes(1024)
+                        .build()),
+            b -> b,
+            "t")) {
+      String d = small.createDisk();
+      TestServer.Reply r =
+          small.upload(d, new TestServer.Multipart().file("big.bin", new byte[64 * 1024]));
+      assertError(r, 413);
+      assertThat(small.store.disks().artifacts().list(d, "/").artifacts()).isEmpty();
+      assertThat(small.upload(d, "/", "ok.txt", "small").status()).isEqualTo(201);
+    }
+  }
+
+  @Test
+  void pathTricksInTheUrlAreRefused() {
+    for (String path :
+        new String[] {
+          "/disk/" + disk + "/%2e%2e/artifact", "/disk/%2e%2e/artifact", "/disk/" + disk + "%00/artifact/ls"
+        }) {
+      TestServer.Reply r = api.send(api.request(path).GET().build());
+      assertThat(r.status()).as(path).isIn(400, 404);
+      assertJson(r);
+    }
+    assertThat(listing("/").artifacts()).isEmpty();
+  }
+
+  @Test
   void getDefaultsToUrlAndContent() {
     api.upload(disk, "/docs/", "notes.md", "# Notes\nTODO");
     TestServer.Reply r = api.get("/disk/" + disk + "/artifact?file_path=" + enc("/docs/notes.md"));

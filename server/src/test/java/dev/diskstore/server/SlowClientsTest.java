@@ -79,6 +79,41 @@ class SlowClientsTest {
     }
   }
 
+  @Test
+  void aConnectionTricklingItsHeadIsClosedAtTheDeadline() throws Exception {
+    try (TestServer api =
+            new TestServer(dir, b -> b.requestHeadTimeout(Duration.ofSeconds(1)), "t");
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), api.server.port())) {
+      s.setSoTimeout(20_000);
+      OutputStream out = s.getOutputStream();
+      out.write("GET /api/v1/ping HTTP/1.1\r\nHost: x\r\n".getBytes(US_ASCII));
+      out.flush();
+      boolean closed = false;
+      // a byte every 200 ms keeps the idle timeout from ever firing; the head deadline still does
+      for (int i = 0; i < 100 && !closed; i++) {
+        Thread.sleep(200);
+        try {
+          out.write('X');
+          out.flush();
+          if (s.getInputStream().available() > 0) {
+            closed = s.getInputStream().read() < 0;
+          }
+        } catch (java.io.IOException e) {
+          closed = true;
+        }
+      }
+      if (!closed) {
+        try {
+          closed = s.getInputStream().read() < 0;
+        } catch (java.io.IOException e) {
+          closed = true;
+        }
+      }
+      assertThat(closed).as("the server closed the trickling connection").isTrue();
+      assertThat(api.get("/ping").status()).isEqualTo(200);
+    }
+  }
+
   /** NORMAL requests, each must succeed; their latencies in nanoseconds. */
   private static List<Long> timedRequests(TestServer api, String disk) {
     List<Long> times = new ArrayList<>();
