@@ -138,13 +138,14 @@ final class ApiHandler extends Handler.Abstract {
 
   /** One request being answered. */
   private record Call(
-      Request request, Response response, Route route, List<String> segments, String project) {
-    Fields query() {
-      return Request.extractQueryParameters(request, UTF_8);
-    }
-
+      Request request,
+      Response response,
+      Route route,
+      List<String> segments,
+      String project,
+      Fields query) {
     @Nullable String param(String name) {
-      Fields.Field f = query().get(name);
+      Fields.Field f = query.get(name);
       return f == null ? null : f.getValue();
     }
 
@@ -233,7 +234,13 @@ final class ApiHandler extends Handler.Abstract {
               .authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION))
               .orElseThrow(() -> new ApiError(401, "Unauthorized"));
     }
-    Call call = new Call(request, response, route, segments, project);
+    Fields query;
+    try {
+      query = Request.extractQueryParameters(request, UTF_8);
+    } catch (RuntimeException e) {
+      throw new ApiError(400, "the query string is not valid UTF-8 percent-encoding");
+    }
+    Call call = new Call(request, response, route, segments, project, query);
     switch (route.method() + " " + route.template()) {
       case "GET /ping" -> writeJson(response, 200, pong(), callback);
       case "GET /openapi.json" -> writeJson(response, 200, openApi, callback);

@@ -173,11 +173,11 @@ final class MultipartReader {
   /** The current part's content; see the class comment for what happens at its end. */
   InputStream partStream() {
     return new InputStream() {
+      private final byte[] one = new byte[1];
       private boolean ended;
 
       @Override
       public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
       }

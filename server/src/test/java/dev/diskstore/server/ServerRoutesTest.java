@@ -245,11 +245,28 @@ class ServerRoutesTest {
   void pathTricksInTheUrlAreRefused() {
     for (String path :
         new String[] {
-          "/disk/" + disk + "/%2e%2e/artifact", "/disk/%2e%2e/artifact", "/disk/" + disk + "%00/artifact/ls"
+          "/disk/" + disk + "/%2e%2e/artifact",
+          "/disk/%2e%2e/artifact",
+          "/disk/" + disk + "%00/artifact/ls",
+          "/disk/" + disk + "/artifact?file_path=%C3%28"
         }) {
       TestServer.Reply r = api.send(api.request(path).GET().build());
       assertThat(r.status()).as(path).isIn(400, 404);
       assertJson(r);
+    }
+    // a malformed escape, which java.net.URI refuses to send: over a raw socket
+    try (java.net.Socket s =
+        new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), api.server.port())) {
+      s.getOutputStream()
+          .write(
+              ("GET /api/v1/disk/" + disk + "/artifact?file_path=%ZZ HTTP/1.1\r\nHost: x\r\n"
+                      + "Connection: close\r\n\r\n")
+                  .getBytes(UTF_8));
+      String answer = new String(s.getInputStream().readAllBytes(), UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 400");
+      assertThat(answer).contains("application/json; charset=utf-8").contains("\"code\":400");
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
     }
     assertThat(listing("/").artifacts()).isEmpty();
   }
