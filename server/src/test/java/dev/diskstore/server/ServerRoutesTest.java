@@ -171,6 +171,23 @@ class ServerRoutesTest {
   }
 
   @Test
+  void chunkedUploadsStreamToo() {
+    TestServer.Multipart m =
+        new TestServer.Multipart().field("file_path", "/c/").file("chunked.txt", "streamed".getBytes(UTF_8));
+    byte[] body = m.body();
+    TestServer.Reply r =
+        api.send(
+            api.request("/disk/" + disk + "/artifact")
+                .header("Content-Type", "multipart/form-data; boundary=" + m.boundary)
+                // unknown length: the client sends Transfer-Encoding: chunked
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .build());
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    assertThat(api.get("/disk/" + disk + "/artifact/download?file_path=%2Fc%2Fchunked.txt").text())
+        .isEqualTo("streamed");
+  }
+
+  @Test
   void filenamesAreDecodedAsTheSdksEncodeThem() {
     TestServer.Reply r = api.upload(disk, "/", "a b%22é.txt", "x");
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
