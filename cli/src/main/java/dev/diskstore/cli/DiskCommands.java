@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "disks",
+    header = "Lists disks (subcommands: create, delete).",
     mixinStandardHelpOptions = true,
     description = {
       "Lists disks, one page at a time in creation order (id, user, created).",
@@ -63,6 +64,7 @@ final class DiskCommands extends StoreCommand.Printing {
   /** {@code disks create}: the one command that creates an embedded store that does not exist. */
   @Command(
       name = "create",
+      header = "Creates a disk (and an embedded store that does not exist yet).",
       mixinStandardHelpOptions = true,
       description = {
         "Creates a disk and prints its id. Creates the store too if --store DIR holds none yet"
@@ -93,6 +95,7 @@ final class DiskCommands extends StoreCommand.Printing {
   /** {@code disks delete ID}. */
   @Command(
       name = "delete",
+      header = "Deletes a disk and everything in it.",
       mixinStandardHelpOptions = true,
       description = {
         "Deletes a disk and every artifact in it.",

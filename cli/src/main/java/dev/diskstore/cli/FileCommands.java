@@ -32,6 +32,7 @@ final class FileCommands {
   /** {@code ls DISK [PATH] [--recursive]}. */
   @Command(
       name = "ls",
+      header = "Lists a directory of a disk.",
       mixinStandardHelpOptions = true,
       description = {
         "Lists a directory of a disk: sub-directories first (NAME/), then files with size, content"
@@ -116,6 +117,7 @@ final class FileCommands {
   /** {@code rm DISK REMOTE...}. */
   @Command(
       name = "rm",
+      header = "Deletes artifacts.",
       mixinStandardHelpOptions = true,
       description = {
         "Deletes artifacts, in the order given; stops at the first that fails (those before it"
@@ -162,6 +164,7 @@ final class FileCommands {
   /** {@code mv DISK FROM TO}. */
   @Command(
       name = "mv",
+      header = "Moves (renames) an artifact.",
       mixinStandardHelpOptions = true,
       description = {
         "Moves (renames) an artifact within its disk; the bytes are not copied, metadata and"
@@ -206,6 +209,7 @@ final class FileCommands {
   /** {@code meta DISK REMOTE}, and {@code meta set DISK REMOTE JSON}. */
   @Command(
       name = "meta",
+      header = "Shows an artifact's metadata (meta set: replaces it).",
       mixinStandardHelpOptions = true,
       description = {
         "Shows an artifact's metadata: the user's keys and __artifact_info__ (size, content type,"
@@ -238,6 +242,7 @@ final class FileCommands {
     /** {@code meta set DISK REMOTE JSON}. */
     @Command(
         name = "set",
+        header = "Replaces an artifact's user metadata.",
         mixinStandardHelpOptions = true,
         description = {
           "Replaces an artifact's user metadata with a JSON object ({} clears it); the bytes are"
@@ -279,6 +284,7 @@ final class FileCommands {
   /** {@code url DISK REMOTE [--expire SECONDS] [--wait]}. */
   @Command(
       name = "url",
+      header = "Prints a signed download URL.",
       mixinStandardHelpOptions = true,
       description = {
         "Prints a signed download URL for an artifact, valid for --expire seconds. S3 stores"

@@ -35,6 +35,7 @@ final class MaintenanceCommands {
   /** {@code verify [STORE] [--deep]}. */
   @Command(
       name = "verify",
+      header = "Checks the index against the blobs.",
       mixinStandardHelpOptions = true,
       description = {
         "Checks a store's index against its blobs and prints every problem found; exit code 1"
@@ -106,6 +107,7 @@ final class MaintenanceCommands {
   /** {@code gc [--delete-unknown]}. */
   @Command(
       name = "gc",
+      header = "Collects garbage.",
       mixinStandardHelpOptions = true,
       description = {
         "Collects garbage: blobs nothing references any more and what crashed or abandoned writes"
@@ -145,6 +147,7 @@ final class MaintenanceCommands {
   /** {@code stats}: counted through the public API, walking every disk's directories. */
   @Command(
       name = "stats",
+      header = "Counts disks, artifacts, bytes and blobs.",
       mixinStandardHelpOptions = true,
       description = {
         "Counts disks, artifacts, their bytes, and the distinct contents (blobs) storing them"
@@ -211,6 +214,7 @@ final class MaintenanceCommands {
   /** {@code copy SOURCE TARGET}: the settings of two stores, each a properties file. */
   @Command(
       name = "copy",
+      header = "Copies a store into another (e.g. embedded to PostgreSQL + S3).",
       mixinStandardHelpOptions = true,
       description = {
         "Copies every disk of SOURCE into TARGET (a new store, or an interrupted copy of the same"

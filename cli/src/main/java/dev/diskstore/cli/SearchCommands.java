@@ -27,6 +27,7 @@ final class SearchCommands {
   /** {@code grep DISK REGEX}. */
   @Command(
       name = "grep",
+      header = "Finds lines matching a regular expression.",
       mixinStandardHelpOptions = true,
       description = {
         "Prints the lines of a disk's text files matching a Java regular expression, as"
@@ -95,6 +96,7 @@ final class SearchCommands {
   /** {@code glob DISK PATTERN}. */
   @Command(
       name = "glob",
+      header = "Finds artifacts by path pattern.",
       mixinStandardHelpOptions = true,
       description = {
         "Prints the full paths of the artifacts matching a glob pattern: * and ? within a"
@@ -130,6 +132,7 @@ final class SearchCommands {
   /** {@code search DISK QUERY}. */
   @Command(
       name = "search",
+      header = "Full-text search, best first.",
       mixinStandardHelpOptions = true,
       description = {
         "Full-text search over a disk's extracted text, filenames and paths, best first: plain"

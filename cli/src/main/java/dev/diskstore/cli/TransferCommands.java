@@ -41,6 +41,7 @@ final class TransferCommands {
   /** {@code put DISK LOCAL... [--to PATH]}: files and whole directory trees into a disk. */
   @Command(
       name = "put",
+      header = "Uploads local files and directory trees.",
       mixinStandardHelpOptions = true,
       description = {
         "Uploads local files and directories into a disk, streaming. A file goes into the --to"
@@ -164,6 +165,7 @@ final class TransferCommands {
   /** {@code get DISK REMOTE [-o LOCAL|-]}. */
   @Command(
       name = "get",
+      header = "Downloads an artifact to a file or standard output.",
       mixinStandardHelpOptions = true,
       description = {
         "Downloads an artifact, streaming, into a local file (written to a temporary file beside"
@@ -255,6 +257,7 @@ final class TransferCommands {
   /** {@code cat DISK REMOTE}. */
   @Command(
       name = "cat",
+      header = "Writes an artifact to standard output.",
       mixinStandardHelpOptions = true,
       description = "Writes an artifact's bytes to standard output, streaming; they are checked"
           + " against their SHA-256 (a damaged artifact ends with exit code 1).")
