@@ -18,6 +18,17 @@ final class CommandException extends RuntimeException {
     return exitCode;
   }
 
+  /**
+   * {@code failure}, one of several steps, with what the steps before it did: same exit code, the
+   * message extended, {@code failure} as the cause (shown with --debug).
+   */
+  static CommandException partway(RuntimeException failure, String doneBefore) {
+    CommandException e = new CommandException(DiskStoreCli.exitCode(failure),
+        DiskStoreCli.message(failure) + " (" + doneBefore + ")");
+    e.initCause(failure);
+    return e;
+  }
+
   static CommandException usage(String message) {
     return new CommandException(ExitCodes.USAGE, message);
   }

@@ -146,7 +146,15 @@ final class FileCommands {
       Precondition condition = ifMatch == null ? Precondition.none() : Precondition.ifMatch(ifMatch);
       ArrayNode deleted = Json.array();
       for (RemotePath path : paths) {
-        store.disks().artifacts().delete(disk, path.directory(), path.filename(), condition);
+        try {
+          store.disks().artifacts().delete(disk, path.directory(), path.filename(), condition);
+        } catch (RuntimeException e) {
+          if (deleted.isEmpty()) {
+            throw e;
+          }
+          throw CommandException.partway(e, deleted.size() + " of " + paths.size()
+              + " deleted before it");
+        }
         deleted.add(path.full());
         if (!json) {
           io().out().println("deleted " + path);

@@ -87,18 +87,14 @@ final class TransferCommands {
       List<Artifact> written = new ArrayList<>();
       try (Progress progress = Progress.start(io(), json, "put", total, uploads.size())) {
         for (Upload upload : uploads) {
-          if (progress.isDrawing()) {
-            // counted as it is read; the upload then has no length hint, which only matters to
-            // backends that size their requests ahead
-            try (InputStream in = progress.counting(Files.newInputStream(upload.file()))) {
-              written.add(artifacts.upsert(disk, FileUpload.of(upload.name(), in), upload.directory(),
-                  metadata, precondition));
-            } catch (IOException e) {
-              throw local("cannot read", upload.file(), e);
+          try {
+            written.add(upload(artifacts, upload, metadata, precondition, progress));
+          } catch (RuntimeException e) {
+            if (written.isEmpty()) {
+              throw e;
             }
-          } else {
-            written.add(artifacts.upsert(disk, FileUpload.of(upload.file()), upload.directory(),
-                metadata, precondition));
+            throw CommandException.partway(e, "stopped at " + upload.file() + "; " + written.size()
+                + " of " + uploads.size() + " files were uploaded before it");
           }
           progress.fileDone();
         }
@@ -116,6 +112,22 @@ final class TransferCommands {
             written.size(), written.size() == 1 ? "" : "s", Progress.size(bytes), disk, base);
       }
       return ExitCodes.OK;
+    }
+
+    private Artifact upload(Artifacts artifacts, Upload upload,
+        @Nullable Map<String, Object> metadata, Precondition precondition, Progress progress) {
+      if (!progress.isDrawing()) {
+        return artifacts.upsert(disk, FileUpload.of(upload.file()), upload.directory(), metadata,
+            precondition);
+      }
+      // counted as it is read; the upload then has no length hint, which only matters to
+      // backends that size their requests ahead
+      try (InputStream in = progress.counting(Files.newInputStream(upload.file()))) {
+        return artifacts.upsert(disk, FileUpload.of(upload.name(), in), upload.directory(),
+            metadata, precondition);
+      } catch (IOException e) {
+        throw local("cannot read", upload.file(), e);
+      }
     }
 
     /** The files to upload and where each goes, in path order per argument. */

@@ -255,6 +255,14 @@ class DiskStoreCliTest {
     assertOneLineError(cli("rm", disk, "/a.txt", "--if-match", etag),
         ExitCodes.PRECONDITION_FAILED, "");
     assertThat(ok("rm", disk, "/a.txt", "--if-match", etag2).out()).isEqualTo("deleted /a.txt\n");
+
+    // a put of several files stops at the first that fails and says how far it got
+    Path fresh = file("fresh.txt", "new");
+    Path taken = file("taken.txt", "old");
+    ok("put", disk, taken.toString());
+    assertOneLineError(cli("put", disk, fresh.toString(), taken.toString(), "--if-none-match"),
+        ExitCodes.PRECONDITION_FAILED, "1 of 2 files were uploaded before it");
+    assertThat(ok("cat", disk, "/fresh.txt").out()).isEqualTo("new");
   }
 
   @Test
@@ -273,6 +281,9 @@ class DiskStoreCliTest {
     assertThat(deleted.get("deleted").toString()).isEqualTo("[\"/d/c.txt\",\"/e/renamed.txt\"]");
     assertThat(ok("ls", disk, "--json").json().get("directories")).isEmpty();
     assertOneLineError(cli("rm", disk, "/d/c.txt"), ExitCodes.NOT_FOUND, "no artifact /d/c.txt");
+    ok("put", disk, file("x.txt", "x").toString());
+    assertOneLineError(cli("rm", disk, "/x.txt", "/d/c.txt"), ExitCodes.NOT_FOUND,
+        "1 of 2 deleted before it");
     assertOneLineError(cli("mv", disk, "/nope.txt", "/x.txt"), ExitCodes.NOT_FOUND, "no artifact");
   }
 
