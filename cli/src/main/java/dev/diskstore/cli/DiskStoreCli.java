@@ -1,117 +1,184 @@
 package dev.diskstore.cli;
 
-import dev.diskstore.DiskStore;
-import dev.diskstore.StoreCopy;
-import dev.diskstore.VerifyReport;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.diskstore.ArtifactNotFoundException;
+import dev.diskstore.DiskNotFoundException;
+import dev.diskstore.DiskStoreException;
+import dev.diskstore.InvalidRequestException;
+import dev.diskstore.PreconditionFailedException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code diskstore} command. A store is named by a properties file ({@link StoreSettings}).
+ * The {@code diskstore} command: the DiskStore API on the command line, on a store named by
+ * {@code --store DIR} (embedded) or {@code --config FILE} ({@link StoreSettings}: embedded, S3,
+ * PostgreSQL).
  *
  * <pre>
- * diskstore copy embedded.properties shared.properties   # SQLite + directory to PostgreSQL + S3
- * diskstore verify shared.properties [--deep]
+ * diskstore --store data disks create --user alice          # creates the store if needed
+ * diskstore --store data put DISK ./docs --to /docs/         # a whole directory, recursively
+ * diskstore --store data ls DISK /docs/ --json
+ * diskstore --config shared.properties get DISK /docs/a.md -o a.md
+ * diskstore copy embedded.properties shared.properties       # SQLite + directory to PostgreSQL + S3
  * </pre>
  *
- * <p>Exit codes: 0 done (verify: no problems), 1 the store reported a failure or problems, 2 bad
- * usage or settings.
+ * <p>Errors are one line on standard error, {@code diskstore: <message>} (with {@code --debug},
+ * followed by the stack trace); exit codes are listed in {@link ExitCodes} and in {@code --help}.
+ *
+ * <p>The top-level command only groups the commands; each opens and closes the store itself. A
+ * long-running command (the coming {@code serve}) is one more entry in the {@code subcommands}
+ * list.
  */
 @Command(
     name = "diskstore",
     mixinStandardHelpOptions = true,
     version = "diskstore 0.1.0",
-    description = "Operate on a DiskStore store described by a properties file.",
-    subcommands = {DiskStoreCli.Copy.class, DiskStoreCli.Verify.class})
-public final class DiskStoreCli {
-  private DiskStoreCli() {}
+    description = "Work with a DiskStore store: disks, files, search and maintenance.",
+    footer = {"", ExitCodes.HELP,
+        "Every command takes --store DIR (an embedded store) or --config FILE (a properties file"
+            + " for embedded, S3 or PostgreSQL stores; see the README)."},
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      DiskCommands.class,
+      FileCommands.ListFiles.class,
+      TransferCommands.Put.class,
+      TransferCommands.Get.class,
+      TransferCommands.Cat.class,
+      FileCommands.Remove.class,
+      FileCommands.Move.class,
+      FileCommands.Meta.class,
+      FileCommands.Url.class,
+      SearchCommands.Grep.class,
+      SearchCommands.Glob.class,
+      SearchCommands.FullText.class,
+      MaintenanceCommands.Verify.class,
+      MaintenanceCommands.Gc.class,
+      MaintenanceCommands.Stats.class,
+      MaintenanceCommands.Copy.class,
+      // serve: added with the server module
+    })
+public final class DiskStoreCli implements Callable<Integer> {
+  private final Io io;
 
+  /** Store options given before the command name; a command's own take precedence. */
+  @Mixin StoreOptions store;
+
+  @Option(names = "--debug", scope = ScopeType.INHERIT,
+      description = "print the stack trace of an error")
+  boolean debug;
+
+  private DiskStoreCli(Io io) {
+    this.io = io;
+  }
+
+  /** Runs the command line on the process's streams and exits with its exit code. */
   public static void main(String[] args) {
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, UTF_8);
+    System.exit(run(new Io(out, err, System.console() != null), args));
   }
 
   /** Runs the command line; returns the exit code. */
-  static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new DiskStoreCli());
+  static int run(Io io, String... args) {
+    CommandLine cli = new CommandLine(new DiskStoreCli(io));
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(io.out(), UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(io.err(), UTF_8), true);
     cli.setOut(out);
     cli.setErr(err);
+    cli.setParameterExceptionHandler(
+        (e, arguments) -> {
+          err.println("diskstore: " + oneLine(e.getMessage()) + " (see: "
+              + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+          return ExitCodes.USAGE;
+        });
     cli.setExecutionExceptionHandler(
         (e, line, parsed) -> {
-          line.getErr().println("diskstore: " + e.getMessage());
-          return e instanceof dev.diskstore.InvalidRequestException ? 2 : 1;
+          io.out().flush();
+          err.println("diskstore: " + message(e));
+          if (debug(parsed)) {
+            e.printStackTrace(err);
+          }
+          return exitCode(e);
         });
-    return cli.execute(args);
-  }
-
-  @Command(
-      name = "copy",
-      description = {
-        "Copies every disk of SOURCE into TARGET (a new store, or an interrupted copy of the same"
-            + " source: run again to resume), keeping disk ids, paths, metadata, etags, times and"
-            + " content addressing. Stop SOURCE's writers first."
-      })
-  static final class Copy implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "settings of the store to copy")
-    Path source;
-
-    @Parameters(index = "1", paramLabel = "TARGET", description = "settings of the target store")
-    Path target;
-
-    @Option(names = "--verify", negatable = true, defaultValue = "true",
-        description = "verify the target afterwards (default: ${DEFAULT-VALUE})")
-    boolean verify;
-
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      StoreSettings from = StoreSettings.load(source);
-      from.requireExistingStore();
-      StoreSettings to = StoreSettings.load(target);
-      out.println("source: " + from);
-      out.println("target: " + to);
-      StoreCopy.Report report = StoreCopy.copy(from.toConfig(), to.toConfig(), out::println);
-      out.printf("copied %d disks (%d already copied), %d artifacts, %d contents (%d bytes)%n",
-          report.disksCopied(), report.disksSkipped(), report.artifacts(), report.blobsCopied(),
-          report.bytesCopied());
-      if (!verify) {
-        return 0;
-      }
-      return Verify.verify(to, false, out);
+    try {
+      return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+      io.out().flush();
+      io.err().flush();
     }
   }
 
-  @Command(name = "verify", description = "Checks a store's index against its blobs.")
-  static final class Verify implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "STORE", description = "settings of the store")
-    Path store;
+  Io io() {
+    return io;
+  }
 
-    @Option(names = "--deep", description = "also re-hash every blob and check every row")
-    boolean deep;
+  /** Without a command: the usage, on standard error, as a usage error. */
+  @Override
+  public Integer call() {
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(io.err(), UTF_8), true);
+    err.println("diskstore: name a command");
+    new CommandLine(this).usage(err);
+    return ExitCodes.USAGE;
+  }
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      StoreSettings settings = StoreSettings.load(store);
-      settings.requireExistingStore();
-      return verify(settings, deep, spec.commandLine().getOut());
-    }
-
-    static int verify(StoreSettings settings, boolean deep, PrintWriter out) {
-      try (DiskStore store = DiskStore.open(settings.toConfig())) {
-        VerifyReport report = store.maintenance().verify(deep);
-        out.println("verify: " + (report.problems().isEmpty()
-            ? "clean" : report.problems().size() + " problem(s)"));
-        report.problems().forEach(p -> out.println("  " + p));
-        return report.problems().isEmpty() ? 0 : 1;
+  private static boolean debug(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--debug")) {
+        return true;
       }
     }
+    return false;
+  }
+
+  /** The exit code for a failure; see {@link ExitCodes}. */
+  static int exitCode(Throwable e) {
+    if (e instanceof CommandException c) {
+      return c.exitCode();
+    }
+    if (e instanceof DiskNotFoundException || e instanceof ArtifactNotFoundException) {
+      return ExitCodes.NOT_FOUND;
+    }
+    if (e instanceof PreconditionFailedException) {
+      return ExitCodes.PRECONDITION_FAILED;
+    }
+    if (e instanceof InvalidRequestException) {
+      return ExitCodes.USAGE;
+    }
+    return ExitCodes.FAILURE;
+  }
+
+  /** The one line describing a failure. */
+  static String message(Throwable e) {
+    if (e instanceof ArtifactNotFoundException a) {
+      return "no artifact " + a.path() + a.filename() + " in disk " + a.diskId()
+          + " (names are case-sensitive; see what exists with: diskstore ls " + a.diskId() + " "
+          + a.path() + ")";
+    }
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    if (!(e instanceof DiskStoreException || e instanceof CommandException)) {
+      // not one of ours: the type tells what kind of failure it was
+      message = e.getClass().getSimpleName() + ": " + message;
+    }
+    return oneLine(message);
+  }
+
+  static String oneLine(String message) {
+    return message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 }

@@ -211,16 +211,27 @@ public final class StoreSettings {
   }
 
   /**
+   * Whether download URLs of this store are served by the process that signs them (the built-in
+   * URL server of a local blob directory), so that they stop working when it exits; S3 URLs are
+   * presigned and served by S3.
+   */
+  boolean urlsServedInProcess() {
+    return blobs().equals("local");
+  }
+
+  /**
    * Refuses settings that name no existing store where one can be checked without opening it: an
    * embedded store whose directory holds no {@code index.db} (a mistyped path would otherwise open
    * a new, empty store and, as a copy's source, copy nothing).
+   *
+   * @throws CommandException (exit code 3) if the store does not exist
    */
   void requireExistingStore() {
     if (index().equals("sqlite")) {
       Path directory = path("directory").orElseThrow(() -> new InvalidRequestException(
           source + ": directory is required with the embedded SQLite index (index = sqlite)"));
       if (!Files.isRegularFile(directory.resolve("index.db"))) {
-        throw new InvalidRequestException(
+        throw CommandException.notFound(
             source + ": no store in " + directory + " (it has no index.db)");
       }
     }

@@ -22,7 +22,6 @@ import dev.diskstore.spi.BlobBackend;
 import dev.diskstore.spi.ForwardingBlobBackend;
 import dev.diskstore.testkit.postgres.EmbeddedPostgresServer;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,7 +207,10 @@ class StoreCopyTest {
   }
 
   private static int cli(StringWriter out, String... args) {
-    return DiskStoreCli.run(new PrintWriter(out, true), new PrintWriter(out, true), args);
+    CliRun.Result result = CliRun.run(args);
+    out.write(result.out());
+    out.write(result.err());
+    return result.exitCode();
   }
 
   // ------------------------------------------------------------------ tests
@@ -383,9 +385,9 @@ class StoreCopyTest {
     // a mistyped source directory is refused, not opened as a new empty store
     Path missing = embedded("no-such-store");
     StringWriter refused = new StringWriter();
-    assertThat(cli(refused, "copy", missing.toString(), embedded("t").toString())).isEqualTo(2);
+    assertThat(cli(refused, "copy", missing.toString(), embedded("t").toString())).isEqualTo(3);
     assertThat(refused.toString()).contains("no store in");
     assertThat(tmp.resolve("no-such-store")).doesNotExist();
-    assertThat(cli(new StringWriter(), "verify", missing.toString())).isEqualTo(2);
+    assertThat(cli(new StringWriter(), "verify", missing.toString())).isEqualTo(3);
   }
 }

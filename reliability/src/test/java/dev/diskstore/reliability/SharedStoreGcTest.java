@@ -143,7 +143,9 @@ class SharedStoreGcTest {
     assertThat(withoutLockFile).as("owners alive without a lock file").isZero();
     assertThat(failures).as("failed upserts (an owner taken for dead while alive)").isZero();
     assertThat(acked).as("upserts acknowledged").isGreaterThan(minAcknowledged);
-    assertThat(collections).as("collections run").isGreaterThan(10);
+    // a floor that shows collections overlapped the writers, not a speed target: a collection on
+    // PostgreSQL + S3 on a loaded 2-core CI machine took up to 2 s (9 in one 15 s run)
+    assertThat(collections).as("collections run").isGreaterThanOrEqualTo(3);
   }
 
   /**
