@@ -433,11 +433,11 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   /**
-   * The directory of an upload's {@code file_path}. Acontext discards the last component ({@code
-   * /docs/a.txt} and {@code /docs} are both directories of {@code /}... and {@code /docs/}); the
-   * SDKs document {@code file_path} as the directory. DiskStore takes it as the directory, except
-   * when its last component is the uploaded file's name ({@code /test/test.txt} with {@code
-   * test.txt}: {@code /test/}, as Acontext's own handler test expects).
+   * The directory of an upload's {@code file_path}. Acontext drops its last component ({@code
+   * /docs} is stored at {@code /}), while the SDKs document {@code file_path} as the directory.
+   * Here it is the directory ({@code /docs} is {@code /docs/}), except when its last component is
+   * the uploaded file's name ({@code /test/test.txt} with {@code test.txt} is {@code /test/}, as
+   * Acontext's own handler test expects).
    */
   static String uploadDirectory(@Nullable String filePath, String filename) {
     if (filePath == null || filePath.isEmpty()) {
