@@ -99,6 +99,19 @@ class AuthAndIsolationTest {
   }
 
   @Test
+  void aBusyPortIsAClearFailureAndCloseIsIdempotent() {
+    try (TestServer api = new TestServer(dir, b -> b, null)) {
+      DiskStoreServer second = DiskStoreServer.builder(api.store).port(api.server.port()).build();
+      assertThatThrownBy(second::start)
+          .isInstanceOf(dev.diskstore.StorageException.class)
+          .hasMessageContaining("cannot start the DiskStore server");
+      second.close();
+      second.close();
+      assertThat(api.get("/ping").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void derivedProjectIdsAreStableAndDistinct() {
     assertThat(Projects.derivedProjectId("a")).isEqualTo(Projects.derivedProjectId("a"));
     assertThat(Projects.derivedProjectId("a")).isNotEqualTo(Projects.derivedProjectId("b"));
