@@ -36,9 +36,8 @@ import picocli.CommandLine.ScopeType;
  * <p>Errors are one line on standard error, {@code diskstore: <message>} (with {@code --debug},
  * followed by the stack trace); exit codes are listed in {@link ExitCodes} and in {@code --help}.
  *
- * <p>The top-level command only groups the commands; each opens and closes the store itself. A
- * long-running command (the coming {@code serve}) is one more entry in the {@code subcommands}
- * list.
+ * <p>The top-level command only groups the commands; each opens and closes the store itself,
+ * {@code serve} (the Acontext HTTP API, {@link ServeCommand}) when it is stopped.
  */
 @Command(
     name = "diskstore",
@@ -66,7 +65,7 @@ import picocli.CommandLine.ScopeType;
       MaintenanceCommands.Gc.class,
       MaintenanceCommands.Stats.class,
       MaintenanceCommands.Copy.class,
-      // serve: added with the server module
+      ServeCommand.class,
     })
 public final class DiskStoreCli implements Callable<Integer> {
   private final Io io;
