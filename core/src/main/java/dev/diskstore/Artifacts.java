@@ -55,7 +55,7 @@ public interface Artifacts {
    * @throws DiskNotFoundException if the disk does not exist
    * @throws InvalidPathException for a bad path or filename
    * @throws InvalidMetadataException for bad or oversized metadata
-   * @throws InvalidRequestException if the upload is larger than the configured maximum
+   * @throws UploadTooLargeException if the upload is larger than the configured maximum
    * @throws PreconditionFailedException if the condition does not hold
    * @throws StorageException if the index or backend fails (the previous artifact is intact)
    */

@@ -173,8 +173,7 @@ final class ArtifactOps implements Artifacts {
   }
 
   private static InvalidRequestException tooLarge(String filename, long maxBytes) {
-    return new InvalidRequestException(
-        "upload " + filename + " is larger than the configured maximum of " + maxBytes + " bytes");
+    return new dev.diskstore.UploadTooLargeException(filename, maxBytes);
   }
 
   private String detect(FileUpload file, String filename, byte[] head) {

@@ -30,6 +30,7 @@ import dev.diskstore.Query;
 import dev.diskstore.QueryOptions;
 import dev.diskstore.StorageException;
 import dev.diskstore.StoreClosedException;
+import dev.diskstore.UploadTooLargeException;
 import dev.diskstore.TextHit;
 import java.io.IOException;
 import java.io.InputStream;
@@ -894,9 +895,11 @@ final class ApiHandler extends Handler.Abstract {
     if (e instanceof PreconditionFailedException) {
       return 412;
     }
+    if (e instanceof UploadTooLargeException) {
+      return 413;
+    }
     if (e instanceof InvalidRequestException) {
-      String m = String.valueOf(e.getMessage());
-      return m.contains("larger than the configured maximum") ? 413 : 400;
+      return 400;
     }
     if (e instanceof StoreClosedException) {
       return 503;

@@ -14,7 +14,7 @@ import dev.diskstore.FileUpload;
 import dev.diskstore.GcOptions;
 import dev.diskstore.GcReport;
 import dev.diskstore.GetOptions;
-import dev.diskstore.InvalidRequestException;
+import dev.diskstore.UploadTooLargeException;
 import dev.diskstore.Precondition;
 import dev.diskstore.PreconditionFailedException;
 import dev.diskstore.StorageException;
@@ -124,13 +124,16 @@ class UpsertFailureTest {
     long writesBefore = faults.calls(Operation.WRITE);
     assertThatThrownBy(
             () -> artifacts.upsert(disk.id(), FileUpload.of("a.txt", new byte[1001]), "/d"))
-        .isInstanceOf(InvalidRequestException.class)
+        .isInstanceOfSatisfying(UploadTooLargeException.class, e -> {
+          assertThat(e.filename()).isEqualTo("a.txt");
+          assertThat(e.maxBytes()).isEqualTo(1000);
+        })
         .hasMessageContaining("1000 bytes");
     assertThat(faults.calls(Operation.WRITE)).isEqualTo(writesBefore);
     InputStream unknownLength = new ByteArrayInputStream(new byte[5000]);
     assertThatThrownBy(
             () -> artifacts.upsert(disk.id(), FileUpload.of("a.txt", unknownLength), "/d"))
-        .isInstanceOf(InvalidRequestException.class);
+        .isInstanceOf(UploadTooLargeException.class);
     assertOriginalIntact();
     assertClean();
   }
