@@ -113,15 +113,29 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     StoreOptions options = store.isGiven() ? store : rootStore();
     StoreSettings settings = options.settings();
+    List<String[]> credentials = credentials();
+    if (credentials.isEmpty() && !isLoopback(host)) {
+      // refused before the store is opened (an embedded one would be created)
+      throw CommandException.usage("serving on " + host + " needs a token (--token, --project,"
+          + " --tokens-file or " + TOKEN_ENV + "): without one any client could use the store");
+    }
     MaterialUrlSigner urls = urlSigner();
     DiskStoreConfig base = settings.toConfig();
     DiskStoreConfig config =
         base.toBuilder().publicUrlSigner(urls.orBackendSigner(base.backend())).build();
-    return serve(config, urls, settings);
+    return serve(config, urls, settings, credentials);
   }
 
-  private int serve(DiskStoreConfig config, MaterialUrlSigner urls, StoreSettings settings)
-      throws InterruptedException {
+  private static boolean isLoopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw CommandException.usage("unknown host " + host);
+    }
+  }
+
+  private int serve(DiskStoreConfig config, MaterialUrlSigner urls, StoreSettings settings,
+      List<String[]> credentials) throws InterruptedException {
     PrintWriter out = new PrintWriter(new OutputStreamWriter(io().out(), UTF_8), true);
     CountDownLatch finished = new CountDownLatch(1);
     try (DiskStore opened = DiskStore.open(config)) {
@@ -134,7 +148,14 @@ final class ServeCommand implements Callable<Integer> {
               .advertisedUri(advertisedUrl)
               .maxConnections(maxConnections)
               .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
-      int count = addTokens(builder);
+      for (String[] c : credentials) {
+        if (c[0] == null) {
+          builder.token(c[1]);
+        } else {
+          builder.project(c[0], c[1]);
+        }
+      }
+      int count = credentials.size();
       try (DiskStoreServer server = builder.build().start()) {
         Thread hook =
             new Thread(
@@ -162,19 +183,18 @@ final class ServeCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private int addTokens(DiskStoreServer.Builder builder) {
-    int count = 0;
+  /** The tokens given, as {project or null, token} pairs, checked before anything is opened. */
+  private List<String[]> credentials() {
+    List<String[]> out = new ArrayList<>();
     for (String token : tokens) {
-      builder.token(token);
-      count++;
+      out.add(new String[] {null, token});
     }
     for (String pair : projects) {
       int eq = pair.indexOf('=');
       if (eq <= 0 || eq == pair.length() - 1) {
         throw CommandException.usage("--project takes PROJECT=TOKEN, got \"" + redact(pair) + "\"");
       }
-      builder.project(pair.substring(0, eq), pair.substring(eq + 1));
-      count++;
+      out.add(new String[] {pair.substring(0, eq), pair.substring(eq + 1)});
     }
     if (tokensFile != null) {
       List<String> lines;
@@ -194,22 +214,26 @@ final class ServeCommand implements Callable<Integer> {
         }
         String[] fields = line.split("\\s+");
         if (fields.length == 1) {
-          builder.token(fields[0]);
+          out.add(new String[] {null, fields[0]});
         } else if (fields.length == 2) {
-          builder.project(fields[0], fields[1]);
+          out.add(new String[] {fields[0], fields[1]});
         } else {
           throw CommandException.usage(
               tokensFile + " line " + n + ": expected TOKEN or PROJECT TOKEN");
         }
-        count++;
       }
     }
     String fromEnv = env.apply(TOKEN_ENV);
     if (fromEnv != null && !fromEnv.isBlank()) {
-      builder.token(fromEnv.strip());
-      count++;
+      out.add(new String[] {null, fromEnv.strip()});
     }
-    return count;
+    for (String[] c : out) {
+      if (c[0] != null && !c[0].matches("[A-Za-z0-9._:-]{1,128}")) {
+        throw CommandException.usage("a project id is 1-128 characters from [A-Za-z0-9._:-], was \""
+            + c[0] + "\"");
+      }
+    }
+    return out;
   }
 
   private MaterialUrlSigner urlSigner() {

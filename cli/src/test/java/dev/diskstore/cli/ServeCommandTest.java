@@ -22,6 +22,8 @@ class ServeCommandTest {
     assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).startsWith("diskstore: ").contains("token").doesNotContain("\tat ");
     assertThat(r.err().lines()).hasSize(1);
+    assertThat(dir.resolve("s")).as("refused before the store is opened (or created)")
+        .doesNotExist();
   }
 
   @Test
