@@ -71,12 +71,16 @@ import org.openjdk.jmh.infra.Blackhole;
  *       requests from a minimal blocking socket client: no HttpClient threads) and {@link
  *       #httpGetWithContent} (Acontext's defaults, both flags true: a signed URL and the text).
  * </ul>
+ *
+ * <p>Warm-up is longer than the other benchmarks' (5 × 2 s): the HTTP path (Jetty, HttpClient,
+ * multipart) takes about 10 s of JIT compilation to settle, and a 1 s warm-up reports 2–3× the
+ * steady figure. {@code bench/run.sh quick} keeps it ({@code -wi 5 -w 2s}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(2)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ServerBench {
   private static final String TOKEN = "sk-ac-bench";
