@@ -343,8 +343,13 @@ public class ServerBench {
     private String prefix;
     private String host;
 
+    /**
+     * Connects after {@link GetFiles} is written (it is a parameter so that JMH sets it up first):
+     * the server cuts a connection whose first request head has not arrived within 10 s, which a
+     * slow set-up on a loaded machine would exceed.
+     */
     @Setup(Level.Trial)
-    public void connect(ServerBench bench) throws IOException {
+    public void connect(ServerBench bench, GetFiles writtenFirst) throws IOException {
       URI uri = bench.server.baseUri();
       socket = new Socket();
       socket.setTcpNoDelay(true);
