@@ -103,7 +103,7 @@ mode_opts() {
   effective=()
   while [ $i -lt ${#opts[@]} ]; do
     local o=${opts[$i]}
-    if [ "$o" != -p ] && [[ "$given" == *" $o "* ]]; then
+    if [[ "$o" == -* ]] && [ "$o" != -p ] && [[ "$given" == *" $o "* ]]; then
       i=$((i + 2))
       continue
     fi
