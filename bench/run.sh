@@ -8,6 +8,7 @@
 #                        # and running; timings mean nothing)
 #   bench/run.sh proto   # the design prototypes behind BENCHMARKS.md's recommendations
 #   bench/run.sh quick LocalUpsert   # extra arguments: a JMH include regex and/or JMH options
+#                                    # (-f/-wi/-w/-i/-r given here replace the mode's)
 #
 # Needs bench/target/benchmarks.jar (built by `mvn -B verify` or `mvn -q -pl bench -am package
 # -DskipTests`). Results go to bench/target/results/<mode>/: run-NN.json (one per scenario),
@@ -92,14 +93,32 @@ else
   scenarios+=("ConcurrentUpsertBench" "GetBench" "ListBench" "SearchBench"
               "S3UpsertBench -p s3Bytes=1024" "S3UpsertBench -p s3Bytes=8388608"
               "LargeStreamBench" "PdfBench" "PostgresIndexBench" "PostgresScaleBench")
+  # the HTTP path (Jetty, HttpClient) needs ~10 s of JIT warm-up to settle: 1 x 1 s is not enough
+  if [ "$mode" = quick ]; then scenarios+=("ServerBench -wi 5 -w 2s"); else scenarios+=("ServerBench"); fi
 fi
+# The mode's single-valued options (-f, -wi, -w, -i, -r) yield to the same option given by a
+# scenario (e.g. ServerBench's longer warm-up) or on the command line: JMH refuses an option twice.
+mode_opts() {
+  local given=" $1 ${extra[*]} " i=0
+  effective=()
+  while [ $i -lt ${#opts[@]} ]; do
+    local o=${opts[$i]}
+    if [[ "$o" == -* ]] && [ "$o" != -p ] && [[ "$given" == *" $o "* ]]; then
+      i=$((i + 2))
+      continue
+    fi
+    effective+=("$o")
+    i=$((i + 1))
+  done
+}
 n=0
 for scenario in "${scenarios[@]}"; do
   n=$((n + 1))
+  mode_opts "$scenario"
   # the scenario string is a regex plus JMH options: split it into words, but never glob (".*")
   set -f
   # shellcheck disable=SC2086
-  java -jar "$jar" $scenario -e 'ColdStartBench' -foe true "${opts[@]}" "${extra[@]}" \
+  java -jar "$jar" $scenario -e 'ColdStartBench' -foe true "${effective[@]}" "${extra[@]}" \
     -rf json -rff "$out/run-$(printf %02d $n).json" 2>&1 | tee -a "$out/jmh.log" || status=$?
   set +f
 done

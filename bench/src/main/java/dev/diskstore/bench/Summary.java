@@ -147,6 +147,7 @@ public final class Summary {
     localUpserts();
     concurrent();
     get();
+    server();
     listing();
     search();
     s3();
@@ -319,6 +320,26 @@ public final class Summary {
     atMost("get meta + bytes, 1 KiB", find("GetBench.diskstore"), find("GetBench.baseline"), 1.5);
     atMost("get meta + bytes, 1 KiB, vs a baseline that also checks SHA-256",
         find("GetBench.diskstore"), find("GetBench.baselineVerified"), 1.5);
+  }
+
+  /**
+   * The HTTP server against the in-process API ({@link ServerBench}): the baseline is DiskStore
+   * itself, so the ratio is what the HTTP layer adds; reported, no target.
+   */
+  private void server() {
+    String b = "ServerBench.";
+    reported("HTTP upsert / in-process: 1 KiB text + 3 meta keys, multipart as the SDKs send it",
+        find(b + "httpUpsert"), find(b + "inProcessUpsert"));
+    reported("HTTP get / in-process: meta + bytes of 1 KiB (2 requests vs `open`)",
+        find(b + "httpGet"), find(b + "inProcessGet"));
+    reported("… HTTP get with Acontext's defaults (URL + content) / in-process",
+        find(b + "httpGetWithContent"), find(b + "inProcessGet"));
+    reported("… HTTP get, minimal socket client / in-process", find(b + "rawGet"),
+        find(b + "inProcessGet"));
+    reported("… the store calls the server makes for the 2 requests / in-process",
+        find(b + "inProcessAsServer"), find(b + "inProcessGet"));
+    reported("… metadata request alone / download request alone", find(b + "httpGetMeta"),
+        find(b + "httpDownload"));
   }
 
   private void listing() {
