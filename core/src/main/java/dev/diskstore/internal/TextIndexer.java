@@ -44,8 +44,9 @@ import org.jspecify.annotations.Nullable;
  * before it (retried later); a blob that is gone while the index still references it is indexed
  * without body and logged ({@code verify()} reports the missing blob).
  *
- * <p>Thread-safe. {@link #close()} stops the thread after its current batch; entries not yet
- * applied stay queued for the next open. The index closes the {@link FullTextIndex}.
+ * <p>Thread-safe. {@link #close()} stops the thread after its current batch (interrupting it
+ * after 5 s, and returning after at most 15 s even if the batch is stuck in a backend call that
+ * ignores interrupts); entries not yet applied stay queued for the next open. The index closes the {@link FullTextIndex}.
  */
 final class TextIndexer implements AutoCloseable {
   static final int MAX_BATCH_ITEMS = 256;
@@ -310,14 +311,25 @@ final class TextIndexer implements AutoCloseable {
   public void close() {
     closed = true;
     wake();
-    if (Thread.currentThread() != thread && thread.isAlive()) {
-      try {
-        thread.join(TimeUnit.SECONDS.toMillis(10));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    try {
+      if (Thread.currentThread() != thread && thread.isAlive()) {
+        thread.join(TimeUnit.SECONDS.toMillis(5));
+        if (thread.isAlive()) {
+          // still in a batch after 5 s: most likely waiting on a backend that does not answer
+          // (a text read). Interrupting ends interruptible waits; the batch then fails and its
+          // entries stay queued.
+          thread.interrupt();
+        }
       }
+      if (batchLock.tryLock(10, TimeUnit.SECONDS)) {
+        batchLock.unlock();
+      } else {
+        Engine.LOG.log(Level.WARNING, "closing while a full-text batch still waits on the blob"
+            + " backend; it cannot commit once the index is closed, and its entries stay queued"
+            + " for the next open");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    batchLock.lock();
-    batchLock.unlock();
   }
 }
