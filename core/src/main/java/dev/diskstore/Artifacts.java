@@ -18,6 +18,27 @@ import org.jspecify.annotations.Nullable;
  * NFC-normalised; names are case-sensitive. A filename is one valid segment. Returned paths always
  * start and end with {@code /}.
  *
+ * <p><b>Look-alike names.</b> A name an artifact is <em>written</em> under (upsert, the
+ * destination of a move: filename and every directory segment) must also not look like another
+ * name, or {@link InvalidPathException} names the code point as {@code U+XXXX} and where it is:
+ *
+ * <ul>
+ *   <li>no invisible characters: Unicode format characters (category Cf: bidirectional overrides
+ *       and isolates such as U+202E, zero-width space U+200B, U+FEFF, soft hyphen, tag
+ *       characters), line and paragraph separators, Hangul fillers. Two joiners are kept where
+ *       they are visible: U+200D between two emoji (emoji ZWJ sequences), and U+200C/U+200D
+ *       between two letters of a script whose rendering they change (Arabic, Syriac, N'Ko,
+ *       Mongolian, the scripts of South and South-East Asia);
+ *   <li>no segment made only of whitespace, and no whitespace at the start or end of a segment:
+ *       {@code " a.txt"} is rejected, not trimmed (Acontext trims the full path on lookups but
+ *       stores upload filenames untrimmed, so its {@code "a.txt "} can be written but not read
+ *       back). Whitespace inside a name ({@code "meeting notes.md"}) is fine.
+ * </ul>
+ *
+ * Lookups, listings, deletes and the source of a move accept such names, so that artifacts stored
+ * under them by an older version stay reachable (and can be renamed with {@link #move}); in a
+ * store that never held them they simply find nothing.
+ *
  * <h2>Writes</h2>
  *
  * Every write is atomic: a concurrent reader sees the old or the new artifact, and a failure at any

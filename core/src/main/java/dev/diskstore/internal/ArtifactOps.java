@@ -87,8 +87,8 @@ final class ArtifactOps implements Artifacts {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(filePath, "filePath");
     Objects.requireNonNull(condition, "condition");
-    String path = PathRules.directory(filePath);
-    String filename = PathRules.filename(file.filename());
+    String path = PathRules.newDirectory(filePath);
+    String filename = PathRules.newFilename(file.filename());
     PathRules.checkFullPath(path, filename);
     String metaJson = meta == null ? null : engine.metaCodec.encode(meta);
     long maxBytes = engine.config.maxUploadBytes();
@@ -650,8 +650,8 @@ final class ArtifactOps implements Artifacts {
     Objects.requireNonNull(sourceCondition, "sourceCondition");
     String from = PathRules.directory(fromPath);
     String fromName = PathRules.filename(fromFilename);
-    String to = PathRules.directory(toPath);
-    String toName = PathRules.filename(toFilename);
+    String to = PathRules.newDirectory(toPath);
+    String toName = PathRules.newFilename(toFilename);
     PathRules.checkFullPath(to, toName);
     if (sourceCondition.requiresAbsent()) {
       throw new InvalidRequestException("ifNoneMatch applies to upsert only, not to move");

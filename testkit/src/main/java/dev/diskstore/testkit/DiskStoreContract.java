@@ -384,6 +384,29 @@ public abstract class DiskStoreContract {
         arguments("\u65e5".repeat(86), "258 UTF-8 bytes (86 chars)"));
   }
 
+  /**
+   * Names that look like other names: rejected for new artifacts (upsert, move destination) with
+   * the code point in the message.
+   */
+  static Stream<Arguments> lookAlikeNames() {
+    return Stream.of(
+        arguments("report\u202Efdp.exe", "U+202E", "a right-to-left override (shows as report.exe.pdf)"),
+        arguments("report\u200B.pdf", "U+200B", "a zero-width space"),
+        arguments("\uFEFFreport.pdf", "U+FEFF", "a byte order mark"),
+        arguments("re\u00ADport.pdf", "U+00AD", "a soft hyphen"),
+        arguments("report\u2066.pdf", "U+2066", "a bidirectional isolate"),
+        arguments("rep\u200Dort.pdf", "U+200D", "a zero-width joiner between Latin letters"),
+        arguments("report" + new String(Character.toChars(0xE0041)) + ".pdf", "U+E0041",
+            "a tag character (invisible ASCII)"),
+        arguments("\u3164", "U+3164", "a Hangul filler"),
+        arguments(" ", "only whitespace", "a single space"),
+        arguments("   ", "only whitespace", "only spaces"),
+        arguments("\u00A0\u3000", "only whitespace", "only non-breaking and ideographic spaces"),
+        arguments(" report.pdf", "U+0020 SPACE at the start", "a leading space"),
+        arguments("report.pdf ", "U+0020 SPACE at the end", "a trailing space"),
+        arguments("report.pdf\u00A0", "U+00A0 NO-BREAK SPACE at the end", "a trailing no-break space"));
+  }
+
   /** A stream of known bytes that hides its length and hands them out in odd-sized chunks. */
   private static final class TrickleInputStream extends InputStream {
     private final byte[] data;
@@ -838,6 +861,67 @@ public abstract class DiskStoreContract {
       assertThat(artifacts().list(disk, "/" + japanese + "/" + hebrew + "/").directories())
           .containsExactly(party);
       assertThat(filenames(artifacts().list(disk, dir))).containsExactlyInAnyOrder(name, arabic);
+    }
+
+    @ParameterizedTest(name = "[{index}] {2}")
+    @MethodSource("dev.diskstore.testkit.DiskStoreContract#lookAlikeNames")
+    void lookAlikeNamesAreRejectedForNewArtifacts(String bad, String codePoint, String description) {
+      String disk = newDiskId();
+      upsertText(disk, "/docs/", "report.pdf", "the real one");
+      assertThatExceptionOfType(InvalidPathException.class)
+          .as(description)
+          .isThrownBy(() -> artifacts().upsert(disk, FileUpload.ofText(bad, "x"), "/docs/"))
+          .satisfies(e -> assertThat(e.input()).isEqualTo(bad))
+          .withMessageContaining(codePoint);
+      assertThatExceptionOfType(InvalidPathException.class)
+          .as(description)
+          .isThrownBy(() -> artifacts().upsert(disk, FileUpload.ofText("f.txt", "x"), "/" + bad + "/"))
+          .withMessageContaining(codePoint);
+      assertThatExceptionOfType(InvalidPathException.class)
+          .as("move to %s", description)
+          .isThrownBy(() -> artifacts().move(disk, "/docs/", "report.pdf", "/docs/", bad))
+          .withMessageContaining(codePoint);
+      assertThatExceptionOfType(InvalidPathException.class)
+          .isThrownBy(() -> artifacts().move(disk, "/docs/", "report.pdf", "/" + bad + "/", "r.pdf"))
+          .withMessageContaining(codePoint);
+      // Lookups accept the name (an older version may have stored it) and find nothing.
+      assertThat(artifacts().find(disk, "/docs/", bad)).isEmpty();
+      assertThatExceptionOfType(ArtifactNotFoundException.class)
+          .isThrownBy(() -> artifacts().delete(disk, "/docs/", bad));
+      assertThat(filenames(artifacts().list(disk, "/docs/"))).containsExactly("report.pdf");
+      assertThat(artifacts().list(disk, "/").directories()).containsExactly("docs");
+      assertVerifyClean();
+    }
+
+    @Test
+    void leadingOrTrailingWhitespaceIsRejectedNotTrimmed() {
+      String disk = newDiskId();
+      upsertText(disk, "/", "a.txt", "a");
+      assertThatThrownBy(() -> artifacts().upsert(disk, FileUpload.ofText(" a.txt", "x"), "/"))
+          .isInstanceOf(InvalidPathException.class)
+          .hasMessageContaining("U+0020 SPACE at the start of segment");
+      assertThatThrownBy(() -> artifacts().upsert(disk, FileUpload.ofText("a.txt ", "x"), "/"))
+          .isInstanceOf(InvalidPathException.class)
+          .hasMessageContaining("U+0020 SPACE at the end of segment");
+      assertThatThrownBy(() -> artifacts().upsert(disk, FileUpload.ofText("a.txt", "x"), "/ docs/"))
+          .isInstanceOf(InvalidPathException.class)
+          .hasMessageContaining("at the start of segment");
+      assertThat(artifacts().find(disk, "/", " a.txt")).isEmpty();
+      assertThat(readAll(disk, "/", "a.txt")).isEqualTo(utf8("a"));
+    }
+
+    @Test
+    void visibleJoinersAndInnerSpacesAreKept() {
+      String disk = newDiskId();
+      String technologist = "\uD83D\uDC69\u200D\uD83D\uDCBB notes.md";    // emoji ZWJ sequence
+      String persian = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645"; // ZWNJ inside a word
+      Artifact emoji = upsertText(disk, "/" + persian + "/", technologist, "zwj");
+      assertThat(emoji.filename()).isEqualTo(technologist);
+      assertThat(emoji.path()).isEqualTo("/" + persian + "/");
+      Artifact spaced = upsertText(disk, "/my docs/", "meeting  notes.md", "spaces");
+      assertThat(spaced.fullPath()).isEqualTo("/my docs/meeting  notes.md");
+      assertThat(readAll(disk, "/" + persian + "/", technologist)).isEqualTo(utf8("zwj"));
+      assertThat(artifacts().list(disk, "/").directories()).containsExactly("my docs", persian);
     }
   }
 
