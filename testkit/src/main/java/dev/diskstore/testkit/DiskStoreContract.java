@@ -256,6 +256,10 @@ public abstract class DiskStoreContract {
     return bytes;
   }
 
+  private static List<String> ids(List<Disk> disks) {
+    return disks.stream().map(Disk::id).toList();
+  }
+
   private static List<String> filenames(ArtifactListing listing) {
     return listing.artifacts().stream().map(Artifact::filename).collect(Collectors.toList());
   }
@@ -2211,12 +2215,35 @@ public abstract class DiskStoreContract {
       assertThat(nullUser.user()).isNull();
     }
 
+    @ParameterizedTest(name = "[{index}] \"{0}\"")
+    @ValueSource(strings = {"", "   ", "\t"})
+    void blankUserMeansNoUserOnCreateAndNoFilterOnList(String blank) {
+      // Acontext: POST /disk {"user": ""} creates a disk without user; GET /disk?user= lists all.
+      Disk alice = store.disks().create("alice");
+      Disk unowned = store.disks().create(blank);
+      assertThat(unowned.user()).isNull();
+      assertThat(store.disks().get(unowned.id()).user()).isNull();
+
+      assertThat(ids(store.disks().list(10, null, false, blank).items()))
+          .containsExactly(alice.id(), unowned.id());
+      assertThat(ids(store.disks().list(DiskListRequest.builder().user(blank).build()).items()))
+          .containsExactly(alice.id(), unowned.id());
+      assertThat(DiskListRequest.builder().user(blank).build().user()).isEmpty();
+      assertThat(ids(store.disks().list(10, null, false, "alice").items()))
+          .containsExactly(alice.id());
+
+      // a cursor from the unfiltered listing continues a blank-filtered one: they are one query
+      DiskPage first = store.disks().list(1, null, false, null);
+      assertThat(ids(store.disks().list(1, first.nextCursor().orElseThrow(), false, blank).items()))
+          .containsExactly(unowned.id());
+    }
+
     @Test
-    void blankUserIsRejected() {
+    void userWithControlCharactersOrTooLongIsRejected() {
       assertThatExceptionOfType(InvalidRequestException.class)
-          .isThrownBy(() -> store.disks().create(""));
+          .isThrownBy(() -> store.disks().create("al\nice"));
       assertThatExceptionOfType(InvalidRequestException.class)
-          .isThrownBy(() -> store.disks().create("   "));
+          .isThrownBy(() -> store.disks().create("u".repeat(1025)));
       assertThat(store.disks().list().items()).isEmpty();
     }
 
@@ -2310,7 +2337,7 @@ public abstract class DiskStoreContract {
             .isThrownBy(() -> store.disks().list(DiskListRequest.builder().projectId(bad).build()));
       }
       assertThatExceptionOfType(InvalidRequestException.class)
-          .isThrownBy(() -> store.disks().createInProject("ok", " "));
+          .isThrownBy(() -> store.disks().createInProject("ok", "a\u0000b"));
       assertThat(store.disks().list().items()).isEmpty();
     }
   }
