@@ -14,6 +14,7 @@ import dev.diskstore.ArtifactContent;
 import dev.diskstore.ArtifactInfo;
 import dev.diskstore.ArtifactListing;
 import dev.diskstore.ArtifactNotFoundException;
+import dev.diskstore.ArtifactPath;
 import dev.diskstore.ArtifactResult;
 import dev.diskstore.ArtifactStream;
 import dev.diskstore.Artifacts;
@@ -2748,6 +2749,108 @@ public abstract class DiskStoreContract {
   // ---------------------------------------------------------------------------------------------
   // Async
   // ---------------------------------------------------------------------------------------------
+
+  @Nested
+  @DisplayName("Full paths (ArtifactPath)")
+  class FullPaths {
+
+    @Test
+    void everyOverloadAddressesTheSameArtifactAsPathAndFilename() throws Exception {
+      String disk = newDiskId();
+      Artifact created = upsertText(disk, "/docs/", "a.md", "hello");
+      ArtifactPath file = ArtifactPath.of("/docs/a.md");
+      assertThat(ArtifactPath.of(created)).isEqualTo(file);
+
+      assertThat(artifacts().get(disk, file).artifact()).isEqualTo(created);
+      assertThat(artifacts().get(disk, ArtifactPath.of("docs//a.md"),
+          GetOptions.builder().withContent(true).build()).content().orElseThrow().raw())
+          .isEqualTo("hello");
+      assertThat(artifacts().find(disk, file)).map(r -> r.artifact().etag())
+          .contains(created.etag());
+      assertThat(artifacts().find(disk, ArtifactPath.of("/docs/missing.md"), GetOptions.NONE))
+          .isEmpty();
+      try (ArtifactStream in = artifacts().open(disk, file)) {
+        assertThat(in.readAllBytes()).isEqualTo(utf8("hello"));
+      }
+      try (ArtifactStream in = artifacts().open(disk, file, ByteRange.of(1, 3))) {
+        assertThat(in.readAllBytes()).isEqualTo(utf8("ell"));
+      }
+      Artifact updated = artifacts().update(disk, file, Map.of("k", 1));
+      assertThat(updated.userMeta()).isEqualTo(Map.of("k", 1));
+      assertThatExceptionOfType(PreconditionFailedException.class)
+          .isThrownBy(() -> artifacts().update(disk, file, Map.of(), Precondition.ifMatch(created.etag())));
+
+      Artifact moved = artifacts().move(disk, file, ArtifactPath.of("/archive/2024/a.md"));
+      assertThat(moved.fullPath()).isEqualTo("/archive/2024/a.md");
+      assertThat(artifacts().find(disk, file)).isEmpty();
+      upsertText(disk, "/docs/", "b.md", "other");
+      Artifact back = artifacts().move(disk, ArtifactPath.of(moved), ArtifactPath.of("/docs/b.md"),
+          Precondition.ifMatch(moved.etag()), true);
+      assertThat(back.fullPath()).isEqualTo("/docs/b.md");
+      assertThat(readAll(disk, "/docs/", "b.md")).isEqualTo(utf8("hello"));
+
+      assertThatExceptionOfType(PreconditionFailedException.class)
+          .isThrownBy(() -> artifacts().delete(disk, ArtifactPath.of("/docs/b.md"),
+              Precondition.ifMatch(moved.etag())));
+      artifacts().delete(disk, ArtifactPath.of("/docs/b.md"), Precondition.ifMatch(back.etag()));
+      assertThatExceptionOfType(ArtifactNotFoundException.class)
+          .isThrownBy(() -> artifacts().delete(disk, ArtifactPath.of("/docs/b.md")))
+          .satisfies(e -> assertThat(e.getMessage()).contains("/docs/").contains("b.md"));
+      assertThatExceptionOfType(ArtifactNotFoundException.class)
+          .isThrownBy(() -> artifacts().get(disk, ArtifactPath.of("/docs/b.md")));
+    }
+
+    @Test
+    void moveToALookAlikeFullPathIsRejected() {
+      String disk = newDiskId();
+      upsertText(disk, "/", "a.md", "x");
+      assertThatExceptionOfType(InvalidPathException.class)
+          .isThrownBy(() -> artifacts().move(disk, ArtifactPath.of("/a.md"),
+              ArtifactPath.of("/docs/a.md ")))
+          .withMessageContaining("U+0020 SPACE at the end");
+      assertThat(artifacts().find(disk, ArtifactPath.of("a.md"))).isPresent();
+    }
+
+    @Test
+    void asyncTwinsTakeFullPathsToo() throws Exception {
+      String disk = newDiskId();
+      Artifact created = upsertText(disk, "/docs/", "a.md", "hello");
+      AsyncDiskStore.AsyncArtifacts files = store.async().disks().artifacts();
+      ArtifactPath file = ArtifactPath.of("/docs/a.md");
+      assertThat(files.get(disk, file).get(FUTURE_TIMEOUT_SECONDS, SECONDS).artifact())
+          .isEqualTo(created);
+      assertThat(files.get(disk, file, GetOptions.NONE).get(FUTURE_TIMEOUT_SECONDS, SECONDS)
+          .artifact()).isEqualTo(created);
+      assertThat(files.find(disk, file).get(FUTURE_TIMEOUT_SECONDS, SECONDS)).isPresent();
+      assertThat(files.find(disk, ArtifactPath.of("/x.md"), GetOptions.NONE)
+          .get(FUTURE_TIMEOUT_SECONDS, SECONDS)).isEmpty();
+      try (ArtifactStream in = files.open(disk, file).get(FUTURE_TIMEOUT_SECONDS, SECONDS)) {
+        assertThat(in.readAllBytes()).isEqualTo(utf8("hello"));
+      }
+      try (ArtifactStream in =
+          files.open(disk, file, ByteRange.of(0, 2)).get(FUTURE_TIMEOUT_SECONDS, SECONDS)) {
+        assertThat(in.readAllBytes()).isEqualTo(utf8("he"));
+      }
+      Artifact updated = files.update(disk, file, Map.of("v", 2)).get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      Artifact again = files.update(disk, file, Map.of("v", 3), Precondition.ifMatch(updated.etag()))
+          .get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      Artifact moved = files.move(disk, file, ArtifactPath.of("/b.md"))
+          .get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      assertThat(moved.userMeta()).isEqualTo(Map.of("v", 3));
+      Artifact movedBack = files.move(disk, ArtifactPath.of("/b.md"), file,
+          Precondition.ifMatch(moved.etag()), false).get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      assertThat(movedBack.createdAt()).isEqualTo(again.createdAt());
+      files.delete(disk, file, Precondition.ifMatch(movedBack.etag()))
+          .get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      upsertText(disk, "/", "c.md", "c");
+      files.delete(disk, ArtifactPath.of("c.md")).get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      assertThat(artifacts().list(disk, "/").artifacts()).isEmpty();
+      assertThat(files.get(disk, file))
+          .failsWithin(Duration.ofSeconds(FUTURE_TIMEOUT_SECONDS))
+          .withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(ArtifactNotFoundException.class);
+    }
+  }
 
   @Nested
   @DisplayName("Async")
