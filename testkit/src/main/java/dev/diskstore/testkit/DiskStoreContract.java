@@ -2751,6 +2751,66 @@ public abstract class DiskStoreContract {
   // ---------------------------------------------------------------------------------------------
 
   @Nested
+  @DisplayName("Null arguments")
+  class NullArguments {
+
+    private void assertNpe(String parameter, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+      assertThatExceptionOfType(NullPointerException.class)
+          .as(parameter)
+          .isThrownBy(call)
+          .withMessage(parameter);
+    }
+
+    @Test
+    @SuppressWarnings("DataFlowIssue")
+    void nonNullableParametersThrowNullPointerExceptionNamingTheParameter() {
+      String disk = newDiskId();
+      upsertText(disk, "/", "a.txt", "a");
+      Artifacts a = artifacts();
+      FileUpload up = FileUpload.ofText("b.txt", "b");
+      assertNpe("diskId", () -> a.upsert(null, up, "/"));
+      assertNpe("file", () -> a.upsert(disk, null, "/"));
+      assertNpe("filePath", () -> a.upsert(disk, up, null));
+      assertNpe("condition", () -> a.upsert(disk, up, "/", null, null));
+      assertNpe("diskId", () -> a.get(null, "/", "a.txt"));
+      assertNpe("filePath", () -> a.get(disk, null, "a.txt"));
+      assertNpe("filename", () -> a.get(disk, "/", null));
+      assertNpe("options", () -> a.get(disk, "/", "a.txt", null));
+      assertNpe("filePath", () -> a.find(disk, null, "a.txt"));
+      assertNpe("filename", () -> a.find(disk, "/", null));
+      assertNpe("path", () -> a.list(disk, null));
+      assertNpe("path", () -> a.list(disk, null, 10, null));
+      assertNpe("filePath", () -> a.update(disk, null, "a.txt", Map.of()));
+      assertNpe("filename", () -> a.update(disk, "/", null, Map.of()));
+      assertNpe("meta", () -> a.update(disk, "/", "a.txt", null));
+      assertNpe("filePath", () -> a.delete(disk, null, "a.txt"));
+      assertNpe("filename", () -> a.delete(disk, "/", null));
+      assertNpe("condition", () -> a.delete(disk, "/", "a.txt", null));
+      assertNpe("fromPath", () -> a.move(disk, null, "a.txt", "/", "c.txt"));
+      assertNpe("fromFilename", () -> a.move(disk, "/", null, "/", "c.txt"));
+      assertNpe("toPath", () -> a.move(disk, "/", "a.txt", null, "c.txt"));
+      assertNpe("toFilename", () -> a.move(disk, "/", "a.txt", "/", null));
+      assertNpe("filePath", () -> a.open(disk, null, "a.txt"));
+      assertNpe("filename", () -> a.open(disk, "/", null));
+      assertNpe("range", () -> a.open(disk, "/", "a.txt", null));
+      assertNpe("file", () -> a.get(disk, (ArtifactPath) null));
+      assertNpe("from", () -> a.move(disk, null, ArtifactPath.of("/x")));
+      assertNpe("to", () -> a.move(disk, ArtifactPath.of("/a.txt"), null));
+      assertNpe("diskId", () -> store.disks().get(null));
+      assertNpe("diskId", () -> store.disks().delete(null));
+      assertNpe("request", () -> store.disks().list((DiskListRequest) null));
+      assertNpe("diskId", () -> store.search().glob(null, "*", 10));
+      assertNpe("pattern", () -> store.search().glob(disk, null, 10));
+      assertNpe("regex", () -> store.search().grep(disk, null));
+      assertNpe("options", () -> store.search().grep(disk, "a", null));
+      assertNpe("query", () -> store.search().fullText(disk, null, 10));
+      assertNpe("query", () -> store.search().query(disk, null));
+      // nothing was written by any of them
+      assertThat(filenames(a.list(disk, "/"))).containsExactly("a.txt");
+    }
+  }
+
+  @Nested
   @DisplayName("Full paths (ArtifactPath)")
   class FullPaths {
 
