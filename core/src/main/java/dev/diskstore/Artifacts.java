@@ -2,6 +2,7 @@ package dev.diskstore;
 
 import java.io.InputStream;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +17,30 @@ import org.jspecify.annotations.Nullable;
  * {@link InvalidPathException}: {@code .} and {@code ..} segments, NUL and other control
  * characters, backslashes, segments over 255 UTF-8 bytes and paths over 4,096 bytes. Unicode is
  * NFC-normalised; names are case-sensitive. A filename is one valid segment. Returned paths always
- * start and end with {@code /}.
+ * start and end with {@code /}. Code that carries full paths ({@code "/docs/a.md"}, Acontext's
+ * {@code file_path}) passes them as an {@link ArtifactPath} to the overloads at the end of this
+ * interface: {@code get(diskId, ArtifactPath.of("/docs/a.md"))}.
+ *
+ * <p><b>Look-alike names.</b> A name an artifact is <em>written</em> under (upsert, the
+ * destination of a move: filename and every directory segment) must also not look like another
+ * name, or {@link InvalidPathException} names the code point as {@code U+XXXX} and where it is:
+ *
+ * <ul>
+ *   <li>no invisible characters: Unicode format characters (category Cf: bidirectional overrides
+ *       and isolates such as U+202E, zero-width space U+200B, U+FEFF, soft hyphen, tag
+ *       characters), line and paragraph separators, Hangul fillers. Two joiners are kept where
+ *       they are visible: U+200D between two emoji (emoji ZWJ sequences), and U+200C/U+200D
+ *       between two letters of a script whose rendering they change (Arabic, Syriac, N'Ko,
+ *       Mongolian, the scripts of South and South-East Asia);
+ *   <li>no segment made only of whitespace, and no whitespace at the start or end of a segment:
+ *       {@code " a.txt"} is rejected, not trimmed (Acontext trims the full path on lookups but
+ *       stores upload filenames untrimmed, so its {@code "a.txt "} can be written but not read
+ *       back). Whitespace inside a name ({@code "meeting notes.md"}) is fine.
+ * </ul>
+ *
+ * Lookups, listings, deletes and the source of a move accept such names, so that artifacts stored
+ * under them by an older version stay reachable (and can be renamed with {@link #move}); in a
+ * store that never held them they simply find nothing.
  *
  * <h2>Writes</h2>
  *
@@ -173,4 +197,84 @@ public interface Artifacts {
    * @throws ArtifactNotFoundException if there is no such artifact
    */
   ArtifactStream open(String diskId, String filePath, String filename, ByteRange range);
+
+  // ------------------------------------------------------------------ full paths (ArtifactPath)
+  // Each delegates to the method above taking path and filename, with the same contract.
+
+  /** {@link #get(String, String, String)} by full path, e.g. {@code ArtifactPath.of("/docs/a.md")}. */
+  default ArtifactResult get(String diskId, ArtifactPath file) {
+    return get(diskId, file, GetOptions.NONE);
+  }
+
+  /** {@link #get(String, String, String, GetOptions)} by full path. */
+  default ArtifactResult get(String diskId, ArtifactPath file, GetOptions options) {
+    Objects.requireNonNull(file, "file");
+    return get(diskId, file.path(), file.filename(), options);
+  }
+
+  /** {@link #find(String, String, String)} by full path. */
+  default Optional<ArtifactResult> find(String diskId, ArtifactPath file) {
+    return find(diskId, file, GetOptions.NONE);
+  }
+
+  /** {@link #find(String, String, String, GetOptions)} by full path. */
+  default Optional<ArtifactResult> find(String diskId, ArtifactPath file, GetOptions options) {
+    Objects.requireNonNull(file, "file");
+    return find(diskId, file.path(), file.filename(), options);
+  }
+
+  /** {@link #update(String, String, String, Map)} by full path. */
+  default Artifact update(String diskId, ArtifactPath file, Map<String, ?> meta) {
+    return update(diskId, file, meta, Precondition.none());
+  }
+
+  /** {@link #update(String, String, String, Map, Precondition)} by full path. */
+  default Artifact update(
+      String diskId, ArtifactPath file, Map<String, ?> meta, Precondition condition) {
+    Objects.requireNonNull(file, "file");
+    return update(diskId, file.path(), file.filename(), meta, condition);
+  }
+
+  /** {@link #delete(String, String, String)} by full path. */
+  default void delete(String diskId, ArtifactPath file) {
+    delete(diskId, file, Precondition.none());
+  }
+
+  /** {@link #delete(String, String, String, Precondition)} by full path. */
+  default void delete(String diskId, ArtifactPath file, Precondition condition) {
+    Objects.requireNonNull(file, "file");
+    delete(diskId, file.path(), file.filename(), condition);
+  }
+
+  /**
+   * {@link #move(String, String, String, String, String)} by full paths: {@code
+   * move(disk, ArtifactPath.of("/drafts/a.md"), ArtifactPath.of("/docs/a.md"))}.
+   */
+  default Artifact move(String diskId, ArtifactPath from, ArtifactPath to) {
+    return move(diskId, from, to, Precondition.none(), false);
+  }
+
+  /** {@link #move(String, String, String, String, String, Precondition, boolean)} by full paths. */
+  default Artifact move(
+      String diskId,
+      ArtifactPath from,
+      ArtifactPath to,
+      Precondition sourceCondition,
+      boolean overwrite) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    return move(
+        diskId, from.path(), from.filename(), to.path(), to.filename(), sourceCondition, overwrite);
+  }
+
+  /** {@link #open(String, String, String)} by full path; the caller closes the stream. */
+  default ArtifactStream open(String diskId, ArtifactPath file) {
+    return open(diskId, file, ByteRange.from(0));
+  }
+
+  /** {@link #open(String, String, String, ByteRange)} by full path; the caller closes the stream. */
+  default ArtifactStream open(String diskId, ArtifactPath file, ByteRange range) {
+    Objects.requireNonNull(file, "file");
+    return open(diskId, file.path(), file.filename(), range);
+  }
 }

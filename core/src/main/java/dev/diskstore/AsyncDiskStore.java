@@ -1,6 +1,7 @@
 package dev.diskstore;
 
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -11,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The asynchronous twin of {@link DiskStore}, like Acontext's {@code AsyncAcontextClient}: every
- * call of {@link Disks} and {@link Artifacts} returning a {@link CompletableFuture}, run on an
- * executor. Failures complete the future exceptionally with the same {@link DiskStoreException}
+ * call of {@link Disks}, {@link Artifacts} and {@link Search} returning a {@link
+ * CompletableFuture}, run on an executor. Failures complete the future exceptionally with the same {@link DiskStoreException}
  * the synchronous call would throw. Thread-safe; closing the store closes its twin.
  */
 public final class AsyncDiskStore {
@@ -20,6 +21,7 @@ public final class AsyncDiskStore {
   private final Executor executor;
   private final AsyncDisks disks = new AsyncDisks();
   private final AsyncArtifacts artifacts = new AsyncArtifacts();
+  private final AsyncSearch search = new AsyncSearch();
 
   AsyncDiskStore(DiskStore store, Executor executor) {
     this.store = store;
@@ -40,6 +42,11 @@ public final class AsyncDiskStore {
 
   public AsyncDisks disks() {
     return disks;
+  }
+
+  /** Asynchronous {@link DiskStore#search()}. */
+  public AsyncSearch search() {
+    return search;
   }
 
   private <T> CompletableFuture<T> run(Supplier<T> call) {
@@ -143,6 +150,11 @@ public final class AsyncDiskStore {
     }
 
     public CompletableFuture<Optional<ArtifactResult>> find(
+        String diskId, String filePath, String filename) {
+      return run(() -> sync().find(diskId, filePath, filename));
+    }
+
+    public CompletableFuture<Optional<ArtifactResult>> find(
         String diskId, String filePath, String filename, GetOptions options) {
       return run(() -> sync().find(diskId, filePath, filename, options));
     }
@@ -212,6 +224,114 @@ public final class AsyncDiskStore {
     public CompletableFuture<ArtifactStream> open(
         String diskId, String filePath, String filename, ByteRange range) {
       return run(() -> sync().open(diskId, filePath, filename, range));
+    }
+
+    // ---------------------------------------------------------------- by full path (ArtifactPath)
+
+    public CompletableFuture<ArtifactResult> get(String diskId, ArtifactPath file) {
+      return run(() -> sync().get(diskId, file));
+    }
+
+    public CompletableFuture<ArtifactResult> get(
+        String diskId, ArtifactPath file, GetOptions options) {
+      return run(() -> sync().get(diskId, file, options));
+    }
+
+    public CompletableFuture<Optional<ArtifactResult>> find(String diskId, ArtifactPath file) {
+      return run(() -> sync().find(diskId, file));
+    }
+
+    public CompletableFuture<Optional<ArtifactResult>> find(
+        String diskId, ArtifactPath file, GetOptions options) {
+      return run(() -> sync().find(diskId, file, options));
+    }
+
+    public CompletableFuture<Artifact> update(
+        String diskId, ArtifactPath file, Map<String, ?> meta) {
+      return run(() -> sync().update(diskId, file, meta));
+    }
+
+    public CompletableFuture<Artifact> update(
+        String diskId, ArtifactPath file, Map<String, ?> meta, Precondition condition) {
+      return run(() -> sync().update(diskId, file, meta, condition));
+    }
+
+    public CompletableFuture<Void> delete(String diskId, ArtifactPath file) {
+      return run(() -> {
+        sync().delete(diskId, file);
+        return null;
+      });
+    }
+
+    public CompletableFuture<Void> delete(
+        String diskId, ArtifactPath file, Precondition condition) {
+      return run(() -> {
+        sync().delete(diskId, file, condition);
+        return null;
+      });
+    }
+
+    public CompletableFuture<Artifact> move(String diskId, ArtifactPath from, ArtifactPath to) {
+      return run(() -> sync().move(diskId, from, to));
+    }
+
+    public CompletableFuture<Artifact> move(
+        String diskId,
+        ArtifactPath from,
+        ArtifactPath to,
+        Precondition sourceCondition,
+        boolean overwrite) {
+      return run(() -> sync().move(diskId, from, to, sourceCondition, overwrite));
+    }
+
+    /** Opens the bytes; the caller closes the stream the future yields. */
+    public CompletableFuture<ArtifactStream> open(String diskId, ArtifactPath file) {
+      return run(() -> sync().open(diskId, file));
+    }
+
+    public CompletableFuture<ArtifactStream> open(
+        String diskId, ArtifactPath file, ByteRange range) {
+      return run(() -> sync().open(diskId, file, range));
+    }
+  }
+
+  /** Asynchronous {@link Search}: the same calls, on the executor. */
+  public final class AsyncSearch {
+    private AsyncSearch() {}
+
+    private Search sync() {
+      return store.search();
+    }
+
+    /** {@link Search#glob}. */
+    public CompletableFuture<List<Artifact>> glob(String diskId, String pattern, int limit) {
+      return run(() -> sync().glob(diskId, pattern, limit));
+    }
+
+    /** {@link Search#grep(String, String)}. */
+    public CompletableFuture<GrepResult> grep(String diskId, String regex) {
+      return run(() -> sync().grep(diskId, regex));
+    }
+
+    /** {@link Search#grep(String, String, GrepOptions)}. */
+    public CompletableFuture<GrepResult> grep(String diskId, String regex, GrepOptions options) {
+      return run(() -> sync().grep(diskId, regex, options));
+    }
+
+    /** {@link Search#fullText}. */
+    public CompletableFuture<List<TextHit>> fullText(String diskId, String query, int limit) {
+      return run(() -> sync().fullText(diskId, query, limit));
+    }
+
+    /** {@link Search#query(String, Query)}. */
+    public CompletableFuture<ArtifactPage> query(String diskId, Query query) {
+      return run(() -> sync().query(diskId, query));
+    }
+
+    /** {@link Search#query(String, Query, QueryOptions)}. */
+    public CompletableFuture<ArtifactPage> query(
+        String diskId, Query query, QueryOptions options) {
+      return run(() -> sync().query(diskId, query, options));
     }
   }
 }

@@ -12,6 +12,9 @@ import org.jspecify.annotations.Nullable;
  * <p>{@code limit} must be 1–200 (default 20). Order is keyset order on (createdAt, id), oldest
  * first unless {@code timeDesc}. A cursor is bound to the order and filters it was issued for.
  *
+ * <p>{@code user}, when given and not blank, keeps only that user's disks; a blank user ({@code
+ * ""}, whitespace) is no filter, as in Acontext, and {@link #user()} is then empty.
+ *
  * <p>{@code projectId}, when given, keeps only the disks of that project (see {@link
  * Disks#createInProject}); without it every project's disks are listed.
  */
@@ -27,6 +30,8 @@ public record DiskListRequest(
   public DiskListRequest {
     Objects.requireNonNull(cursor, "cursor");
     Objects.requireNonNull(user, "user");
+    // Blank means "no filter", as in Acontext (GET /disk?user= lists every disk).
+    user = user.filter(u -> !u.isBlank());
     Objects.requireNonNull(projectId, "projectId");
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new InvalidRequestException(
@@ -74,7 +79,10 @@ public record DiskListRequest(
       return this;
     }
 
-    /** Only disks created for this user identifier; {@code null} for all disks. */
+    /**
+     * Only disks created for this user identifier; {@code null} or a blank string for all disks
+     * (as in Acontext).
+     */
     public Builder user(@Nullable String user) {
       this.user = user;
       return this;

@@ -12,7 +12,14 @@ public interface Disks {
   /** Creates a disk with no user. */
   Disk create();
 
-  /** Creates a disk owned by {@code user} (any non-blank identifier, e.g. an e-mail address). */
+  /**
+   * Creates a disk owned by {@code user} (an identifier such as an e-mail address, at most 1,024
+   * characters, no control characters). {@code null} or a blank string ({@code ""}, whitespace)
+   * creates a disk with no user, as Acontext does for {@code POST /disk {"user": ""}}: blank means
+   * "no user" here exactly as it means "no filter" in {@link #list(int, String, boolean, String)}.
+   *
+   * @throws InvalidRequestException for a user that is too long or contains control characters
+   */
   Disk create(@Nullable String user);
 
   /**
@@ -45,7 +52,7 @@ public interface Disks {
    * @param limit 1–200
    * @param cursor the previous page's {@link DiskPage#nextCursor()}, or {@code null}
    * @param timeDesc newest first
-   * @param user only this user's disks, or {@code null} for all
+   * @param user only this user's disks; {@code null} or blank for all (as in Acontext)
    * @throws InvalidRequestException for a limit outside 1–200
    * @throws InvalidCursorException for a cursor that is malformed or from another query
    */

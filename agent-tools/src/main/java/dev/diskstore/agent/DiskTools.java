@@ -247,8 +247,8 @@ public final class DiskTools {
           + " Tell the user.");
     } catch (InvalidPathException e) {
       return error(e.getMessage() + ". file_path is a directory such as \"/docs/2024/\" and"
-          + " filename a name such as \"plan.md\"; names must not be \".\" or \"..\" or contain"
-          + " backslashes or control characters.");
+          + " filename a name such as \"plan.md\"; names must not be \".\" or \"..\", contain"
+          + " backslashes, control or invisible characters, or start or end with a space.");
     } catch (PreconditionFailedException e) {
       return error(ToolRunner.stale("the file", null, e.currentEtag(), "nothing was changed")
           .getMessage());

@@ -1,5 +1,6 @@
 package dev.diskstore.agent;
 
+import dev.diskstore.ArtifactPath;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *       file ({@code "/docs/a.md"}).
  * </ul>
  *
- * @param directory the directory, as the store accepts it (not yet normalised)
+ * @param directory the directory, normalised ({@code /docs/})
  * @param filename one path segment
  */
 record FileRef(String directory, String filename) {
@@ -28,6 +29,7 @@ record FileRef(String directory, String filename) {
    * @param pathArgument name of the directory argument, for messages
    * @param nameArgument name of the filename argument, for messages
    * @throws ToolFailure if no filename can be found or the two arguments conflict
+   * @throws dev.diskstore.InvalidPathException if the path breaks the store's path rules
    */
   static FileRef resolve(
       @Nullable String filePath, @Nullable String filename, String pathArgument,
@@ -61,8 +63,9 @@ record FileRef(String directory, String filename) {
       throw new ToolFailure(
           nameArgument + " must name a file, not a directory: " + quote(full) + " ends with \"/\"");
     }
-    int slash = full.lastIndexOf('/');
-    return new FileRef(slash < 0 ? "/" : full.substring(0, slash + 1), full.substring(slash + 1));
+    // One splitter for the whole project: the API's, which also normalises and validates.
+    ArtifactPath path = ArtifactPath.of(full);
+    return new FileRef(path.path(), path.filename());
   }
 
   /** A readable full path for messages, e.g. {@code /docs/a.md}, with slashes tidied. */

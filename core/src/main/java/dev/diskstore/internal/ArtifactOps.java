@@ -87,8 +87,8 @@ final class ArtifactOps implements Artifacts {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(filePath, "filePath");
     Objects.requireNonNull(condition, "condition");
-    String path = PathRules.directory(filePath);
-    String filename = PathRules.filename(file.filename());
+    String path = PathRules.newDirectory(filePath);
+    String filename = PathRules.newFilename(file.filename());
     PathRules.checkFullPath(path, filename);
     String metaJson = meta == null ? null : engine.metaCodec.encode(meta);
     long maxBytes = engine.config.maxUploadBytes();
@@ -417,6 +417,8 @@ final class ArtifactOps implements Artifacts {
       String diskId, String filePath, String filename, GetOptions options) {
     engine.checkOpen();
     Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(filePath, "filePath");
+    Objects.requireNonNull(filename, "filename");
     Objects.requireNonNull(options, "options");
     String path = PathRules.directory(filePath);
     String name = PathRules.filename(filename);
@@ -472,6 +474,8 @@ final class ArtifactOps implements Artifacts {
   public ArtifactStream open(String diskId, String filePath, String filename, ByteRange range) {
     engine.checkOpen();
     Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(filePath, "filePath");
+    Objects.requireNonNull(filename, "filename");
     Objects.requireNonNull(range, "range");
     String path = PathRules.directory(filePath);
     String name = PathRules.filename(filename);
@@ -578,6 +582,7 @@ final class ArtifactOps implements Artifacts {
       String diskId, String rawPath, int limit, @Nullable String cursor, boolean paged) {
     engine.checkOpen();
     Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(rawPath, "path");
     String path = PathRules.directory(rawPath);
     String scope = "ls\0" + diskId + "\0" + path;
     String phase = "d";
@@ -647,11 +652,15 @@ final class ArtifactOps implements Artifacts {
       boolean overwrite) {
     engine.checkOpen();
     Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(fromPath, "fromPath");
+    Objects.requireNonNull(fromFilename, "fromFilename");
+    Objects.requireNonNull(toPath, "toPath");
+    Objects.requireNonNull(toFilename, "toFilename");
     Objects.requireNonNull(sourceCondition, "sourceCondition");
     String from = PathRules.directory(fromPath);
     String fromName = PathRules.filename(fromFilename);
-    String to = PathRules.directory(toPath);
-    String toName = PathRules.filename(toFilename);
+    String to = PathRules.newDirectory(toPath);
+    String toName = PathRules.newFilename(toFilename);
     PathRules.checkFullPath(to, toName);
     if (sourceCondition.requiresAbsent()) {
       throw new InvalidRequestException("ifNoneMatch applies to upsert only, not to move");
@@ -718,6 +727,8 @@ final class ArtifactOps implements Artifacts {
     engine.checkOpen();
     Objects.requireNonNull(diskId, "diskId");
     Objects.requireNonNull(meta, "meta");
+    Objects.requireNonNull(filePath, "filePath");
+    Objects.requireNonNull(filename, "filename");
     Objects.requireNonNull(condition, "condition");
     String path = PathRules.directory(filePath);
     String name = PathRules.filename(filename);
@@ -744,6 +755,8 @@ final class ArtifactOps implements Artifacts {
   public void delete(String diskId, String filePath, String filename, Precondition condition) {
     engine.checkOpen();
     Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(filePath, "filePath");
+    Objects.requireNonNull(filename, "filename");
     Objects.requireNonNull(condition, "condition");
     String path = PathRules.directory(filePath);
     String name = PathRules.filename(filename);

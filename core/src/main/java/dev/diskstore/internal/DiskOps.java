@@ -50,6 +50,9 @@ final class DiskOps implements Disks {
   public Disk createInProject(String projectId, @Nullable String user) {
     engine.checkOpen();
     checkProject(projectId);
+    if (user != null && user.isBlank()) {
+      user = null; // as Acontext: blank is no user, like a blank list filter
+    }
     if (user != null) {
       checkUser(user);
     }
@@ -76,9 +79,9 @@ final class DiskOps implements Disks {
   }
 
   private static void checkUser(String user) {
-    if (user.isBlank() || user.length() > MAX_USER_LENGTH) {
+    if (user.length() > MAX_USER_LENGTH) {
       throw new InvalidRequestException(
-          "user must be a non-blank identifier of at most " + MAX_USER_LENGTH + " characters");
+          "user must be an identifier of at most " + MAX_USER_LENGTH + " characters");
     }
     for (int i = 0; i < user.length(); i++) {
       char c = user.charAt(i);

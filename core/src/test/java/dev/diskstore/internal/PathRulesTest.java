@@ -100,6 +100,110 @@ class PathRulesTest {
         .hasMessageContaining("U+0001");
   }
 
+  // ---------------------------------------------------------------- look-alike names
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // input | code point | where
+        "evil\u202Etxt.exe|U+202E RIGHT-TO-LEFT OVERRIDE|character 5 of segment",
+        "a\u200Bb.txt|U+200B ZERO WIDTH SPACE|character 2 of segment",
+        "\uFEFFnotes.md|U+FEFF ZERO WIDTH NO-BREAK SPACE|character 1 of segment",
+        "a\u2060b|U+2060 WORD JOINER|character 2 of segment",
+        "a\u00ADb|U+00AD SOFT HYPHEN|character 2 of segment",
+        "x\u2066y\u2069|U+2066 LEFT-TO-RIGHT ISOLATE|character 2 of segment",
+        "a\u2028b|U+2028 LINE SEPARATOR|character 2 of segment",
+        "\u3164x|U+3164 HANGUL FILLER|character 1 of segment",
+        "ab\u200D.txt|U+200D ZERO WIDTH JOINER|character 3 of segment",
+        "a\u200Cb|U+200C ZERO WIDTH NON-JOINER|character 2 of segment",
+      })
+  void newNamesRejectInvisibleCharactersNamingCodePointAndPlace(
+      String name, String codePoint, String where) {
+    assertThatThrownBy(() -> PathRules.newFilename(name))
+        .isInstanceOf(InvalidPathException.class)
+        .hasMessageContaining(codePoint)
+        .hasMessageContaining(where)
+        .hasMessageNotContaining(name); // shown escaped, so the message cannot be reordered
+    assertThatThrownBy(() -> PathRules.newDirectory("/docs/" + name + "/x/"))
+        .isInstanceOf(InvalidPathException.class)
+        .hasMessageContaining(codePoint);
+  }
+
+  @Test
+  void tagCharactersAreRejected() {
+    // U+E0041 TAG LATIN CAPITAL LETTER A: invisible ASCII, used to smuggle text past readers
+    String smuggled = "report" + new String(Character.toChars(0xE0041)) + ".pdf";
+    assertThatThrownBy(() -> PathRules.newFilename(smuggled))
+        .isInstanceOf(InvalidPathException.class)
+        .hasMessageContaining("U+E0041")
+        .hasMessageContaining("character 7 of segment");
+  }
+
+  @Test
+  void joinersAreKeptWhereTheyAreVisible() {
+    String technologist = "\uD83D\uDC69\u200D\uD83D\uDCBB.png"; // woman + ZWJ + laptop
+    assertThat(PathRules.newFilename(technologist)).isEqualTo(technologist);
+    String family = "\uD83D\uDC68\uD83C\uDFFD\u200D\uD83D\uDC69\u200D\uD83D\uDC67"; // skin tone
+    assertThat(PathRules.newDirectory(family)).isEqualTo("/" + family + "/");
+    String rainbowFlag = "\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08.svg";
+    assertThat(PathRules.newFilename(rainbowFlag)).isEqualTo(rainbowFlag);
+    String persian = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.txt"; // ZWNJ in a word
+    assertThat(PathRules.newFilename(persian)).isEqualTo(persian);
+    String devanagari = "\u0915\u094D\u200D\u0937.md"; // KA VIRAMA ZWJ SSA: half form
+    assertThat(PathRules.newFilename(devanagari)).isEqualTo(devanagari);
+    for (String lookAlike : new String[] {
+        "\u200D\uD83D\uDC69", "\uD83D\uDC69\u200D", "a\u200Db", "\u0645\u200Ca",
+        "\uD83D\uDC69\u200Da", "\u0915\u200D\u0645"}) {
+      assertThatThrownBy(() -> PathRules.newFilename(lookAlike))
+          .as(lookAlike)
+          .isInstanceOf(InvalidPathException.class)
+          .hasMessageContaining("U+200");
+    }
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "' '|only whitespace",
+        "'   '|only whitespace",
+        "\u00A0|only whitespace",
+        "\u3000\u2003|only whitespace",
+        "\u2800|only whitespace",
+        "' a.txt'|U+0020 SPACE at the start of segment",
+        "'a.txt '|U+0020 SPACE at the end of segment",
+        "\u00A0a.txt|U+00A0 NO-BREAK SPACE at the start of segment",
+        "a.txt\u3000|U+3000 IDEOGRAPHIC SPACE at the end of segment",
+      })
+  void newNamesRejectBlankSegmentsAndOuterWhitespace(String name, String message) {
+    assertThatThrownBy(() -> PathRules.newFilename(name))
+        .isInstanceOf(InvalidPathException.class)
+        .hasMessageContaining(message);
+    assertThatThrownBy(() -> PathRules.newDirectory("docs/" + name + "/2024"))
+        .isInstanceOf(InvalidPathException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void innerWhitespaceAndVisibleUnicodeStayValid() {
+    assertThat(PathRules.newFilename("meeting notes.md")).isEqualTo("meeting notes.md");
+    assertThat(PathRules.newFilename("a\u00A0b")).isEqualTo("a\u00A0b");
+    assertThat(PathRules.newDirectory("/my  docs/2024 Q1/")).isEqualTo("/my  docs/2024 Q1/");
+    assertThat(PathRules.newDirectory("文件夹/📁")).isEqualTo("/文件夹/📁/");
+    assertThat(PathRules.newFilename("\u05E9\u05DC\u05D5\u05DD.txt")).startsWith("\u05E9");
+  }
+
+  @Test
+  void lookupsStillAddressNamesThatNewNamesRefuse() {
+    // Artifacts an older version stored under such names stay readable, deletable and movable.
+    assertThat(PathRules.filename(" a.txt")).isEqualTo(" a.txt");
+    assertThat(PathRules.filename("evil\u202Etxt.exe")).isEqualTo("evil\u202Etxt.exe");
+    assertThat(PathRules.directory("/ /")).isEqualTo("/ /");
+    // and the rules both share still hold
+    assertThatThrownBy(() -> PathRules.filename("a\u0001b")).isInstanceOf(InvalidPathException.class);
+  }
+
   @Test
   void ancestorsParentsAndNames() {
     assertThat(PathRules.selfAndAncestors("/")).isEmpty();

@@ -126,8 +126,10 @@ class HostileInputTest {
     a.upsert(disk, FileUpload.ofText("a".repeat(200) + ".txt", "a".repeat(50_000) + "\n"),
         "/long");
     a.upsert(disk, FileUpload.ofText("deep.txt", "deep down\n"), "/s".repeat(100));
-    a.upsert(disk, FileUpload.ofText("\u202Etxt.exe", "rtl\n"), "/rtl/\u05D0\u05D1");
-    a.upsert(disk, FileUpload.ofText("zero\u200Bwidth.md", "zw\n"), "/zw");
+    // Right-to-left and joiner names that are legal (overrides and zero-width spaces are not).
+    a.upsert(disk, FileUpload.ofText("\u05D2\u05D3.txt", "rtl\n"), "/rtl/\u05D0\u05D1");
+    a.upsert(disk, FileUpload.ofText("\uD83D\uDC69\u200D\uD83D\uDCBB.md", "zw\n"),
+        "/zw/\u0645\u06CC\u200C\u062E");
     URI url = a.get(disk, "/docs", "readme.md", GetOptions.builder().withPublicUrl(true).build())
         .publicUrl().orElseThrow();
     port = url.getPort();
@@ -204,8 +206,25 @@ class HostileInputTest {
     "$HOME", "C:", "\\\\?\\", "con", "nul", "aux", "com1", "*", "?", "<", ">", "|", "\"", "'",
     ";", "&", "#", "%", "..%2f", "..\\", "..;", ".\u0301.", ". .", "..\u200B", "\u200B..",
     "../../canary.txt", "../../../outside/canary.txt", "/proc/self/environ", "..\u0000", "a",
-    "b", "docs", "readme.md", "x".repeat(255), "\u00E9".repeat(128), "\uD83D\uDE00".repeat(64)
+    "b", "docs", "readme.md", "x".repeat(255), "\u00E9".repeat(128), "\uD83D\uDE00".repeat(64),
+    // look-alikes (rejected in new names) and the joiners that stay legal in context
+    "\u00AD", "\u3164", "\u2800", "\u3000", "\uDB40\uDC41", "\u061C", "\u180E",
+    "\uD83D\uDC69\u200D\uD83D\uDCBB", "\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08",
+    "\u0645\u06CC\u200C\u062E", "\u0915\u094D\u200D\u0937", "\u200D\uD83D\uDCBB"
   };
+
+  /** Visible pieces: names built from them are valid unless too long (tricky Unicode included). */
+  private static final String[] VISIBLE = {
+    "a", "b", "docs", "readme.md", "\u00E9", "e\u0301", "\u212B", "A\u030A", "\uFB01",
+    "\uD83D\uDE00", "\u05D0\u05D1", "\u0627\u0644", "\u65E5\u672C", "...", "~", "#", "%2e",
+    "\uD83D\uDC69\u200D\uD83D\uDCBB", "\u0645\u06CC\u200C\u062E", "\u0915\u094D\u200D\u0937",
+    "x".repeat(120)
+  };
+
+  /** Every format character (category Cf) of the JDK's Unicode version. */
+  private static final int[] FORMAT_CHARACTERS = java.util.stream.IntStream
+      .rangeClosed(0, Character.MAX_CODE_POINT)
+      .filter(cp -> Character.getType(cp) == Character.FORMAT).toArray();
 
   @Provide
   Arbitrary<String> segments() {
@@ -215,10 +234,17 @@ class HostileInputTest {
     Arbitrary<String> long_ =
         Arbitraries.of("a", "\u00E9", "\u20AC", "\uD83D\uDE00", ".")
             .flatMap(c -> Arbitraries.integers().between(60, 300).map(c::repeat));
+    // Mostly valid names, so that the upsert property checks accepted names, not only refusals.
+    Arbitrary<String> visible =
+        Combinators.combine(
+                Arbitraries.of(VISIBLE).list().ofMinSize(1).ofMaxSize(4),
+                Arbitraries.of("", " ", "-", ".", "  "))
+            .as((l, sep) -> String.join(sep, l));
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(6, fromPieces),
         net.jqwik.api.Tuple.of(3, anyChars),
-        net.jqwik.api.Tuple.of(1, long_));
+        net.jqwik.api.Tuple.of(1, long_),
+        net.jqwik.api.Tuple.of(3, visible));
   }
 
   @Provide
@@ -295,6 +321,7 @@ class HostileInputTest {
       return;
     }
     Artifact written = outcome.value();
+    count("pathsInUpsertsAccepted");
     try {
       assertValidPath(what, written.path(), written.filename());
       Optional<ArtifactResult> again = a.find(upsertDisk, dir, name);
@@ -326,10 +353,23 @@ class HostileInputTest {
       assertThat(segment).as("%s: segment of %s%s", what, path, filename)
           .isNotEmpty().isNotEqualTo(".").isNotEqualTo("..").doesNotContain("/", "\\");
       assertThat(segment.getBytes(UTF_8).length).as(what).isLessThanOrEqualTo(255);
+      int first = segment.codePointAt(0);
+      int last = segment.codePointBefore(segment.length());
+      assertThat(isBlank(first) || isBlank(last))
+          .as("%s: segment %s starts or ends with whitespace", what, describe(segment)).isFalse();
       for (int i = 0; i < segment.length(); i++) {
         char c = segment.charAt(i);
         assertThat(c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)).as("%s: control char", what)
             .isFalse();
+        int type = Character.getType(segment.codePointAt(i));
+        if (type == Character.FORMAT) {
+          // only joiners, and only where they render: next to emoji or letters on both sides
+          assertThat(c == '\u200C' || c == '\u200D').as("%s: format character %04X in %s", what,
+              (int) c, describe(segment)).isTrue();
+          assertThat(i > 0 && i + 1 < segment.length()).as("%s: joiner at an end", what).isTrue();
+        }
+        assertThat(type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR)
+            .as("%s: separator", what).isFalse();
         if (Character.isHighSurrogate(c)) {
           assertThat(i + 1 < segment.length() && Character.isLowSurrogate(segment.charAt(i + 1)))
               .as("%s: paired surrogate", what).isTrue();
@@ -339,6 +379,38 @@ class HostileInputTest {
         }
       }
     }
+  }
+
+  private static boolean isBlank(int cp) {
+    return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == 0x2800;
+  }
+
+  @Provide
+  Arbitrary<Integer> formatCharacters() {
+    return Arbitraries.of(java.util.Arrays.stream(FORMAT_CHARACTERS).boxed().toList());
+  }
+
+  /**
+   * A format character (any of Unicode's Cf, including tags and bidi controls) anywhere in an
+   * otherwise plain name, filename or directory segment: rejected for a new artifact with the code
+   * point named as U+XXXX, and nothing is written. (Joiners qualify too: between Latin letters,
+   * digits or dots they change nothing visible.)
+   */
+  @Property(shrinking = ShrinkingMode.OFF)
+  void formatCharactersInNewNamesAreRejectedByCodePoint(
+      @ForAll("formatCharacters") int cp, @ForAll @IntRange(min = 0, max = 10) int at,
+      @ForAll boolean inDirectory) {
+    count("formatCharactersInNewNames");
+    String plain = "report-2024.pdf";
+    String hidden = plain.substring(0, at) + new String(Character.toChars(cp)) + plain.substring(at);
+    String dir = inDirectory ? "/docs/" + hidden + "/" : "/docs/";
+    String name = inDirectory ? plain : hidden;
+    String what = "upsert " + describe(dir) + " + " + describe(name);
+    Guard.Outcome<Artifact> outcome = call(what,
+        () -> store.disks().artifacts().upsert(upsertDisk, FileUpload.ofText(name, "x"), dir));
+    assertThat(outcome.ok()).as("%s was accepted", what).isFalse();
+    assertThat(outcome.failure()).as(what).isInstanceOf(dev.diskstore.InvalidPathException.class)
+        .hasMessageContaining(String.format(java.util.Locale.ROOT, "U+%04X", cp));
   }
 
   // ---------------------------------------------------------------- metadata

@@ -14,6 +14,7 @@ import dev.diskstore.ArtifactContent;
 import dev.diskstore.ArtifactInfo;
 import dev.diskstore.ArtifactListing;
 import dev.diskstore.ArtifactNotFoundException;
+import dev.diskstore.ArtifactPath;
 import dev.diskstore.ArtifactResult;
 import dev.diskstore.ArtifactStream;
 import dev.diskstore.Artifacts;
@@ -256,6 +257,10 @@ public abstract class DiskStoreContract {
     return bytes;
   }
 
+  private static List<String> ids(List<Disk> disks) {
+    return disks.stream().map(Disk::id).toList();
+  }
+
   private static List<String> filenames(ArtifactListing listing) {
     return listing.artifacts().stream().map(Artifact::filename).collect(Collectors.toList());
   }
@@ -382,6 +387,29 @@ public abstract class DiskStoreContract {
         arguments("x".repeat(256), "256 ASCII bytes"),
         arguments("\u00e9".repeat(128), "256 UTF-8 bytes (128 chars)"),
         arguments("\u65e5".repeat(86), "258 UTF-8 bytes (86 chars)"));
+  }
+
+  /**
+   * Names that look like other names: rejected for new artifacts (upsert, move destination) with
+   * the code point in the message.
+   */
+  static Stream<Arguments> lookAlikeNames() {
+    return Stream.of(
+        arguments("report\u202Efdp.exe", "U+202E", "a right-to-left override (shows as report.exe.pdf)"),
+        arguments("report\u200B.pdf", "U+200B", "a zero-width space"),
+        arguments("\uFEFFreport.pdf", "U+FEFF", "a byte order mark"),
+        arguments("re\u00ADport.pdf", "U+00AD", "a soft hyphen"),
+        arguments("report\u2066.pdf", "U+2066", "a bidirectional isolate"),
+        arguments("rep\u200Dort.pdf", "U+200D", "a zero-width joiner between Latin letters"),
+        arguments("report" + new String(Character.toChars(0xE0041)) + ".pdf", "U+E0041",
+            "a tag character (invisible ASCII)"),
+        arguments("\u3164", "U+3164", "a Hangul filler"),
+        arguments(" ", "only whitespace", "a single space"),
+        arguments("   ", "only whitespace", "only spaces"),
+        arguments("\u00A0\u3000", "only whitespace", "only non-breaking and ideographic spaces"),
+        arguments(" report.pdf", "U+0020 SPACE at the start", "a leading space"),
+        arguments("report.pdf ", "U+0020 SPACE at the end", "a trailing space"),
+        arguments("report.pdf\u00A0", "U+00A0 NO-BREAK SPACE at the end", "a trailing no-break space"));
   }
 
   /** A stream of known bytes that hides its length and hands them out in odd-sized chunks. */
@@ -838,6 +866,67 @@ public abstract class DiskStoreContract {
       assertThat(artifacts().list(disk, "/" + japanese + "/" + hebrew + "/").directories())
           .containsExactly(party);
       assertThat(filenames(artifacts().list(disk, dir))).containsExactlyInAnyOrder(name, arabic);
+    }
+
+    @ParameterizedTest(name = "[{index}] {2}")
+    @MethodSource("dev.diskstore.testkit.DiskStoreContract#lookAlikeNames")
+    void lookAlikeNamesAreRejectedForNewArtifacts(String bad, String codePoint, String description) {
+      String disk = newDiskId();
+      upsertText(disk, "/docs/", "report.pdf", "the real one");
+      assertThatExceptionOfType(InvalidPathException.class)
+          .as(description)
+          .isThrownBy(() -> artifacts().upsert(disk, FileUpload.ofText(bad, "x"), "/docs/"))
+          .satisfies(e -> assertThat(e.input()).isEqualTo(bad))
+          .withMessageContaining(codePoint);
+      assertThatExceptionOfType(InvalidPathException.class)
+          .as(description)
+          .isThrownBy(() -> artifacts().upsert(disk, FileUpload.ofText("f.txt", "x"), "/" + bad + "/"))
+          .withMessageContaining(codePoint);
+      assertThatExceptionOfType(InvalidPathException.class)
+          .as("move to %s", description)
+          .isThrownBy(() -> artifacts().move(disk, "/docs/", "report.pdf", "/docs/", bad))
+          .withMessageContaining(codePoint);
+      assertThatExceptionOfType(InvalidPathException.class)
+          .isThrownBy(() -> artifacts().move(disk, "/docs/", "report.pdf", "/" + bad + "/", "r.pdf"))
+          .withMessageContaining(codePoint);
+      // Lookups accept the name (an older version may have stored it) and find nothing.
+      assertThat(artifacts().find(disk, "/docs/", bad)).isEmpty();
+      assertThatExceptionOfType(ArtifactNotFoundException.class)
+          .isThrownBy(() -> artifacts().delete(disk, "/docs/", bad));
+      assertThat(filenames(artifacts().list(disk, "/docs/"))).containsExactly("report.pdf");
+      assertThat(artifacts().list(disk, "/").directories()).containsExactly("docs");
+      assertVerifyClean();
+    }
+
+    @Test
+    void leadingOrTrailingWhitespaceIsRejectedNotTrimmed() {
+      String disk = newDiskId();
+      upsertText(disk, "/", "a.txt", "a");
+      assertThatThrownBy(() -> artifacts().upsert(disk, FileUpload.ofText(" a.txt", "x"), "/"))
+          .isInstanceOf(InvalidPathException.class)
+          .hasMessageContaining("U+0020 SPACE at the start of segment");
+      assertThatThrownBy(() -> artifacts().upsert(disk, FileUpload.ofText("a.txt ", "x"), "/"))
+          .isInstanceOf(InvalidPathException.class)
+          .hasMessageContaining("U+0020 SPACE at the end of segment");
+      assertThatThrownBy(() -> artifacts().upsert(disk, FileUpload.ofText("a.txt", "x"), "/ docs/"))
+          .isInstanceOf(InvalidPathException.class)
+          .hasMessageContaining("at the start of segment");
+      assertThat(artifacts().find(disk, "/", " a.txt")).isEmpty();
+      assertThat(readAll(disk, "/", "a.txt")).isEqualTo(utf8("a"));
+    }
+
+    @Test
+    void visibleJoinersAndInnerSpacesAreKept() {
+      String disk = newDiskId();
+      String technologist = "\uD83D\uDC69\u200D\uD83D\uDCBB notes.md";    // emoji ZWJ sequence
+      String persian = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645"; // ZWNJ inside a word
+      Artifact emoji = upsertText(disk, "/" + persian + "/", technologist, "zwj");
+      assertThat(emoji.filename()).isEqualTo(technologist);
+      assertThat(emoji.path()).isEqualTo("/" + persian + "/");
+      Artifact spaced = upsertText(disk, "/my docs/", "meeting  notes.md", "spaces");
+      assertThat(spaced.fullPath()).isEqualTo("/my docs/meeting  notes.md");
+      assertThat(readAll(disk, "/" + persian + "/", technologist)).isEqualTo(utf8("zwj"));
+      assertThat(artifacts().list(disk, "/").directories()).containsExactly("my docs", persian);
     }
   }
 
@@ -2127,12 +2216,35 @@ public abstract class DiskStoreContract {
       assertThat(nullUser.user()).isNull();
     }
 
+    @ParameterizedTest(name = "[{index}] \"{0}\"")
+    @ValueSource(strings = {"", "   ", "\t"})
+    void blankUserMeansNoUserOnCreateAndNoFilterOnList(String blank) {
+      // Acontext: POST /disk {"user": ""} creates a disk without user; GET /disk?user= lists all.
+      Disk alice = store.disks().create("alice");
+      Disk unowned = store.disks().create(blank);
+      assertThat(unowned.user()).isNull();
+      assertThat(store.disks().get(unowned.id()).user()).isNull();
+
+      assertThat(ids(store.disks().list(10, null, false, blank).items()))
+          .containsExactly(alice.id(), unowned.id());
+      assertThat(ids(store.disks().list(DiskListRequest.builder().user(blank).build()).items()))
+          .containsExactly(alice.id(), unowned.id());
+      assertThat(DiskListRequest.builder().user(blank).build().user()).isEmpty();
+      assertThat(ids(store.disks().list(10, null, false, "alice").items()))
+          .containsExactly(alice.id());
+
+      // a cursor from the unfiltered listing continues a blank-filtered one: they are one query
+      DiskPage first = store.disks().list(1, null, false, null);
+      assertThat(ids(store.disks().list(1, first.nextCursor().orElseThrow(), false, blank).items()))
+          .containsExactly(unowned.id());
+    }
+
     @Test
-    void blankUserIsRejected() {
+    void userWithControlCharactersOrTooLongIsRejected() {
       assertThatExceptionOfType(InvalidRequestException.class)
-          .isThrownBy(() -> store.disks().create(""));
+          .isThrownBy(() -> store.disks().create("al\nice"));
       assertThatExceptionOfType(InvalidRequestException.class)
-          .isThrownBy(() -> store.disks().create("   "));
+          .isThrownBy(() -> store.disks().create("u".repeat(1025)));
       assertThat(store.disks().list().items()).isEmpty();
     }
 
@@ -2226,7 +2338,7 @@ public abstract class DiskStoreContract {
             .isThrownBy(() -> store.disks().list(DiskListRequest.builder().projectId(bad).build()));
       }
       assertThatExceptionOfType(InvalidRequestException.class)
-          .isThrownBy(() -> store.disks().createInProject("ok", " "));
+          .isThrownBy(() -> store.disks().createInProject("ok", "a\u0000b"));
       assertThat(store.disks().list().items()).isEmpty();
     }
   }
@@ -2637,6 +2749,168 @@ public abstract class DiskStoreContract {
   // ---------------------------------------------------------------------------------------------
   // Async
   // ---------------------------------------------------------------------------------------------
+
+  @Nested
+  @DisplayName("Null arguments")
+  class NullArguments {
+
+    private void assertNpe(String parameter, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+      assertThatExceptionOfType(NullPointerException.class)
+          .as(parameter)
+          .isThrownBy(call)
+          .withMessage(parameter);
+    }
+
+    @Test
+    @SuppressWarnings("DataFlowIssue")
+    void nonNullableParametersThrowNullPointerExceptionNamingTheParameter() {
+      String disk = newDiskId();
+      upsertText(disk, "/", "a.txt", "a");
+      Artifacts a = artifacts();
+      FileUpload up = FileUpload.ofText("b.txt", "b");
+      assertNpe("diskId", () -> a.upsert(null, up, "/"));
+      assertNpe("file", () -> a.upsert(disk, null, "/"));
+      assertNpe("filePath", () -> a.upsert(disk, up, null));
+      assertNpe("condition", () -> a.upsert(disk, up, "/", null, null));
+      assertNpe("diskId", () -> a.get(null, "/", "a.txt"));
+      assertNpe("filePath", () -> a.get(disk, null, "a.txt"));
+      assertNpe("filename", () -> a.get(disk, "/", null));
+      assertNpe("options", () -> a.get(disk, "/", "a.txt", null));
+      assertNpe("filePath", () -> a.find(disk, null, "a.txt"));
+      assertNpe("filename", () -> a.find(disk, "/", null));
+      assertNpe("path", () -> a.list(disk, null));
+      assertNpe("path", () -> a.list(disk, null, 10, null));
+      assertNpe("filePath", () -> a.update(disk, null, "a.txt", Map.of()));
+      assertNpe("filename", () -> a.update(disk, "/", null, Map.of()));
+      assertNpe("meta", () -> a.update(disk, "/", "a.txt", null));
+      assertNpe("filePath", () -> a.delete(disk, null, "a.txt"));
+      assertNpe("filename", () -> a.delete(disk, "/", null));
+      assertNpe("condition", () -> a.delete(disk, "/", "a.txt", null));
+      assertNpe("fromPath", () -> a.move(disk, null, "a.txt", "/", "c.txt"));
+      assertNpe("fromFilename", () -> a.move(disk, "/", null, "/", "c.txt"));
+      assertNpe("toPath", () -> a.move(disk, "/", "a.txt", null, "c.txt"));
+      assertNpe("toFilename", () -> a.move(disk, "/", "a.txt", "/", null));
+      assertNpe("filePath", () -> a.open(disk, null, "a.txt"));
+      assertNpe("filename", () -> a.open(disk, "/", null));
+      assertNpe("range", () -> a.open(disk, "/", "a.txt", null));
+      assertNpe("file", () -> a.get(disk, (ArtifactPath) null));
+      assertNpe("from", () -> a.move(disk, null, ArtifactPath.of("/x")));
+      assertNpe("to", () -> a.move(disk, ArtifactPath.of("/a.txt"), null));
+      assertNpe("diskId", () -> store.disks().get(null));
+      assertNpe("diskId", () -> store.disks().delete(null));
+      assertNpe("request", () -> store.disks().list((DiskListRequest) null));
+      assertNpe("diskId", () -> store.search().glob(null, "*", 10));
+      assertNpe("pattern", () -> store.search().glob(disk, null, 10));
+      assertNpe("regex", () -> store.search().grep(disk, null));
+      assertNpe("options", () -> store.search().grep(disk, "a", null));
+      assertNpe("query", () -> store.search().fullText(disk, null, 10));
+      assertNpe("query", () -> store.search().query(disk, null));
+      // nothing was written by any of them
+      assertThat(filenames(a.list(disk, "/"))).containsExactly("a.txt");
+    }
+  }
+
+  @Nested
+  @DisplayName("Full paths (ArtifactPath)")
+  class FullPaths {
+
+    @Test
+    void everyOverloadAddressesTheSameArtifactAsPathAndFilename() throws Exception {
+      String disk = newDiskId();
+      Artifact created = upsertText(disk, "/docs/", "a.md", "hello");
+      ArtifactPath file = ArtifactPath.of("/docs/a.md");
+      assertThat(ArtifactPath.of(created)).isEqualTo(file);
+
+      assertThat(artifacts().get(disk, file).artifact()).isEqualTo(created);
+      assertThat(artifacts().get(disk, ArtifactPath.of("docs//a.md"),
+          GetOptions.builder().withContent(true).build()).content().orElseThrow().raw())
+          .isEqualTo("hello");
+      assertThat(artifacts().find(disk, file)).map(r -> r.artifact().etag())
+          .contains(created.etag());
+      assertThat(artifacts().find(disk, ArtifactPath.of("/docs/missing.md"), GetOptions.NONE))
+          .isEmpty();
+      try (ArtifactStream in = artifacts().open(disk, file)) {
+        assertThat(in.readAllBytes()).isEqualTo(utf8("hello"));
+      }
+      try (ArtifactStream in = artifacts().open(disk, file, ByteRange.of(1, 3))) {
+        assertThat(in.readAllBytes()).isEqualTo(utf8("ell"));
+      }
+      Artifact updated = artifacts().update(disk, file, Map.of("k", 1));
+      assertThat(updated.userMeta()).isEqualTo(Map.of("k", 1));
+      assertThatExceptionOfType(PreconditionFailedException.class)
+          .isThrownBy(() -> artifacts().update(disk, file, Map.of(), Precondition.ifMatch(created.etag())));
+
+      Artifact moved = artifacts().move(disk, file, ArtifactPath.of("/archive/2024/a.md"));
+      assertThat(moved.fullPath()).isEqualTo("/archive/2024/a.md");
+      assertThat(artifacts().find(disk, file)).isEmpty();
+      upsertText(disk, "/docs/", "b.md", "other");
+      Artifact back = artifacts().move(disk, ArtifactPath.of(moved), ArtifactPath.of("/docs/b.md"),
+          Precondition.ifMatch(moved.etag()), true);
+      assertThat(back.fullPath()).isEqualTo("/docs/b.md");
+      assertThat(readAll(disk, "/docs/", "b.md")).isEqualTo(utf8("hello"));
+
+      assertThatExceptionOfType(PreconditionFailedException.class)
+          .isThrownBy(() -> artifacts().delete(disk, ArtifactPath.of("/docs/b.md"),
+              Precondition.ifMatch(moved.etag())));
+      artifacts().delete(disk, ArtifactPath.of("/docs/b.md"), Precondition.ifMatch(back.etag()));
+      assertThatExceptionOfType(ArtifactNotFoundException.class)
+          .isThrownBy(() -> artifacts().delete(disk, ArtifactPath.of("/docs/b.md")))
+          .satisfies(e -> assertThat(e.getMessage()).contains("/docs/").contains("b.md"));
+      assertThatExceptionOfType(ArtifactNotFoundException.class)
+          .isThrownBy(() -> artifacts().get(disk, ArtifactPath.of("/docs/b.md")));
+    }
+
+    @Test
+    void moveToALookAlikeFullPathIsRejected() {
+      String disk = newDiskId();
+      upsertText(disk, "/", "a.md", "x");
+      assertThatExceptionOfType(InvalidPathException.class)
+          .isThrownBy(() -> artifacts().move(disk, ArtifactPath.of("/a.md"),
+              ArtifactPath.of("/docs/a.md ")))
+          .withMessageContaining("U+0020 SPACE at the end");
+      assertThat(artifacts().find(disk, ArtifactPath.of("a.md"))).isPresent();
+    }
+
+    @Test
+    void asyncTwinsTakeFullPathsToo() throws Exception {
+      String disk = newDiskId();
+      Artifact created = upsertText(disk, "/docs/", "a.md", "hello");
+      AsyncDiskStore.AsyncArtifacts files = store.async().disks().artifacts();
+      ArtifactPath file = ArtifactPath.of("/docs/a.md");
+      assertThat(files.get(disk, file).get(FUTURE_TIMEOUT_SECONDS, SECONDS).artifact())
+          .isEqualTo(created);
+      assertThat(files.get(disk, file, GetOptions.NONE).get(FUTURE_TIMEOUT_SECONDS, SECONDS)
+          .artifact()).isEqualTo(created);
+      assertThat(files.find(disk, file).get(FUTURE_TIMEOUT_SECONDS, SECONDS)).isPresent();
+      assertThat(files.find(disk, ArtifactPath.of("/x.md"), GetOptions.NONE)
+          .get(FUTURE_TIMEOUT_SECONDS, SECONDS)).isEmpty();
+      try (ArtifactStream in = files.open(disk, file).get(FUTURE_TIMEOUT_SECONDS, SECONDS)) {
+        assertThat(in.readAllBytes()).isEqualTo(utf8("hello"));
+      }
+      try (ArtifactStream in =
+          files.open(disk, file, ByteRange.of(0, 2)).get(FUTURE_TIMEOUT_SECONDS, SECONDS)) {
+        assertThat(in.readAllBytes()).isEqualTo(utf8("he"));
+      }
+      Artifact updated = files.update(disk, file, Map.of("v", 2)).get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      Artifact again = files.update(disk, file, Map.of("v", 3), Precondition.ifMatch(updated.etag()))
+          .get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      Artifact moved = files.move(disk, file, ArtifactPath.of("/b.md"))
+          .get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      assertThat(moved.userMeta()).isEqualTo(Map.of("v", 3));
+      Artifact movedBack = files.move(disk, ArtifactPath.of("/b.md"), file,
+          Precondition.ifMatch(moved.etag()), false).get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      assertThat(movedBack.createdAt()).isEqualTo(again.createdAt());
+      files.delete(disk, file, Precondition.ifMatch(movedBack.etag()))
+          .get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      upsertText(disk, "/", "c.md", "c");
+      files.delete(disk, ArtifactPath.of("c.md")).get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      assertThat(artifacts().list(disk, "/").artifacts()).isEmpty();
+      assertThat(files.get(disk, file))
+          .failsWithin(Duration.ofSeconds(FUTURE_TIMEOUT_SECONDS))
+          .withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(ArtifactNotFoundException.class);
+    }
+  }
 
   @Nested
   @DisplayName("Async")

@@ -1331,6 +1331,55 @@ public abstract class SearchContract {
   // ---------------------------------------------------------------------------------------------
 
   @Nested
+  @DisplayName("async twin")
+  class Async {
+
+    private <T> T await(java.util.concurrent.CompletableFuture<T> future) throws Exception {
+      return future.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    void everySearchCallHasAnAsyncTwinWithTheSameResult() throws Exception {
+      String disk = newDisk();
+      Artifact plan = artifacts().upsert(disk,
+          FileUpload.ofText("plan.md", "alpha TODO\nbeta\n"), "/docs/", Map.of("author", "alice"));
+      put(disk, "/src/main.py", "# todo: later\n");
+      dev.diskstore.AsyncDiskStore.AsyncSearch async = requireStore().async().search();
+
+      assertThat(fullPaths(await(async.glob(disk, "**/*.md", 10))))
+          .isEqualTo(fullPaths(search().glob(disk, "**/*.md", 10)))
+          .containsExactly("/docs/plan.md");
+      assertThat(await(async.grep(disk, "TODO"))).isEqualTo(search().grep(disk, "TODO"));
+      GrepOptions ignoreCase = GrepOptions.builder().caseInsensitive(true).build();
+      assertThat(await(async.grep(disk, "TODO", ignoreCase)).files())
+          .extracting(f -> f.artifact().fullPath())
+          .containsExactlyInAnyOrder("/docs/plan.md", "/src/main.py");
+      assertThat(hitPaths(await(async.fullText(disk, "alpha", 10))))
+          .containsExactly("/docs/plan.md");
+      dev.diskstore.Query byAuthor = dev.diskstore.Query.where("author").eq("alice");
+      assertThat(await(async.query(disk, byAuthor)).items()).extracting(Artifact::etag)
+          .containsExactly(plan.etag());
+      assertThat(await(async.query(disk, byAuthor,
+              dev.diskstore.QueryOptions.builder().limit(1).build())).items())
+          .isEqualTo(search().query(disk, byAuthor).items());
+    }
+
+    @Test
+    void failuresCompleteExceptionallyWithTheTypedException() {
+      String disk = newDisk();
+      dev.diskstore.AsyncDiskStore.AsyncSearch async = requireStore().async().search();
+      assertThat(async.grep(disk, "(unclosed"))
+          .failsWithin(Duration.ofSeconds(30))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withCauseInstanceOf(InvalidQueryException.class);
+      assertThat(async.glob("no-such-disk", "*", 10))
+          .failsWithin(Duration.ofSeconds(30))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withCauseInstanceOf(DiskNotFoundException.class);
+    }
+  }
+
+  @Nested
   @DisplayName("index lifecycle")
   class Lifecycle {
 
