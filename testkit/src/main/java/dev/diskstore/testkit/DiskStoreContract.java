@@ -1,5 +1,8 @@
 package dev.diskstore.testkit;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_16BE;
+import static java.nio.charset.StandardCharsets.UTF_16LE;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +50,7 @@ import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -250,6 +254,12 @@ public abstract class DiskStoreContract {
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
+  }
+
+  private static byte[] concatBytes(byte[] first, byte[] second) {
+    byte[] joined = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, joined, first.length, second.length);
+    return joined;
   }
 
   private static byte[] randomBytes(int length, long seed) {
@@ -1427,12 +1437,57 @@ public abstract class DiskStoreContract {
       assertThat(artifacts().get(disk, "/", "random.bin", withContent).content()).isEmpty();
     }
 
+    private ArtifactContent contentOf(String disk, String filename, byte[] bytes) {
+      artifacts().upsert(disk, FileUpload.of(filename, bytes), "/");
+      return artifacts().get(disk, "/", filename, withContent).content().orElseThrow(
+          () -> new AssertionError(filename + " has no content"));
+    }
+
     @Test
-    void invalidUtf8TextFileHasNoContent() {
+    void legacyEncodedTextHasItsText() {
+      // Acontext returns these as text (with U+FFFD); DiskStore decodes them.
       String disk = newDiskId();
-      byte[] bytes = {'o', 'k', ' ', (byte) 0xff, (byte) 0xfe, (byte) 0xc3, '(', '\n'};
-      artifacts().upsert(disk, FileUpload.of("broken.txt", bytes), "/");
-      assertThat(artifacts().get(disk, "/", "broken.txt", withContent).content()).isEmpty();
+      ArtifactContent latin1 =
+          contentOf(disk, "latin1.txt", "caf\u00e9 na\u00efve\n".getBytes(ISO_8859_1));
+      assertThat(latin1.raw()).isEqualTo("caf\u00e9 na\u00efve\n");
+      assertThat(latin1.charset()).isNotEqualTo(ArtifactContent.UTF_8);
+      assertThat(latin1.lossy()).isFalse();
+
+      String ansi = "\u201cSmart quotes\u201d cost 5 \u20ac \u2013 don\u2019t they?\r\n";
+      ArtifactContent cp1252 =
+          contentOf(disk, "ansi.md", ansi.getBytes(Charset.forName("windows-1252")));
+      assertThat(cp1252.type()).isEqualTo(ArtifactContent.TEXT);
+      assertThat(cp1252.raw()).isEqualTo(ansi);
+      assertThat(cp1252.charset()).isEqualTo("windows-1252");
+      assertThat(cp1252.lossy()).isFalse();
+    }
+
+    @Test
+    void byteOrderMarksDecideTheEncodingAndAreNotText() {
+      String disk = newDiskId();
+      String text = "Gr\u00fc\u00dfe \u20ac \u65e5\u672c \uD83D\uDE80\n";
+      ArtifactContent le =
+          contentOf(disk, "le.txt", concatBytes(new byte[] {(byte) 0xFF, (byte) 0xFE}, text.getBytes(UTF_16LE)));
+      assertThat(le).isEqualTo(new ArtifactContent(ArtifactContent.TEXT, text, false, "UTF-16LE", false));
+      ArtifactContent be =
+          contentOf(disk, "be.txt", concatBytes(new byte[] {(byte) 0xFE, (byte) 0xFF}, text.getBytes(UTF_16BE)));
+      assertThat(be).isEqualTo(new ArtifactContent(ArtifactContent.TEXT, text, false, "UTF-16BE", false));
+      ArtifactContent utf8Bom =
+          contentOf(
+              disk, "bom.txt",
+              concatBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, utf8(text)));
+      assertThat(utf8Bom).isEqualTo(new ArtifactContent(ArtifactContent.TEXT, text, false));
+    }
+
+    @Test
+    void binaryBytesUnderATextNameHaveNoContent() {
+      String disk = newDiskId();
+      artifacts().upsert(disk, FileUpload.of("random.txt", randomBytes(4096, 21)), "/");
+      artifacts().upsert(disk, FileUpload.of("image.txt", pngBytes()), "/");
+      assertThat(artifacts().get(disk, "/", "random.txt", withContent).content()).isEmpty();
+      assertThat(artifacts().get(disk, "/", "random.txt", withContent).contentUnavailable())
+          .isPresent();
+      assertThat(artifacts().get(disk, "/", "image.txt", withContent).content()).isEmpty();
     }
 
     @Test
