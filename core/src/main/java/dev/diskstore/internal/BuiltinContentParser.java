@@ -70,9 +70,13 @@ import org.jspecify.annotations.Nullable;
  * failure: a {@link StorageException} from the opener propagates as is, and an {@link IOException}
  * from the stream becomes a {@link StorageException}.
  *
- * <p><b>Resources.</b> {@link #parse} opens at most one stream per call and always closes it.
+ * <p><b>Resources.</b> {@link #parse} opens one stream per call for UTF-8 and marked text, and
+ * for other text up to three, one after another (the strict pass, the {@value #SAMPLE_BYTES}-byte
+ * sample, the lenient pass); it always closes each before opening the next. The sample is the
+ * only memory beyond the bounds above.
  *
- * <p>Stateless and thread-safe; {@link #INSTANCE} may be shared.
+ * <p>Thread-safe if its legacy-charset guesser is (the default one is); {@link #INSTANCE} may be
+ * shared.
  */
 public final class BuiltinContentParser implements ContentParser {
 
