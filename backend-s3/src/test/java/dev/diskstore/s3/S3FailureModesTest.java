@@ -288,6 +288,7 @@ class S3FailureModesTest {
                       "/",
                       "y",
                       "x/y",
+                      "0".repeat(64),
                       "e",
                       "application/octet-stream",
                       3,

@@ -206,6 +206,7 @@ class S3PresignedUrlTest {
         "/",
         "k.bin",
         "k",
+        "0".repeat(64),
         "etag",
         "application/octet-stream",
         1,

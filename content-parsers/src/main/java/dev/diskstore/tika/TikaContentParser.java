@@ -38,8 +38,11 @@ import org.jspecify.annotations.Nullable;
  *       {@code application/xhtml+xml} under a name the built-in parser does not read as text):
  *       Tika, as clean text without tags, scripts or styles.
  *   <li>Everything the built-in parser reads (text, Markdown, JSON, CSV, code, XML, YAML, ...): the
- *       built-in parser ({@link BuiltinContent#parser()}), unchanged. JSON stays the raw JSON and
- *       CSV the raw CSV; invalid UTF-8 stays "unsupported".
+ *       built-in parser ({@link BuiltinContent#parser(java.util.function.Function)}). JSON stays
+ *       the raw JSON and CSV the raw CSV. Text with a byte order mark is decoded by it; text
+ *       that has none and is not UTF-8 is decoded in the encoding Tika's charset detector picks
+ *       ({@link TikaCharsets}), named in {@link ArtifactContent#charset()}; bytes that look
+ *       binary stay "unsupported".
  *   <li>Images, audio, video, fonts, archives and {@code application/octet-stream}: unsupported,
  *       without reading the content or initialising Tika.
  *   <li>Anything else: Tika detects the type from the whole content and parses it. A type Tika has
@@ -94,8 +97,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TikaContentParser implements ContentParser {
 
-  /** Version of this module's output; raise it when the extracted text changes. */
-  static final int OUTPUT_VERSION = 1;
+  /**
+   * Version of this module's output; raise it when the extracted text changes. 2: legacy-encoded
+   * text is decoded (charset detection) instead of unsupported, and content carries its charset.
+   */
+  static final int OUTPUT_VERSION = 2;
+
+  /**
+   * The core's text parser, with Tika's charset detection for text that has no byte order mark
+   * and is not UTF-8 ({@link TikaCharsets}).
+   */
+  private static final ContentParser TEXT = BuiltinContent.parser(TikaCharsets::guess);
 
   /** The defaults: 30 s, 64 MiB, ratio 100 past 1,000,000 characters, 100 embedded documents. */
   static final Limits DEFAULT_LIMITS =
@@ -189,13 +201,13 @@ public final class TikaContentParser implements ContentParser {
       return parseWithTika(request);
     }
     if (BuiltinProbes.builtinReadsNameAsText(filename)) {
-      return BuiltinContent.parser().parse(request);
+      return TEXT.parse(request);
     }
     if (HTML_TYPES.contains(contentType)) {
       return parseWithTika(request);
     }
     if (BuiltinProbes.builtinReadsAsText(filename, contentType)) {
-      return BuiltinContent.parser().parse(request);
+      return TEXT.parse(request);
     }
     if (hasNoText(contentType)) {
       return new Unavailable(
@@ -206,7 +218,7 @@ public final class TikaContentParser implements ContentParser {
 
   private static Result parseOverride(Request request, CodeAndConfigTypes.Entry entry) {
     Result result =
-        BuiltinContent.parser()
+        TEXT
             .parse(
                 new Request(
                     request.filename(), entry.mediaType(), request.sizeBytes(),
@@ -215,7 +227,9 @@ public final class TikaContentParser implements ContentParser {
         && entry.kind().equals(ArtifactContent.CODE)
         && parsed.content().type().equals(ArtifactContent.TEXT)) {
       ArtifactContent text = parsed.content();
-      return new Parsed(new ArtifactContent(ArtifactContent.CODE, text.raw(), text.truncated()));
+      return new Parsed(
+          new ArtifactContent(
+              ArtifactContent.CODE, text.raw(), text.truncated(), text.charset(), text.lossy()));
     }
     return result;
   }
@@ -279,7 +293,7 @@ public final class TikaContentParser implements ContentParser {
     if (outcome instanceof TikaExtraction.ReadFailed readFailed) {
       throw readFailure(request, readFailed.cause());
     }
-    return BuiltinContent.parser()
+    return TEXT
         .parse(
             new Request(
                 request.filename(), "text/plain", request.sizeBytes(), request.maxChars(),

@@ -379,6 +379,13 @@ final class Documents {
     return head;
   }
 
+  /** {@code first} followed by {@code second}. */
+  static byte[] concat(byte[] first, byte[] second) {
+    byte[] joined = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, joined, first.length, second.length);
+    return joined;
+  }
+
   /** {@code prefix} followed by {@code length - prefix.length} pseudo-random bytes. */
   static byte[] withPrefix(byte[] prefix, int length, long seed) {
     byte[] data = new byte[Math.max(length, prefix.length)];

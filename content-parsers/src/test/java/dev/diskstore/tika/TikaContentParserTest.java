@@ -169,7 +169,7 @@ class TikaContentParserTest {
   class Delegation {
 
     static Stream<Arguments> textFiles() {
-      byte[] invalidUtf8 = {'o', 'k', ' ', (byte) 0xff, (byte) 0xfe, '\n'};
+      byte[] utf16 = {(byte) 0xff, (byte) 0xfe, 'o', 0, 'k', 0, '\n', 0};
       return Stream.of(
           Arguments.of("notes.md", "# Title\n\nSome *text* \u00fcn\u00efc\u00f6d\u00e9.\n"
               .getBytes(UTF_8)),
@@ -186,7 +186,7 @@ class TikaContentParserTest {
           Arguments.of("config.yaml", "a: 1\n".getBytes(UTF_8)),
           Arguments.of("feed.xml", "<?xml version=\"1.0\"?><a>1</a>".getBytes(UTF_8)),
           Arguments.of("icon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".getBytes(UTF_8)),
-          Arguments.of("broken.txt", invalidUtf8),
+          Arguments.of("marked.txt", utf16),
           Arguments.of("empty.txt", new byte[0]),
           Arguments.of("Dockerfile", "FROM alpine\n".getBytes(UTF_8)),
           Arguments.of("LICENSE", "MIT License\n".getBytes(UTF_8)),
@@ -474,7 +474,7 @@ class TikaContentParserTest {
     @Test
     void idIsVersionedAndCacheable() throws IOException {
       assertThat(PARSER.isCacheable()).isTrue();
-      assertThat(PARSER.id()).isEqualTo("tika-" + tikaVersionOnClassPath() + "/1");
+      assertThat(PARSER.id()).isEqualTo("tika-" + tikaVersionOnClassPath() + "/2");
       assertThat(TikaContentParser.builder().build().id()).isEqualTo(PARSER.id());
       assertThat(TikaContentParser.builder().parseTimeout(Duration.ofSeconds(5)).build().id())
           .startsWith(PARSER.id() + ";")
@@ -613,6 +613,92 @@ class TikaContentParserTest {
       System.arraycopy(data, position, b, off, n);
       position += n;
       return n;
+    }
+  }
+
+  @Nested
+  @DisplayName("Text in legacy encodings is decoded with Tika's charset detection")
+  class LegacyEncodings {
+
+    private ArtifactContent text(String filename, byte[] bytes) {
+      Result result = parse(PARSER, filename, bytes, MAX_CHARS);
+      assertThat(result).as(filename).isInstanceOf(Parsed.class);
+      return ((Parsed) result).content();
+    }
+
+    @Test
+    void latin1() {
+      String text = "Le caf\u00e9 na\u00eff du gar\u00e7on \u00e0 c\u00f4t\u00e9 de l'h\u00f4tel.\n";
+      ArtifactContent content = text("latin1.txt", text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      assertThat(content.raw()).isEqualTo(text);
+      assertThat(content.charset()).isEqualTo("windows-1252"); // ISO-8859-1 read as its superset
+      assertThat(content.lossy()).isFalse();
+    }
+
+    @Test
+    void windows1252WithCurlyQuotesAndEuro() {
+      String text =
+          "\u201cIt\u2019s only 5 \u20ac,\u201d she said \u2013 and the caf\u00e9 agreed.\r\n";
+      ArtifactContent content =
+          text("ansi.txt", text.getBytes(java.nio.charset.Charset.forName("windows-1252")));
+      assertThat(content.raw()).isEqualTo(text);
+      assertThat(content.charset()).isEqualTo("windows-1252");
+      assertThat(content.lossy()).isFalse();
+    }
+
+    @Test
+    void shiftJis() {
+      java.nio.charset.Charset sjis = java.nio.charset.Charset.forName("Shift_JIS");
+      String text =
+          "\u3053\u308c\u306f\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8\u3067\u3059\u3002"
+              .repeat(8) + "\n";
+      ArtifactContent content = text("jp.txt", text.getBytes(sjis));
+      assertThat(content.raw()).isEqualTo(text);
+      assertThat(content.charset()).isEqualTo("Shift_JIS");
+    }
+
+    @Test
+    void gb18030() {
+      java.nio.charset.Charset gb = java.nio.charset.Charset.forName("GB18030");
+      String text = "\u8fd9\u662f\u4e00\u4e2a\u4e2d\u6587\u6587\u672c\u6587\u4ef6\u3002".repeat(8) + "\n";
+      ArtifactContent content = text("zh.txt", text.getBytes(gb));
+      assertThat(content.raw()).isEqualTo(text);
+      assertThat(content.charset()).isEqualTo("GB18030");
+    }
+
+    @Test
+    void byteOrderMarksDecideWithoutDetection() {
+      String text = "Gr\u00fc\u00dfe \u20ac\n";
+      byte[] le = Documents.concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, text.getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+      byte[] be = Documents.concat(new byte[] {(byte) 0xFE, (byte) 0xFF}, text.getBytes(java.nio.charset.StandardCharsets.UTF_16BE));
+      byte[] utf8 = Documents.concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, text.getBytes(UTF_8));
+      assertThat(text("le.txt", le)).isEqualTo(new ArtifactContent(ArtifactContent.TEXT, text, false, "UTF-16LE", false));
+      assertThat(text("be.txt", be)).isEqualTo(new ArtifactContent(ArtifactContent.TEXT, text, false, "UTF-16BE", false));
+      assertThat(text("bom.txt", utf8)).isEqualTo(new ArtifactContent(ArtifactContent.TEXT, text, false));
+    }
+
+    @Test
+    void binaryUnderATextNameStaysUnsupported() {
+      assertThat(unavailable(PARSER, "random.txt", Documents.withPrefix(new byte[0], 4096, 11)))
+          .isEqualTo(ContentUnavailable.UNSUPPORTED);
+    }
+
+    @Test
+    void mostlyUtf8WithAStrayByteIsUtf8WithAReplacement() {
+      String good = "Gr\u00fc\u00dfe aus K\u00f6ln, sch\u00f6ne Gr\u00fc\u00dfe! ".repeat(6);
+      byte[] bytes = Documents.concat(good.getBytes(UTF_8), new byte[] {(byte) 0xFF, '\n'});
+      ArtifactContent content = text("mostly.txt", bytes);
+      assertThat(content.charset()).isEqualTo("UTF-8");
+      assertThat(content.lossy()).isTrue();
+      assertThat(content.raw()).isEqualTo(good + "\ufffd\n");
+    }
+
+    @Test
+    void theGuessNeverThrows() {
+      for (byte[] sample :
+          List.of(new byte[0], new byte[] {(byte) 0xE9}, Documents.withPrefix(new byte[0], 512, 3))) {
+        assertThat(TikaCharsets.guess(sample)).isNotNull();
+      }
     }
   }
 }

@@ -248,6 +248,11 @@ class TikaContentTypeDetectorTest {
       "data.csv, text, application/vnd.ms-excel, text/csv",
       "app.ts, text, video/mp2t, text/x-typescript",
       "notes.txt, text, application/pdf, text/plain",
+      // ... also when the name says the same as the contradicted declaration
+      "report.pdf, text, application/pdf, text/plain",
+      "scan.png, text, image/png, text/plain",
+      "letter.docx, text, " + DOCX + ", text/plain",
+      "notes.md, png, text/markdown, image/png",
       "report.pdf, pdf, text/html, application/pdf",
       "photo.jpg, png, image/jpeg, image/png",
       "photo.png, png, application/json, image/png",

@@ -130,6 +130,23 @@ class TikaStoreTest {
   }
 
   @Test
+  void legacyEncodedTextKeepsItsCharsetThroughTheCache() {
+    try (DiskStore store = DiskStore.inMemory()) {
+      String disk = store.disks().create().id();
+      Artifacts artifacts = store.disks().artifacts();
+      String text = "\u201cIt\u2019s only 5 \u20ac,\u201d she said \u2013 the caf\u00e9 agreed.\n";
+      artifacts.upsert(
+          disk,
+          FileUpload.of("ansi.txt", text.getBytes(java.nio.charset.Charset.forName("windows-1252"))),
+          "/");
+      ArtifactContent first = artifacts.get(disk, "/", "ansi.txt", WITH_CONTENT).content().orElseThrow();
+      ArtifactContent cached = artifacts.get(disk, "/", "ansi.txt", WITH_CONTENT).content().orElseThrow();
+      assertThat(first).isEqualTo(new ArtifactContent(ArtifactContent.TEXT, text, false, "windows-1252", false));
+      assertThat(cached).isEqualTo(first);
+    }
+  }
+
+  @Test
   void identicalBytesUnderAnotherNameReuseTheCachedText() {
     try (DiskStore store = DiskStore.inMemory()) {
       String disk = store.disks().create().id();

@@ -447,8 +447,8 @@ final class ArtifactOps implements Artifacts {
           Optional.of(
               engine.signer().sign(
                   new PublicUrlRequest(
-                      row.diskId(), row.path(), row.filename(), row.blobKey(), row.etag(),
-                      row.contentType(), row.size(), options.expire(), expiresAt)));
+                      row.diskId(), row.path(), row.filename(), row.blobKey(), row.sha256(),
+                      row.etag(), row.contentType(), row.size(), options.expire(), expiresAt)));
     }
     Optional<ArtifactContent> content = Optional.empty();
     Optional<ContentUnavailable> unavailable = Optional.empty();

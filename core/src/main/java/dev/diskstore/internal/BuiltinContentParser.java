@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,9 +44,18 @@ import org.jspecify.annotations.Nullable;
  * Everything else (PDF, images, archives, {@code application/octet-stream}) yields {@link
  * Optional#empty()} without opening the content.
  *
- * <p><b>How.</b> The bytes are decoded as strict UTF-8 while streaming; invalid UTF-8 anywhere in
- * the part that is read yields {@link Optional#empty()} (a binary file named {@code .txt} has no
- * content). A leading UTF-8 byte order mark is dropped. At most {@code maxChars} characters are
+ * <p><b>Encodings.</b> A byte order mark decides the encoding (UTF-8, UTF-16BE/LE, UTF-32BE/LE)
+ * and is dropped; without one the bytes are decoded as strict UTF-8 while streaming. When that
+ * fails (invalid UTF-8 in the part that is read), the file is read again: with a byte order mark,
+ * in its encoding with each invalid sequence replaced by U+FFFD ({@link ArtifactContent#lossy()});
+ * without one, unless its first {@value #SAMPLE_BYTES} bytes hold a NUL byte, as UTF-8 with
+ * replacements when those bytes are mostly UTF-8 ({@link #isMostlyUtf8}), else in the legacy
+ * encoding the constructor's guesser picks (Windows-1252 by default: the superset of ISO-8859-1
+ * that Western "ANSI" text uses; its five undefined bytes become U+FFFD), named in {@link
+ * ArtifactContent#charset()}. Decoded text that looks binary (a NUL, more than 1 in 20 characters
+ * being control characters, or more than 1 + 1 in 100 being U+FFFD; see {@link #looksBinary})
+ * yields {@link Optional#empty()}: a binary file named {@code .txt} has no content, never garbage
+ * text. At most {@code maxChars} characters are
  * decoded, so memory and bytes read are bounded by {@code maxChars} plus an 8 KiB buffer whatever
  * the file's size. When more text follows, exactly {@code maxChars} characters are returned with
  * {@code truncated = true}, or one fewer if the cut would split a surrogate pair. Bytes after the
@@ -59,9 +70,13 @@ import org.jspecify.annotations.Nullable;
  * failure: a {@link StorageException} from the opener propagates as is, and an {@link IOException}
  * from the stream becomes a {@link StorageException}.
  *
- * <p><b>Resources.</b> {@link #parse} opens at most one stream per call and always closes it.
+ * <p><b>Resources.</b> {@link #parse} opens one stream per call for UTF-8 and marked text, and
+ * for other text up to three, one after another (the strict pass, the {@value #SAMPLE_BYTES}-byte
+ * sample, the lenient pass); it always closes each before opening the next. The sample is the
+ * only memory beyond the bounds above.
  *
- * <p>Stateless and thread-safe; {@link #INSTANCE} may be shared.
+ * <p>Thread-safe if its legacy-charset guesser is (the default one is); {@link #INSTANCE} may be
+ * shared.
  */
 public final class BuiltinContentParser implements ContentParser {
 
@@ -69,6 +84,13 @@ public final class BuiltinContentParser implements ContentParser {
   public static final BuiltinContentParser INSTANCE = new BuiltinContentParser();
 
   private static final int BUFFER_BYTES = 8192;
+
+  /** How many leading bytes a legacy-charset guess sees. */
+  static final int SAMPLE_BYTES = 64 * 1024;
+
+  private static final char REPLACEMENT = '\uFFFD';
+
+  private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
   private static final int MIN_CHAR_CAPACITY = 1024;
 
   private static final Set<String> JSON_TYPES = Set.of("application/json", "text/json");
@@ -152,8 +174,23 @@ public final class BuiltinContentParser implements ContentParser {
           "application/jsonl",
           "application/x-jsonlines");
 
-  /** Creates a parser; prefer {@link #INSTANCE}. */
-  public BuiltinContentParser() {}
+  /** Picks the encoding of text without a byte order mark that is not UTF-8; empty: Windows-1252. */
+  private final Function<byte[], Optional<Charset>> legacyCharset;
+
+  /** Creates a parser that reads legacy text as Windows-1252; prefer {@link #INSTANCE}. */
+  public BuiltinContentParser() {
+    this(sample -> Optional.empty());
+  }
+
+  /**
+   * Creates a parser that asks {@code legacyCharset} for the encoding of text that has no byte
+   * order mark and is not valid UTF-8. It gets up to the first {@value #SAMPLE_BYTES} bytes of
+   * such a file (never one with a NUL byte) and returns the charset to decode it with, or empty
+   * for Windows-1252. It must be thread-safe and must not throw.
+   */
+  public BuiltinContentParser(Function<byte[], Optional<Charset>> legacyCharset) {
+    this.legacyCharset = Objects.requireNonNull(legacyCharset, "legacyCharset");
+  }
 
   @Override
   public Result parse(Request request) {
@@ -162,7 +199,7 @@ public final class BuiltinContentParser implements ContentParser {
         .orElseGet(
             () -> new Unavailable(
                 ContentUnavailable.UNSUPPORTED,
-                "not a text, JSON, CSV or code file, or not valid UTF-8"));
+                "not a text, JSON, CSV or code file, or its bytes look binary"));
   }
 
   /** The text of a text, JSON, CSV or code file, or empty. */
@@ -180,7 +217,8 @@ public final class BuiltinContentParser implements ContentParser {
     if (kind.equals(ArtifactContent.JSON) && !text.truncated() && !isSingleJsonValue(text.raw())) {
       kind = ArtifactContent.TEXT;
     }
-    return Optional.of(new ArtifactContent(kind, text.raw(), text.truncated()));
+    return Optional.of(
+        new ArtifactContent(kind, text.raw(), text.truncated(), text.charset(), text.lossy()));
   }
 
   /**
@@ -215,32 +253,89 @@ public final class BuiltinContentParser implements ContentParser {
     return null;
   }
 
-  private record DecodedText(String raw, boolean truncated) {}
+  private record DecodedText(String raw, boolean truncated, String charset, boolean lossy) {}
 
-  /** Streams the content through a strict UTF-8 decoder; empty when the bytes are not UTF-8. */
-  private static Optional<DecodedText> decode(Request request) {
+  /** One decoding pass: the text, or null when a strict pass met invalid bytes. */
+  private record Pass(@Nullable DecodedText text, boolean hadByteOrderMark) {}
+
+  /**
+   * The text of the content: by its byte order mark, else as strict UTF-8, else (when it does not
+   * look binary) in the legacy encoding {@link #legacyCharset} picks, replacing what does not
+   * decode. Empty when the content looks binary.
+   */
+  private Optional<DecodedText> decode(Request request) {
+    Pass strict = decodePass(request, null, true);
+    if (strict.text() != null) {
+      return Optional.of(strict.text()).filter(text -> !looksBinary(text.raw()));
+    }
+    Optional<DecodedText> lenient;
+    if (strict.hadByteOrderMark()) {
+      lenient = Optional.ofNullable(decodePass(request, null, false).text());
+    } else {
+      byte[] sample = sample(request);
+      if (indexOfNul(sample) >= 0) {
+        return Optional.empty(); // binary (or BOM-less UTF-16/32, which no guess reads well)
+      }
+      Charset legacy =
+          isMostlyUtf8(sample)
+              ? StandardCharsets.UTF_8
+              : legacyCharset.apply(sample).orElse(WINDOWS_1252);
+      lenient = Optional.ofNullable(decodePass(request, legacy, false).text());
+    }
+    return lenient.filter(text -> !looksBinary(text.raw()));
+  }
+
+  /**
+   * Streams the content through a decoder. With {@code legacy == null} the charset is the byte
+   * order mark's (which is skipped) or UTF-8; otherwise it is {@code legacy} and the bytes are taken
+   * as they are. A strict pass gives up at the first invalid byte sequence; a lenient one replaces
+   * each by U+FFFD and marks the text lossy.
+   */
+  private static Pass decodePass(Request request, @Nullable Charset legacy, boolean strict) {
     int maxChars = request.maxChars();
     try (InputStream in = request.opener().open()) {
+      ByteBuffer bytes = ByteBuffer.allocate(BUFFER_BYTES);
+      bytes.flip(); // start empty, in read mode
+      boolean endOfInput = false;
+      while (!endOfInput && bytes.remaining() < 4) {
+        endOfInput = fill(in, bytes);
+      }
+      Charset charset = legacy;
+      boolean bom = false;
+      if (charset == null) {
+        charset = byteOrderMark(bytes);
+        bom = charset != null;
+        if (charset == null) {
+          charset = StandardCharsets.UTF_8;
+        }
+      }
       CharsetDecoder decoder =
-          StandardCharsets.UTF_8
+          charset
               .newDecoder()
               .onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT);
-      ByteBuffer bytes = ByteBuffer.allocate(BUFFER_BYTES);
-      bytes.flip(); // start empty, in read mode
-      // UTF-8 text never has more chars than bytes, so a known small size needs no regrowth.
+      // No supported encoding has more chars than bytes, so a known small size needs no regrowth.
       long sizeHint = Math.max(request.sizeBytes(), MIN_CHAR_CAPACITY);
       CharBuffer chars = CharBuffer.allocate((int) Math.min(maxChars, sizeHint));
-
-      boolean endOfInput = false;
-      while (!endOfInput && bytes.remaining() < 3) {
-        endOfInput = fill(in, bytes);
-      }
-      skipByteOrderMark(bytes);
+      boolean lossy = false;
       while (true) {
+        // At the end of input the decoder reports a truncated last sequence as malformed.
         CoderResult result = decoder.decode(bytes, chars, endOfInput);
         if (result.isError()) {
-          return Optional.empty();
+          if (strict) {
+            return new Pass(null, bom);
+          }
+          if (!chars.hasRemaining()) {
+            if (chars.capacity() < maxChars) {
+              chars = grow(chars, maxChars);
+              continue;
+            }
+            return new Pass(text(chars, true, charset, lossy), bom);
+          }
+          bytes.position(bytes.position() + result.length());
+          chars.put(REPLACEMENT);
+          lossy = true;
+          continue;
         }
         if (result.isOverflow()) {
           if (chars.capacity() < maxChars) {
@@ -249,23 +344,142 @@ public final class BuiltinContentParser implements ContentParser {
           }
           // Input remains but the output is full (or has one slot left and the next character
           // is a surrogate pair, which the decoder never splits): more text follows.
-          return Optional.of(new DecodedText(chars.flip().toString(), true));
+          return new Pass(text(chars, true, charset, lossy), bom);
         }
         if (endOfInput) {
           break;
         }
         endOfInput = fill(in, bytes);
       }
-      // A UTF-8 decoder buffers nothing, so flush only confirms the end.
-      if (decoder.flush(chars).isError()) {
-        return Optional.empty();
+      // None of these decoders buffers anything, so flush only confirms the end.
+      if (decoder.flush(chars).isError() && strict) {
+        return new Pass(null, bom);
       }
-      return Optional.of(new DecodedText(chars.flip().toString(), false));
+      return new Pass(text(chars, false, charset, lossy), bom);
     } catch (IOException e) {
       throw readFailure(request, e);
     } catch (UncheckedIOException e) {
       throw readFailure(request, e.getCause());
     }
+  }
+
+  private static DecodedText text(
+      CharBuffer chars, boolean truncated, Charset charset, boolean lossy) {
+    return new DecodedText(chars.flip().toString(), truncated, charset.name(), lossy);
+  }
+
+  /** Up to {@value #SAMPLE_BYTES} leading bytes, for the legacy-charset guess. */
+  private static byte[] sample(Request request) {
+    try (InputStream in = request.opener().open()) {
+      return in.readNBytes(SAMPLE_BYTES);
+    } catch (IOException e) {
+      throw readFailure(request, e);
+    } catch (UncheckedIOException e) {
+      throw readFailure(request, e.getCause());
+    }
+  }
+
+  /**
+   * Whether {@code sample} reads as UTF-8 with a few stray bytes rather than as a legacy encoding:
+   * it has at least as many well-formed multi-byte UTF-8 sequences as bytes that fit none. Text in
+   * a single-byte encoding almost never has well-formed sequences (an accented letter followed by
+   * an ASCII one never is), so a file of UTF-8 with one Latin-1 byte pasted in, or cut inside a
+   * character, is read as UTF-8 with one U+FFFD instead of as Windows-1252 mojibake.
+   */
+  static boolean isMostlyUtf8(byte[] sample) {
+    int wellFormed = 0;
+    int stray = 0;
+    int i = 0;
+    while (i < sample.length) {
+      int b = sample[i] & 0xFF;
+      int length = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3
+          : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+      if (length == 1) {
+        i++;
+        continue;
+      }
+      boolean complete = length > 0 && i + length <= sample.length;
+      for (int k = 1; complete && k < length; k++) {
+        complete = (sample[i + k] & 0xC0) == 0x80;
+      }
+      if (complete) {
+        wellFormed++;
+        i += length;
+      } else {
+        if (length == 0 || i + length <= sample.length) {
+          stray++; // a sequence cut by the end of the sample is no evidence either way
+        }
+        i++;
+      }
+    }
+    return wellFormed > 0 && wellFormed >= stray;
+  }
+
+  private static int indexOfNul(byte[] bytes) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Whether decoded text is really binary: it has a NUL, more than 1 in 20 of its characters are C0
+   * controls other than tab, line feed, vertical tab, form feed, carriage return and escape, or
+   * more than 1 + 1 in 100 are U+FFFD (random bytes behind a UTF-16 mark decode to about 3%; a
+   * real file cut inside its last character has one).
+   */
+  static boolean looksBinary(String text) {
+    int controls = 0;
+    int replaced = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 0) {
+        return true;
+      }
+      if (c == REPLACEMENT) {
+        replaced++;
+      } else if (c < 0x20 && c != '\t' && c != '\n' && c != 0x0B && c != '\f' && c != '\r'
+          && c != 0x1B) {
+        controls++;
+      }
+    }
+    return controls * 20L > text.length() || replaced > 1 + text.length() / 100;
+  }
+
+  /**
+   * The charset a byte order mark at the start of {@code bytes} names, consuming the mark; null
+   * (and nothing consumed) without one. UTF-32LE is checked before UTF-16LE, whose mark it
+   * starts with.
+   */
+  private static @Nullable Charset byteOrderMark(ByteBuffer bytes) {
+    int at = bytes.position();
+    int n = bytes.remaining();
+    int b0 = n > 0 ? bytes.get(at) & 0xFF : -1;
+    int b1 = n > 1 ? bytes.get(at + 1) & 0xFF : -1;
+    int b2 = n > 2 ? bytes.get(at + 2) & 0xFF : -1;
+    int b3 = n > 3 ? bytes.get(at + 3) & 0xFF : -1;
+    Charset charset = null;
+    int length = 0;
+    if (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF) {
+      charset = StandardCharsets.UTF_8;
+      length = 3;
+    } else if (b0 == 0x00 && b1 == 0x00 && b2 == 0xFE && b3 == 0xFF) {
+      charset = Charset.forName("UTF-32BE");
+      length = 4;
+    } else if (b0 == 0xFF && b1 == 0xFE && b2 == 0x00 && b3 == 0x00) {
+      charset = Charset.forName("UTF-32LE");
+      length = 4;
+    } else if (b0 == 0xFE && b1 == 0xFF) {
+      charset = StandardCharsets.UTF_16BE;
+      length = 2;
+    } else if (b0 == 0xFF && b1 == 0xFE) {
+      charset = StandardCharsets.UTF_16LE;
+      length = 2;
+    }
+    bytes.position(at + length);
+    return charset;
   }
 
   /**
@@ -286,17 +500,6 @@ public final class BuiltinContentParser implements ContentParser {
       return false;
     } finally {
       bytes.flip();
-    }
-  }
-
-  /** Drops a leading EF BB BF from the buffered bytes. */
-  private static void skipByteOrderMark(ByteBuffer bytes) {
-    int at = bytes.position();
-    if (bytes.remaining() >= 3
-        && (bytes.get(at) & 0xFF) == 0xEF
-        && (bytes.get(at + 1) & 0xFF) == 0xBB
-        && (bytes.get(at + 2) & 0xFF) == 0xBF) {
-      bytes.position(at + 3);
     }
   }
 

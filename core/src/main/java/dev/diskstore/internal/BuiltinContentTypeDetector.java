@@ -18,9 +18,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Decision order for {@link #detect}:
  *
  * <ol>
- *   <li>A declared type wins. The engine passes {@code null} for generic ones; this class also
- *       ignores {@code application/octet-stream} and values that are not of the form {@code
- *       type/subtype}.
+ *   <li>A declared type wins unless the bytes clearly contradict it ({@link #bytesContradict}:
+ *       text under a declared PDF, PNG, JPEG, GIF or ZIP-based type lacking its magic number, or
+ *       a binary magic number under a declared text type); then detection decides. The engine
+ *       passes {@code null} for generic ones; this class also ignores {@code
+ *       application/octet-stream} and values that are not of the form {@code type/subtype}.
  *   <li>Magic numbers of binary formats in the head win over the name, so PNG bytes named {@code
  *       notes.txt} are {@code image/png}. Covered: PDF, PNG, JPEG, GIF, WebP, TIFF, ZIP (the
  *       extension, or an uncompressed leading {@code mimetype} entry as written by ODF and EPUB,
@@ -30,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  *       executables (ELF, Mach-O, PE, which map to {@code application/octet-stream}).
  *   <li>The filename: a few well-known names ({@code Dockerfile}, {@code Makefile}, shell rc
  *       files), then the extension table (case-insensitive, last extension only: {@code
- *       a.tar.gz} is gzip). A known code extension wins over a shebang.
+ *       a.tar.gz} is gzip). A known code extension wins over a shebang. The same contradiction
+ *       rule applies to the name: text named {@code report.pdf} is not a PDF (it goes on to the
+ *       sniff below).
  *   <li>Unknown or missing extension: an empty head is {@code text/plain} (an empty file is
  *       trivially valid text, and it keeps "create an empty note, write it later" flows readable).
  *       A head that is valid UTF-8 without NUL bytes is text: a shebang names the language,
@@ -115,22 +119,83 @@ public final class BuiltinContentTypeDetector implements ContentTypeDetector {
   public String detect(String filename, byte[] head, @Nullable String declaredType) {
     Objects.requireNonNull(filename, "filename");
     Objects.requireNonNull(head, "head");
+    String extension = extension(filename);
     if (declaredType != null) {
       String declared = baseType(declaredType);
-      if (!declared.equals(OCTET_STREAM) && MEDIA_TYPE.matcher(declared).matches()) {
+      if (!declared.equals(OCTET_STREAM)
+          && MEDIA_TYPE.matcher(declared).matches()
+          && !bytesContradict(declared, head, extension)) {
         return declared;
       }
     }
-    String extension = extension(filename);
     String magic = detectMagic(head, extension);
     if (magic != null) {
       return magic;
     }
     Optional<String> byName = typeForFilename(filename);
-    if (byName.isPresent()) {
+    if (byName.isPresent() && !bytesContradict(byName.get(), head, extension)) {
       return byName.get();
     }
     return sniffUnknown(head);
+  }
+
+  /**
+   * Whether the head clearly contradicts {@code type} (a declared type, or the type a filename
+   * implies). Deliberately narrow, so that a declaration is overruled only on proof:
+   *
+   * <ul>
+   *   <li>{@code type} is a format whose files always start with a magic number this class knows
+   *       ({@link #magicBoundType}: PDF, PNG, JPEG, GIF, ZIP and the ZIP-based OOXML, OpenDocument,
+   *       EPUB and JAR types), the head lacks it, and the head is text (well-formed UTF-8 without
+   *       NUL bytes; {@link #isUtf8Text});
+   *   <li>{@code type} is textual (what {@link BuiltinContentParser#kindOfType} reads as text,
+   *       JSON, CSV or code) and the head starts with the magic number of a binary format.
+   * </ul>
+   *
+   * An empty head contradicts nothing. Binary bytes without the declared format's magic number
+   * (a damaged or unusual file, text in a legacy encoding) are not proof either.
+   */
+  static boolean bytesContradict(String type, byte[] head, String extension) {
+    if (head.length == 0) {
+      return false;
+    }
+    Boolean hasMagic = magicBoundType(type, head);
+    if (hasMagic != null) {
+      return !hasMagic && isUtf8Text(head);
+    }
+    return BuiltinContentParser.kindOfType(type) != null && detectMagic(head, extension) != null;
+  }
+
+  /**
+   * For a format whose files always start with a known magic number: whether {@code head} starts
+   * with it. Null for any other type.
+   */
+  private static @Nullable Boolean magicBoundType(String type, byte[] head) {
+    switch (type) {
+      case "application/pdf":
+        return startsWith(head, 0, "%PDF-");
+      case "image/png":
+        return startsWith(head, 0, 0x89, 'P', 'N', 'G');
+      case "image/jpeg":
+        return startsWith(head, 0, 0xFF, 0xD8, 0xFF);
+      case "image/gif":
+        return startsWith(head, 0, "GIF8");
+      case "application/zip":
+      case "application/x-zip-compressed":
+      case "application/epub+zip":
+      case "application/java-archive":
+      case DOCX:
+      case XLSX:
+      case PPTX:
+      case "application/vnd.oasis.opendocument.text":
+      case "application/vnd.oasis.opendocument.spreadsheet":
+      case "application/vnd.oasis.opendocument.presentation":
+        return startsWith(head, 0, 'P', 'K', 0x03, 0x04)
+            || startsWith(head, 0, 'P', 'K', 0x05, 0x06)
+            || startsWith(head, 0, 'P', 'K', 0x07, 0x08);
+      default:
+        return null;
+    }
   }
 
   /**

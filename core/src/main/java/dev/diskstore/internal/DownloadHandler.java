@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * attachment}, {@code X-Content-Type-Options: nosniff}, {@code Cache-Control: private,
  * max-age=<seconds left>}, {@code Accept-Ranges: bytes} and {@code ETag: "<etag>"} (plus {@code
  * Content-Range} on 206); 416 with {@code Content-Range: bytes *}{@code /<size>}; the refusals of
- * {@link UrlServer#check}; 404 when the artifact is gone or has another etag; 500 when the index or
+ * {@link UrlServer#check}; 404 when the artifact is gone or holds other bytes (another SHA-256 than
+ * the signed one; a metadata-only change does not matter); 500 when the index or
  * the blob fails, or a small file's bytes are damaged. {@code HEAD} answers what {@code GET} would,
  * without a body and without opening the blob. Every response closes its connection.
  *
@@ -44,8 +45,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Replaced while opening.</b> When the blob disappears between the lookup and the open
  * ({@link BlobNotFoundException}: the artifact was replaced or deleted and its old blob collected),
- * the artifact is looked up again: another etag or no artifact gives the 404 the URL would get now;
- * only a blob still missing for the same version is a 500.
+ * the artifact is looked up again: other bytes or no artifact give the 404 the URL would get now;
+ * only a blob still missing for the same bytes is a 500. (A blob that is still there when opened
+ * holds the signed bytes, whatever happened to the artifact since: it is served.)
  *
  * <p><b>Threads.</b> Jetty calls {@link #handle} on a pool thread once a request head is complete;
  * the handler blocks that thread while it reads the blob and writes (Jetty's idle timeout bounds a
@@ -61,7 +63,7 @@ final class DownloadHandler extends Handler.Abstract {
   private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
   private static final String REPLACED =
-      "the artifact was replaced or changed since this link was issued";
+      "the artifact's bytes were replaced, moved or deleted since this link was issued";
 
   private final UrlServer signer;
   private final UrlResolver resolver;
@@ -136,7 +138,7 @@ final class DownloadHandler extends Handler.Abstract {
       return;
     }
     UrlResolver.Served served = found.get();
-    if (!served.etag().equals(granted.etag())) {
+    if (!served.sha256().equals(granted.sha256())) {
       respond(request, response, 404, REPLACED);
       return;
     }
@@ -193,7 +195,7 @@ final class DownloadHandler extends Handler.Abstract {
       return Optional.of(served.open(bytes));
     } catch (BlobNotFoundException e) {
       Optional<UrlResolver.Served> now = lookUp(granted);
-      if (now.isEmpty() || !now.get().etag().equals(granted.etag())) {
+      if (now.isEmpty() || !now.get().sha256().equals(granted.sha256())) {
         LOG.log(
             Level.DEBUG,
             "download of {0}{1} on disk {2}: replaced while opening; answering 404",
@@ -202,7 +204,7 @@ final class DownloadHandler extends Handler.Abstract {
             granted.diskId());
         return Optional.empty();
       }
-      throw e; // the same version has no blob: a real fault
+      throw e; // the same bytes have no blob: a real fault
     }
   }
 

@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * {@link PublicUrlSigner} of its own (the local-directory and in-memory backends).
  *
  * <p><b>Contract.</b> {@link #sign} returns
- * {@code http://<host>:<port>/v1/<disk>/<path segments>/<filename>?exp=<epoch s>&etag=<etag>&sig=<hex>}
+ * {@code http://<host>:<port>/v1/<disk>/<path segments>/<filename>?exp=<epoch s>&sha256=<hex>&sig=<hex>}
  * where every path segment and query value is percent-encoded UTF-8 (RFC 3986 unreserved characters
  * kept). {@code GET} and {@code HEAD} on such a URL answer:
  *
@@ -54,11 +54,14 @@ import org.jspecify.annotations.Nullable;
  *       {@link DownloadRange};
  *   <li>400 when the path has a malformed percent-encoding or invalid UTF-8, or the request is not
  *       valid HTTP/1.x;
- *   <li>403 when {@code exp}, {@code etag} or {@code sig} is missing or malformed, the signature does
- *       not match, or the URL has expired ({@code now >= exp} by the clock);
- *   <li>404 when the disk or artifact no longer exists, or its etag differs from the signed one (the
- *       artifact was replaced or changed since the URL was issued, also when that happens while the
- *       download starts), and for any path outside {@code /v1/};
+ *   <li>403 when {@code exp}, {@code sha256} or {@code sig} is missing or malformed, the signature
+ *       does not match, or the URL has expired ({@code now >= exp} by the clock); also for URLs of
+ *       the earlier format that named the artifact's etag ({@code &etag=}, before content-bound
+ *       URLs), which are refused rather than reinterpreted;
+ *   <li>404 when the disk or artifact no longer exists at the signed disk, path and filename, or
+ *       its bytes are no longer the signed ones (different SHA-256: the artifact was re-uploaded with
+ *       other bytes, moved away or deleted since the URL was issued, also when that happens while
+ *       the download starts), and for any path outside {@code /v1/};
  *   <li>405 with {@code Allow: GET, HEAD} for other methods; 500 when the resolver or the blob fails
  *       before the response headers went out, or a whole file of at most 1 MiB does not match its
  *       recorded size and SHA-256. A larger file, or a range, whose bytes turn out damaged or short
@@ -68,12 +71,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Security model.</b> The server listens on the bind address given by the store, loopback by
  * default, so only local processes can reach it. Every URL carries an HMAC-SHA256 over the version
- * tag {@code v1}, disk id, directory path, filename, etag and expiry (each field length-prefixed, so
- * no two field tuples share an encoding), keyed with the per-store secret; it is compared in constant
- * time ({@link MessageDigest#isEqual}). A URL therefore grants read access to exactly one version of
- * one artifact until its expiry: editing any part of it breaks the signature, and once the artifact
- * is re-uploaded or its metadata changes (new etag) the old URL answers 404 instead of serving the
- * new bytes. The server does not authenticate clients and does not use TLS; URLs are bearer tokens.
+ * tag {@code v2}, disk id, directory path, filename, the SHA-256 of the bytes and the expiry (each
+ * field length-prefixed, so no two field tuples share an encoding), keyed with the per-store secret;
+ * it is compared in constant time ({@link MessageDigest#isEqual}). A URL therefore grants read access
+ * to exactly one content of one artifact (disk, path, filename) until its expiry: editing any part of
+ * it breaks the signature.
+ *
+ * <p><b>What ends a URL.</b> A URL is bound to the bytes it was issued for, like an S3 presigned
+ * URL, which names the object holding them: a metadata-only update ({@code update}, or an upsert of
+ * the same bytes) keeps it serving those bytes; a re-upload with other bytes, a move (the name no
+ * longer holds them) or a delete makes it answer 404, never other bytes. A re-upload of identical
+ * bytes keeps it working: it serves exactly what it was issued for. The {@code ETag} response
+ * header is still the artifact's etag (what {@code If-Match} takes), so a range resumed across a
+ * metadata update with {@code If-Range} gets the whole file again, never mixed bytes. The server
+ * does not authenticate clients and does not use TLS; URLs are bearer tokens.
  *
  * <p><b>Resources.</b> The HTTP server is started lazily, exactly once, by the first successful
  * {@link #sign} call; before that no port is bound, no thread exists and no Jetty class is loaded.
@@ -100,7 +111,8 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
   static final int MIN_SECRET_BYTES = 16;
 
   private static final String PREFIX = "/v1/";
-  private static final String VERSION_TAG = "v1";
+  /** v1 signed the artifact's etag; v2 signs the SHA-256 of the bytes. */
+  private static final String VERSION_TAG = "v2";
   private static final String MAC_ALGORITHM = "HmacSHA256";
   private static final int SIGNATURE_HEX_LENGTH = 64;
   private static final char[] UPPER_HEX = "0123456789ABCDEF".toCharArray();
@@ -188,7 +200,7 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
     URI running = ensureStarted();
     long exp = request.expiresAt().getEpochSecond();
     byte[] sig =
-        signature(request.diskId(), request.path(), request.filename(), request.etag(), exp);
+        signature(request.diskId(), request.path(), request.filename(), request.sha256(), exp);
 
     StringBuilder url = new StringBuilder(running.toString()).append(PREFIX);
     url.append(percentEncode(request.diskId())).append('/');
@@ -197,7 +209,7 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
     }
     url.append(percentEncode(request.filename()));
     url.append("?exp=").append(exp);
-    url.append("&etag=").append(percentEncode(request.etag()));
+    url.append("&sha256=").append(percentEncode(request.sha256()));
     url.append("&sig=").append(HexFormat.of().formatHex(sig));
     return URI.create(url.toString());
   }
@@ -324,14 +336,14 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Checking a request
 
-  /** What a request may have: a signed, unexpired artifact version, or a refusal. */
+  /** What a request may have: the signed, unexpired bytes of an artifact, or a refusal. */
   sealed interface Verdict permits Granted, Refused {}
 
   /**
-   * The artifact version a valid, unexpired URL names; {@code maxAgeSeconds} is what remains of
-   * its validity (at least 1).
+   * The artifact and the bytes (their SHA-256) a valid, unexpired URL names; {@code maxAgeSeconds}
+   * is what remains of its validity (at least 1).
    */
-  record Granted(String diskId, String path, String filename, String etag, long maxAgeSeconds)
+  record Granted(String diskId, String path, String filename, String sha256, long maxAgeSeconds)
       implements Verdict {}
 
   /** The answer to a request that may not have anything: status and a plain message. */
@@ -371,12 +383,15 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
     }
     String path = pathBuilder.toString();
 
+    if (SignedParams.isEarlierFormat(rawQuery)) {
+      return new Refused(403, "this download link has an outdated format; request a new one");
+    }
     Optional<SignedParams> parsed = SignedParams.parse(rawQuery);
     if (parsed.isEmpty()) {
-      return new Refused(403, "missing or malformed exp, etag or sig parameter");
+      return new Refused(403, "missing or malformed exp, sha256 or sig parameter");
     }
     SignedParams params = parsed.get();
-    byte[] expected = signature(diskId, path, filename, params.etag(), params.exp());
+    byte[] expected = signature(diskId, path, filename, params.sha256(), params.exp());
     if (!MessageDigest.isEqual(expected, params.sig())) {
       return new Refused(403, "invalid signature");
     }
@@ -385,11 +400,30 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
       return new Refused(403, "this download link has expired");
     }
     long remaining = Math.max(1, params.exp() - now.getEpochSecond());
-    return new Granted(diskId, path, filename, params.etag(), remaining);
+    return new Granted(diskId, path, filename, params.sha256(), remaining);
   }
 
-  /** The exp, etag and sig query parameters of a download URL. */
-  private record SignedParams(long exp, String etag, byte[] sig) {
+  /** The exp, sha256 and sig query parameters of a download URL. */
+  private record SignedParams(long exp, String sha256, byte[] sig) {
+    /**
+     * Whether the query is of the format before URLs were bound to content: {@code etag} and no
+     * {@code sha256}. Such a URL's signature covers another tuple, so it can never verify; it is
+     * named for a clear refusal.
+     */
+    static boolean isEarlierFormat(@Nullable String rawQuery) {
+      if (rawQuery == null) {
+        return false;
+      }
+      boolean etag = false;
+      for (String pair : rawQuery.split("&", -1)) {
+        if (pair.startsWith("sha256=")) {
+          return false;
+        }
+        etag |= pair.startsWith("etag=");
+      }
+      return etag;
+    }
+
     /** Empty when a parameter is missing, repeated or malformed; other parameters are ignored. */
     static Optional<SignedParams> parse(@Nullable String rawQuery) {
       if (rawQuery == null) {
@@ -402,7 +436,7 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
           continue;
         }
         String name = pair.substring(0, eq);
-        if (!name.equals("exp") && !name.equals("etag") && !name.equals("sig")) {
+        if (!name.equals("exp") && !name.equals("sha256") && !name.equals("sig")) {
           continue;
         }
         Optional<String> value = percentDecode(pair.substring(eq + 1));
@@ -411,9 +445,9 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
         }
       }
       String exp = values.get("exp");
-      String etag = values.get("etag");
+      String sha256 = values.get("sha256");
       String sig = values.get("sig");
-      if (exp == null || etag == null || sig == null) {
+      if (exp == null || sha256 == null || sig == null) {
         return Optional.empty();
       }
       if (exp.isEmpty() || exp.length() > 18 || !exp.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -422,17 +456,18 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
       if (sig.length() != SIGNATURE_HEX_LENGTH || !sig.chars().allMatch(UrlServer::isHexDigit)) {
         return Optional.empty();
       }
-      return Optional.of(new SignedParams(Long.parseLong(exp), etag, HexFormat.of().parseHex(sig)));
+      return Optional.of(
+          new SignedParams(Long.parseLong(exp), sha256, HexFormat.of().parseHex(sig)));
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Signing and encoding
 
-  private byte[] signature(String diskId, String path, String filename, String etag, long exp) {
+  private byte[] signature(String diskId, String path, String filename, String sha256, long exp) {
     Mac mac = newMac();
     for (String field :
-        new String[] {VERSION_TAG, diskId, path, filename, etag, Long.toString(exp)}) {
+        new String[] {VERSION_TAG, diskId, path, filename, sha256, Long.toString(exp)}) {
       byte[] bytes = field.getBytes(UTF_8);
       mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
       mac.update(bytes);

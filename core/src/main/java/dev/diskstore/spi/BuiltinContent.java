@@ -16,8 +16,25 @@ public final class BuiltinContent {
     return BuiltinContentTypeDetector.INSTANCE;
   }
 
-  /** The built-in parser. Stateless and thread-safe. */
+  /**
+   * The built-in parser. Stateless and thread-safe. Text that has no byte order mark and is not
+   * valid UTF-8 is read as Windows-1252 (see {@link dev.diskstore.ArtifactContent#charset()}).
+   */
   public static ContentParser parser() {
     return BuiltinContentParser.INSTANCE;
+  }
+
+  /**
+   * The built-in parser, asking {@code legacyCharset} for the encoding of text that has no byte
+   * order mark and is not valid UTF-8 (for a module with a charset detector). It is given up to
+   * the first 64 KiB of such a file, never one with a NUL byte, and returns the charset to decode
+   * it with (invalid sequences become U+FFFD and the content is marked lossy), or empty for
+   * Windows-1252. It must be thread-safe and must not throw. Everything else is as {@link
+   * #parser()}.
+   */
+  public static ContentParser parser(
+      java.util.function.Function<byte[], java.util.Optional<java.nio.charset.Charset>>
+          legacyCharset) {
+    return new BuiltinContentParser(legacyCharset);
   }
 }

@@ -5,13 +5,19 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Everything a {@link PublicUrlSigner} may need to sign a download URL for one artifact version.
+ * Everything a {@link PublicUrlSigner} may need to sign a download URL for one artifact's bytes.
+ *
+ * <p>A download URL names the <em>bytes</em> it was issued for, not the artifact version: a signer
+ * binds it to {@link #sha256()} (or to {@link #blobKey()}, which holds exactly those bytes), so that
+ * a metadata-only update keeps it working while new bytes end it. {@link #etag()} is given for
+ * signers that want it, but binding a URL to it would end the URL on every metadata update.
  *
  * @param diskId the disk
  * @param path the normalised directory path
  * @param filename the filename, for {@code Content-Disposition}
  * @param blobKey the backend key of the bytes
- * @param etag the artifact's etag when the URL was issued
+ * @param sha256 SHA-256 of the bytes, lowercase hex: the content identity a URL is bound to
+ * @param etag the artifact's etag when the URL was issued (changes with metadata too)
  * @param contentType the artifact's media type, for {@code Content-Type}
  * @param sizeBytes the length
  * @param expire requested lifetime (1 s – 7 days)
@@ -22,6 +28,7 @@ public record PublicUrlRequest(
     String path,
     String filename,
     String blobKey,
+    String sha256,
     String etag,
     String contentType,
     long sizeBytes,
@@ -32,6 +39,7 @@ public record PublicUrlRequest(
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(filename, "filename");
     Objects.requireNonNull(blobKey, "blobKey");
+    Objects.requireNonNull(sha256, "sha256");
     Objects.requireNonNull(etag, "etag");
     Objects.requireNonNull(contentType, "contentType");
     Objects.requireNonNull(expire, "expire");

@@ -184,20 +184,129 @@ class BuiltinContentParserTest {
     assertThat(content).contains(new ArtifactContent("json", "{\"a\":1}", false));
   }
 
+  // --- Other encodings -------------------------------------------------------------------------
+
+  private static final java.nio.charset.Charset CP1252 =
+      java.nio.charset.Charset.forName("windows-1252");
+
   @Test
-  void invalidUtf8GivesNoContent() {
-    assertThat(parse("notes.txt", "text/plain", bytes(0x89, 'P', 'N', 'G', 0x0D, 0x0A), MAX))
-        .isEmpty();
-    assertThat(parse("latin1.txt", "text/plain", bytes('c', 'a', 'f', 0xE9), MAX)).isEmpty();
-    assertThat(parse("cut.txt", "text/plain", bytes('a', 0xE2, 0x82), MAX)).isEmpty();
-    assertThat(parse("surrogate.py", "text/x-python", bytes('a', 0xED, 0xA0, 0x80), MAX)).isEmpty();
-    assertThat(parse("bad.json", "application/json", bytes('{', 0xFF, '}'), MAX)).isEmpty();
+  void latin1TextIsReadAsWindows1252() {
+    byte[] latin1 = "caf\u00e9 na\u00efve".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(parse("latin1.txt", "text/plain", latin1, MAX))
+        .contains(new ArtifactContent("text", "caf\u00e9 na\u00efve", false, "windows-1252", false));
   }
 
   @Test
-  void invalidUtf8LateInALargeFileGivesNoContent() {
+  void windows1252CurlyQuotesAndEuroAreRead() {
+    String text = "\u201cQuoted\u201d \u2013 it\u2019s 5 \u20ac\r\n";
+    assertThat(parse("ansi.txt", "text/plain", text.getBytes(CP1252), MAX))
+        .contains(new ArtifactContent("text", text, false, "windows-1252", false));
+  }
+
+  @Test
+  void bytesUndefinedInWindows1252AreReplacedAndMarkedLossy() {
+    // 0x81 has no character in Windows-1252.
+    byte[] data = concat(utf8("a caf"), bytes(0xE9, 0x81), utf8(" with one odd byte in it"));
+    assertThat(parse("odd.txt", "text/plain", data, MAX))
+        .contains(
+            new ArtifactContent(
+                "text", "a caf\u00e9\ufffd with one odd byte in it", false, "windows-1252", true));
+  }
+
+  @Test
+  void utf16WithByteOrderMarkIsDecodedWithoutTheMark() {
+    String text = "h\u00e9llo \u20ac \uD83D\uDE80\n";
+    byte[] le = concat(bytes(0xFF, 0xFE), text.getBytes(StandardCharsets.UTF_16LE));
+    byte[] be = concat(bytes(0xFE, 0xFF), text.getBytes(StandardCharsets.UTF_16BE));
+    assertThat(parse("le.txt", "text/plain", le, MAX))
+        .contains(new ArtifactContent("text", text, false, "UTF-16LE", false));
+    assertThat(parse("be.txt", "text/plain", be, MAX))
+        .contains(new ArtifactContent("text", text, false, "UTF-16BE", false));
+    // JSON in UTF-16 is still JSON
+    byte[] json = concat(bytes(0xFF, 0xFE), "{\"a\": 1}".getBytes(StandardCharsets.UTF_16LE));
+    assertThat(parse("a.json", "application/json", json, MAX))
+        .contains(new ArtifactContent("json", "{\"a\": 1}", false, "UTF-16LE", false));
+  }
+
+  @Test
+  void utf32WithByteOrderMarkIsDecoded() {
+    java.nio.charset.Charset utf32le = java.nio.charset.Charset.forName("UTF-32LE");
+    java.nio.charset.Charset utf32be = java.nio.charset.Charset.forName("UTF-32BE");
+    String text = "z\u00fcrich";
+    assertThat(parse("a.txt", "text/plain", concat(bytes(0xFF, 0xFE, 0, 0), text.getBytes(utf32le)), MAX))
+        .contains(new ArtifactContent("text", text, false, "UTF-32LE", false));
+    assertThat(parse("a.txt", "text/plain", concat(bytes(0, 0, 0xFE, 0xFF), text.getBytes(utf32be)), MAX))
+        .contains(new ArtifactContent("text", text, false, "UTF-32BE", false));
+  }
+
+  @Test
+  void utf16CutInsideACharacterIsLossyNotLost() {
+    byte[] data = concat(bytes(0xFF, 0xFE), "ok".getBytes(StandardCharsets.UTF_16LE), bytes('x'));
+    assertThat(parse("odd.txt", "text/plain", data, MAX))
+        .contains(new ArtifactContent("text", "ok\ufffd", false, "UTF-16LE", true));
+  }
+
+  @Test
+  void utf16CountsCharactersAgainstMaxChars() {
+    byte[] data = concat(bytes(0xFE, 0xFF), "abcdef".getBytes(StandardCharsets.UTF_16BE));
+    assertThat(parse("a.txt", "text/plain", data, 3))
+        .contains(new ArtifactContent("text", "abc", true, "UTF-16BE", false));
+  }
+
+  @Test
+  void binaryContentStaysUnsupportedWhateverItsName() {
+    assertThat(parse("notes.txt", "text/plain", bytes(0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D), MAX))
+        .isEmpty();
+    byte[] random = new byte[4096];
+    new java.util.Random(7).nextBytes(random);
+    assertThat(parse("random.txt", "text/plain", random, MAX)).isEmpty();
+    // no NUL, but mostly control characters
+    byte[] controls = new byte[1000];
+    for (int i = 0; i < controls.length; i++) {
+      controls[i] = (byte) (1 + i % 8);
+    }
+    assertThat(parse("controls.txt", "text/plain", controls, MAX)).isEmpty();
+    // random bytes behind a UTF-16 mark decode to lone surrogates: U+FFFD everywhere
+    assertThat(parse("fake.txt", "text/plain", concat(bytes(0xFF, 0xFE), random), MAX)).isEmpty();
+  }
+
+  @Test
+  void invalidUtf8LateInALargeFileIsReadAsWindows1252() {
     byte[] data = concat(utf8("a".repeat(100_000)), bytes(0xC0, 0x80));
-    assertThat(parse("late.txt", "text/plain", data, MAX)).isEmpty();
+    assertThat(parse("late.txt", "text/plain", data, MAX))
+        .contains(new ArtifactContent("text", "a".repeat(100_000) + "\u00c0\u20ac", false, "windows-1252", false));
+  }
+
+  @Test
+  void utf8WithAStrayByteStaysUtf8WithOneReplacement() {
+    String good = "Gr\u00fc\u00dfe aus K\u00f6ln! ";
+    byte[] data = concat(utf8(good), bytes(0xE9), utf8(good));
+    assertThat(parse("mostly.txt", "text/plain", data, MAX))
+        .contains(new ArtifactContent("text", good + "\ufffd" + good, false, "UTF-8", true));
+    // cut inside the last character
+    byte[] cut = concat(utf8(good), bytes(0xE2, 0x82));
+    assertThat(parse("cut.txt", "text/plain", cut, MAX))
+        .contains(new ArtifactContent("text", good + "\ufffd", false, "UTF-8", true));
+  }
+
+  @Test
+  void aLegacyCharsetGuesserDecidesTextThatIsNeitherMarkedNorUtf8() {
+    java.nio.charset.Charset shiftJis = java.nio.charset.Charset.forName("Shift_JIS");
+    String text = "\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8";
+    List<Integer> sampleSizes = new ArrayList<>();
+    BuiltinContentParser guessing =
+        new BuiltinContentParser(
+            sample -> {
+              sampleSizes.add(sample.length);
+              return Optional.of(shiftJis);
+            });
+    byte[] data = text.getBytes(shiftJis);
+    assertThat(guessing.extract(new Request("jp.txt", "text/plain", data.length, MAX, () -> new ByteArrayInputStream(data))))
+        .contains(new ArtifactContent("text", text, false, "Shift_JIS", false));
+    assertThat(sampleSizes).containsExactly(data.length);
+    // UTF-8 and marked text never ask it
+    guessing.extract(new Request("u.txt", "text/plain", 2, MAX, () -> new ByteArrayInputStream(utf8("\u00e9"))));
+    assertThat(sampleSizes).hasSize(1);
   }
 
   @Test
@@ -295,9 +404,9 @@ class BuiltinContentParserTest {
   void closesTheStreamOnEveryOutcome() {
     parse("ok.txt", "text/plain", utf8("hello"), MAX);
     parse("cut.txt", "text/plain", utf8("hello"), 2);
-    parse("bad.txt", "text/plain", bytes(0xFF), MAX);
+    parse("bad.txt", "text/plain", bytes(0xFF), MAX); // strict UTF-8, sample, Windows-1252
     parse("bad.json", "application/json", utf8("{"), MAX);
-    assertThat(opened).hasSize(4).allSatisfy(stream -> assertThat(stream.closed).isTrue());
+    assertThat(opened).hasSize(6).allSatisfy(stream -> assertThat(stream.closed).isTrue());
   }
 
   @Test

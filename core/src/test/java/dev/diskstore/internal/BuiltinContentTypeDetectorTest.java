@@ -175,7 +175,31 @@ class BuiltinContentTypeDetectorTest {
         declared("notes.txt", "hi", "Text/Plain; charset=UTF-8", "text/plain"),
         declared("notes.md", "# T", "application/octet-stream", "text/markdown"),
         declared("notes.md", "# T", "not a type", "text/markdown"),
-        declared("notes.md", "# T", "", "text/markdown"));
+        declared("notes.md", "# T", "", "text/markdown"),
+        // Declared types the bytes clearly contradict: detection wins
+        declared("report.pdf", "plain text, not a PDF\n", "application/pdf", "text/plain"),
+        declared("notes.txt", "hello", "image/png", "text/plain"),
+        declared("scan.jpg", "a caption", "image/jpeg", "text/plain"),
+        declared("anim.gif", "no frames", "image/gif", "text/plain"),
+        declared("letter.docx", "Dear Bob,\n", DOCX, "text/plain"),
+        declared("bundle", "{\"not\": \"a zip\"}", "application/zip", "text/plain"),
+        declared("notes.md", PNG, "text/markdown", "image/png"),
+        declared("data.json", PDF, "application/json", "application/pdf"),
+        declared("page.html", GIF, "text/html", "image/gif"),
+        // ... and where they do not (narrowly): the declared type stays
+        declared("report.pdf", PDF, "application/pdf", "application/pdf"),
+        declared("report.pdf", new byte[0], "application/pdf", "application/pdf"),
+        declared("report.pdf", BINARY, "application/pdf", "application/pdf"),
+        declared("latin1.pdf", bytes('c', 'a', 'f', 0xE9, 's'), "application/pdf", "application/pdf"),
+        declared("image.png", JPEG, "image/png", "image/png"),
+        declared("sheet.xlsx", PNG, XLSX, XLSX),
+        declared("page.html", "<html></html>", "text/html", "text/html"),
+        declared("notes.md", BINARY, "text/markdown", "text/markdown"),
+        // The name is held to the same rule
+        detects("report.pdf", "plain text under a PDF name\n", "text/plain"),
+        detects("logo.png", "#!/bin/sh\necho not an image\n", "text/x-shellscript"),
+        detects("empty.pdf", new byte[0], "application/pdf"),
+        detects("odd.pdf", BINARY, "application/pdf"));
   }
 
   @ParameterizedTest(name = "[{index}] {0} declared={2} -> {3}")

@@ -135,6 +135,7 @@ class QuietSlf4jTest {
                     "/",
                     "f.txt",
                     "key",
+                    java.util.HexFormat.of().formatHex(Hashing.sha256().digest(content)),
                     "e",
                     "text/plain",
                     content.length,

@@ -177,7 +177,7 @@ class UrlServerTest {
         .isEqualTo(
             "/v1/disk%201/reports%202024/r%C3%A9sum%C3%A9/a%2Bb~c/"
                 + "100%25%20done%20%26%20ok%3F%23.txt");
-    assertThat(url.getRawQuery()).matches("exp=\\d+&etag=etag%2F1%20%2B&sig=[0-9a-f]{64}");
+    assertThat(url.getRawQuery()).matches("exp=\\d+&sha256=" + sha256(content) + "&sig=[0-9a-f]{64}");
 
     HttpResponse<byte[]> response = get(url);
 
@@ -195,7 +195,12 @@ class UrlServerTest {
     assertThat(url.getPort()).isEqualTo(server.baseUri().orElseThrow().getPort());
     assertThat(url.getRawPath()).isEqualTo("/v1/d/a/b/c.txt");
     assertThat(url.getRawQuery())
-        .matches("exp=" + START.plus(HOUR).getEpochSecond() + "&etag=etag-1&sig=[0-9a-f]{64}");
+        .matches(
+            "exp="
+                + START.plus(HOUR).getEpochSecond()
+                + "&sha256="
+                + sha256(new byte[] {1})
+                + "&sig=[0-9a-f]{64}");
   }
 
   @Test
@@ -244,7 +249,7 @@ class UrlServerTest {
   }
 
   @Test
-  void changingExpOrEtagIsForbidden() throws Exception {
+  void changingExpOrSha256IsForbidden() throws Exception {
     URI url = publish("d", "/a/", "f.txt", new byte[] {1}, "e1", "text/plain");
     resolver.put(new Key("d", "/a/", "f.txt"), new byte[] {1}, "e1", "text/plain");
     long exp = Long.parseLong(queryParam(url, "exp"));
@@ -253,14 +258,15 @@ class UrlServerTest {
         .isEqualTo(403);
     assertThat(get(withQueryParam(url, "exp", String.valueOf(exp - 1))).statusCode())
         .isEqualTo(403);
-    assertThat(get(withQueryParam(url, "etag", "e2")).statusCode()).isEqualTo(403);
+    assertThat(get(withQueryParam(url, "sha256", sha256(new byte[] {2}))).statusCode())
+        .isEqualTo(403);
     assertThat(get(url).statusCode()).isEqualTo(200);
   }
 
   @Test
   void changingDiskPathOrFilenameIsForbidden() throws Exception {
     URI url = publish("d1", "/a/b/", "f.txt", new byte[] {1}, "e", "text/plain");
-    // Every target exists with the same etag, so only the signature can refuse them.
+    // Every target exists with the same bytes, so only the signature can refuse them.
     for (Key other :
         List.of(
             new Key("d2", "/a/b/", "f.txt"),
@@ -268,7 +274,7 @@ class UrlServerTest {
             new Key("d1", "/a/", "f.txt"),
             new Key("d1", "/a/b/c/", "f.txt"),
             new Key("d1", "/a/b/", "g.txt"))) {
-      resolver.put(other, new byte[] {2}, "e", "text/plain");
+      resolver.put(other, new byte[] {1}, "e", "text/plain");
     }
     String query = "?" + url.getRawQuery();
     String base = server.baseUri().orElseThrow().toString();
@@ -296,26 +302,44 @@ class UrlServerTest {
     String exp = queryParam(url, "exp");
     String sig = queryParam(url, "sig");
 
+    String sha = queryParam(url, "sha256");
+
     List<String> queries =
         List.of(
             "",
-            "?etag=e&sig=" + sig,
+            "?sha256=" + sha + "&sig=" + sig,
             "?exp=" + exp + "&sig=" + sig,
-            "?exp=" + exp + "&etag=e",
-            "?exp=&etag=e&sig=" + sig,
-            "?exp=-1&etag=e&sig=" + sig,
-            "?exp=12x&etag=e&sig=" + sig,
-            "?exp=99999999999999999999&etag=e&sig=" + sig,
-            "?exp=" + exp + "&etag=e&sig=" + sig.substring(1),
-            "?exp=" + exp + "&etag=e&sig=" + sig.substring(1) + "g",
-            "?exp=" + exp + "&etag=e&sig=" + sig + "&sig=" + sig,
-            "?exp=" + exp + "&etag=%FF&sig=" + sig);
+            "?exp=" + exp + "&sha256=" + sha,
+            "?exp=&sha256=" + sha + "&sig=" + sig,
+            "?exp=-1&sha256=" + sha + "&sig=" + sig,
+            "?exp=12x&sha256=" + sha + "&sig=" + sig,
+            "?exp=99999999999999999999&sha256=" + sha + "&sig=" + sig,
+            "?exp=" + exp + "&sha256=" + sha + "&sig=" + sig.substring(1),
+            "?exp=" + exp + "&sha256=" + sha + "&sig=" + sig.substring(1) + "g",
+            "?exp=" + exp + "&sha256=" + sha + "&sig=" + sig + "&sig=" + sig,
+            "?exp=" + exp + "&sha256=" + sha + "&sha256=" + sha + "&sig=" + sig,
+            "?exp=" + exp + "&sha256=%FF&sig=" + sig);
     for (String query : queries) {
       HttpResponse<byte[]> response = get(URI.create(base + query));
       assertThat(response.statusCode()).as(query).isEqualTo(403);
     }
-    assertThat(get(URI.create(base + "?exp=" + exp + "&etag=e&sig=" + sig)).statusCode())
+    assertThat(get(URI.create(base + "?exp=" + exp + "&sha256=" + sha + "&sig=" + sig)).statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void urlsOfTheEarlierEtagFormatAreRefusedClearly() throws Exception {
+    // Before URLs were bound to content they carried &etag= (and signed it under the tag v1).
+    URI url = publish("d", "/", "f.txt", new byte[] {1}, "e", "text/plain");
+    String base = server.baseUri().orElseThrow() + url.getRawPath();
+    String earlier =
+        "?exp=" + queryParam(url, "exp") + "&etag=e&sig=" + queryParam(url, "sig");
+
+    HttpResponse<byte[]> response = get(URI.create(base + earlier));
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(body(response)).contains("outdated format");
+    assertThat(resolver.opens.get()).isZero();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -333,15 +357,28 @@ class UrlServerTest {
   }
 
   @Test
-  void changedEtagIsNotFound() throws Exception {
+  void changedBytesAreNotFound() throws Exception {
     URI url = publish("d", "/", "f.txt", "old".getBytes(UTF_8), "e1", "text/plain");
     resolver.put(new Key("d", "/", "f.txt"), "new".getBytes(UTF_8), "e2", "text/plain");
 
     HttpResponse<byte[]> response = get(url);
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(body(response)).contains("changed since this link was issued");
+    assertThat(body(response)).contains("replaced, moved or deleted since this link was issued");
     assertThat(resolver.opens.get()).isZero();
+  }
+
+  @Test
+  void aNewEtagForTheSameBytesKeepsServingThem() throws Exception {
+    // A metadata-only update: the artifact's etag moves, its bytes do not.
+    URI url = publish("d", "/", "f.txt", "same".getBytes(UTF_8), "e1", "text/plain");
+    resolver.put(new Key("d", "/", "f.txt"), "same".getBytes(UTF_8), "e2", "text/plain");
+
+    HttpResponse<byte[]> response = get(url);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("same".getBytes(UTF_8));
+    assertThat(header(response, "ETag")).isEqualTo("\"e2\"");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -745,13 +782,13 @@ class UrlServerTest {
     resolver.blobVanishes.set(k -> resolver.put(k, "two".getBytes(UTF_8), "e2", "text/plain"));
     HttpResponse<byte[]> replaced = get(url);
     assertThat(replaced.statusCode()).isEqualTo(404);
-    assertThat(body(replaced)).contains("replaced or changed");
+    assertThat(body(replaced)).contains("replaced, moved or deleted");
 
     resolver.put(key, "one".getBytes(UTF_8), "e1", "text/plain");
     resolver.blobVanishes.set(resolver::remove);
     assertThat(get(url).statusCode()).isEqualTo(404);
 
-    // The same version without its blob is a fault of the store, not a race: 500.
+    // The same bytes without their blob are a fault of the store, not a race: 500.
     resolver.put(key, "one".getBytes(UTF_8), "e1", "text/plain");
     resolver.blobVanishes.set(k -> {});
     assertThat(get(url).statusCode()).isEqualTo(500);
@@ -1204,10 +1241,17 @@ class UrlServerTest {
     return server.sign(request(disk, path, filename, etag, clock.instant().plus(expire)));
   }
 
-  private static PublicUrlRequest request(
+  /** A request for what the resolver holds under the name (or a placeholder hash if nothing). */
+  private PublicUrlRequest request(
       String disk, String path, String filename, String etag, Instant expiresAt) {
+    Entry entry = resolver.entries.get(new Key(disk, path, filename));
+    String sha256 = entry == null ? "0".repeat(64) : sha256(entry.content());
     return new PublicUrlRequest(
-        disk, path, filename, "blob/key", etag, "text/plain", 1, HOUR, expiresAt);
+        disk, path, filename, "blob/key", sha256, etag, "text/plain", 1, HOUR, expiresAt);
+  }
+
+  private static String sha256(byte[] content) {
+    return java.util.HexFormat.of().formatHex(Hashing.sha256().digest(content));
   }
 
   private static String header(HttpResponse<?> response, String name) {

@@ -1,10 +1,10 @@
 package dev.diskstore.postgres;
 
-import dev.diskstore.ArtifactContent;
 import dev.diskstore.ContentUnavailable;
 import dev.diskstore.spi.ContentParser;
 import dev.diskstore.spi.index.ArtifactRow;
 import dev.diskstore.spi.index.BlobRow;
+import dev.diskstore.spi.index.CachedContent;
 import dev.diskstore.spi.index.CompiledQuery;
 import dev.diskstore.spi.index.DirectoryRow;
 import dev.diskstore.spi.index.DiskRow;
@@ -295,8 +295,8 @@ final class PgSession
         .map(e -> e.reason() != null
             ? new ContentParser.Unavailable(ContentUnavailable.valueOf(e.reason()),
                 String.valueOf(e.detail()))
-            : new ContentParser.Parsed(new ArtifactContent(String.valueOf(e.type()),
-                String.valueOf(e.raw()), e.truncated())));
+            : new ContentParser.Parsed(CachedContent.parsed(String.valueOf(e.type()),
+                String.valueOf(e.raw()), e.truncated(), e.detail())));
   }
 
   @Override
@@ -310,7 +310,7 @@ final class PgSession
     PgBlobs.Extracted extracted =
         result instanceof ContentParser.Parsed p
             ? new PgBlobs.Extracted(p.content().type(), p.content().raw(), p.content().truncated(),
-                null, null)
+                null, CachedContent.detailOf(p.content()))
             : new PgBlobs.Extracted(null, null, false,
                 ((ContentParser.Unavailable) result).reason().name(),
                 ((ContentParser.Unavailable) result).detail());

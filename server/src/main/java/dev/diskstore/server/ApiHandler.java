@@ -677,15 +677,15 @@ final class ApiHandler extends Handler.Abstract {
         .getHeaders()
         .put(HttpHeader.CACHE_CONTROL, "private, max-age=" + signer.secondsLeft(grant));
     try {
-      serveBytes(call, callback, grant.diskId(), grant.path(), grant.filename(), grant.etag());
+      serveBytes(call, callback, grant.diskId(), grant.path(), grant.filename(), grant.sha256());
     } catch (ArtifactNotFoundException | DiskNotFoundException e) {
       throw new ApiError(404, "the artifact no longer exists");
     }
   }
 
   /**
-   * Sends an artifact's bytes, whole or one range; with {@code requiredEtag}, only that version
-   * (404 otherwise). The range is decided on the artifact's metadata and then opened; should the
+   * Sends an artifact's bytes, whole or one range; with {@code requiredSha256}, only those bytes
+   * (404 when the artifact now holds others; its metadata does not matter). The range is decided on the artifact's metadata and then opened; should the
    * artifact change in between, the opened stream names another version and the decision is made
    * again (at most three times).
    */
@@ -695,13 +695,14 @@ final class ApiHandler extends Handler.Abstract {
       String diskId,
       String dir,
       String name,
-      @Nullable String requiredEtag)
+      @Nullable String requiredSha256)
       throws IOException {
     HttpFields headers = call.request().getHeaders();
     for (int attempt = 0; ; attempt++) {
       Artifact artifact = store.disks().artifacts().get(diskId, dir, name).artifact();
-      if (requiredEtag != null && !artifact.etag().equals(requiredEtag)) {
-        throw new ApiError(404, "the artifact was replaced or changed since this link was issued");
+      if (requiredSha256 != null && !artifact.sha256().equals(requiredSha256)) {
+        throw new ApiError(
+            404, "the artifact's bytes were replaced, moved or deleted since this link was issued");
       }
       long size = artifact.sizeBytes();
       HttpRange range =

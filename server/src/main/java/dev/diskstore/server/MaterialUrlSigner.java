@@ -40,17 +40,25 @@ import org.jspecify.annotations.Nullable;
  * signer its address when it starts ({@link #baseUri()}); signing before that is a {@link
  * StorageException}.
  *
- * <p><b>Tokens.</b> {@code base64url(diskId \n path \n filename \n etag \n expiresAtEpochSeconds)
- * "." base64url(HMAC-SHA256(secret, payload))}. The signature is compared in constant time; a
- * token whose signature does not match, or that has expired, is refused (403). A token names the
- * artifact version (etag) it was issued for: once the artifact is replaced, updated or deleted
- * the URL answers 404 instead of serving other bytes. The secret is random per instance (URLs do
- * not survive a restart) unless given to {@link #withSecret}.
+ * <p><b>Tokens.</b> {@code base64url("m2" \n diskId \n path \n filename \n sha256 \n
+ * expiresAtEpochSeconds) "." base64url(HMAC-SHA256(secret, payload))}. The signature is compared in
+ * constant time; a token whose signature does not match, or that has expired, is refused (403).
+ *
+ * <p><b>What ends a URL.</b> A token names the artifact (disk, path, filename) and the bytes (their
+ * SHA-256) it was issued for, the way the store's built-in URL server and S3 presigned URLs do: a
+ * metadata-only update, or a re-upload of identical bytes, keeps it serving those bytes; a
+ * re-upload with other bytes, a move or a delete makes it answer 404, never other bytes. Tokens of
+ * the earlier format, which named the artifact's etag (five fields, no {@code m2} tag), are refused
+ * with 403 rather than reinterpreted. The secret is random per instance (URLs do not survive a
+ * restart) unless given to {@link #withSecret}.
  *
  * <p>Thread-safe.
  */
 public final class MaterialUrlSigner implements PublicUrlSigner {
   private static final String HMAC = "HmacSHA256";
+
+  /** The first payload field: tokens bound to content (the earlier format had none). */
+  private static final String FORMAT = "m2";
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
@@ -109,18 +117,19 @@ public final class MaterialUrlSigner implements PublicUrlSigner {
     String payload =
         String.join(
             "\n",
+            FORMAT,
             request.diskId(),
             request.path(),
             request.filename(),
-            request.etag(),
+            request.sha256(),
             Long.toString(request.expiresAt().getEpochSecond()));
     byte[] payloadBytes = payload.getBytes(UTF_8);
     String token = B64.encodeToString(payloadBytes) + "." + B64.encodeToString(mac(payloadBytes));
     return URI.create(base + "/material/" + token);
   }
 
-  /** What a valid token grants. */
-  record Grant(String diskId, String path, String filename, String etag, Instant expiresAt) {}
+  /** What a valid token grants: the bytes with this SHA-256, under this name, until then. */
+  record Grant(String diskId, String path, String filename, String sha256, Instant expiresAt) {}
 
   /** Why a token was refused. */
   static final class Refusal extends RuntimeException {
@@ -153,19 +162,22 @@ public final class MaterialUrlSigner implements PublicUrlSigner {
       throw new Refusal("invalid download link");
     }
     String[] fields = new String(payload, UTF_8).split("\n", -1);
-    if (fields.length != 5) {
+    if (fields.length == 5) { // diskId, path, filename, etag, expiry: signed, but not by this format
+      throw new Refusal("this download link has an outdated format; request a new one");
+    }
+    if (fields.length != 6 || !fields[0].equals(FORMAT)) {
       throw new Refusal("invalid download link");
     }
     Instant expiresAt;
     try {
-      expiresAt = Instant.ofEpochSecond(Long.parseLong(fields[4]));
+      expiresAt = Instant.ofEpochSecond(Long.parseLong(fields[5]));
     } catch (NumberFormatException e) {
       throw new Refusal("invalid download link");
     }
     if (!clock.instant().isBefore(expiresAt)) {
       throw new Refusal("this download link has expired");
     }
-    return new Grant(fields[0], fields[1], fields[2], fields[3], expiresAt);
+    return new Grant(fields[1], fields[2], fields[3], fields[4], expiresAt);
   }
 
   /** Seconds the grant has left, at least 0. */

@@ -73,6 +73,34 @@ class MaterialUrlExpiryTest {
   }
 
   @Test
+  void aTokenOfTheEarlierEtagFormatIsRefusedWith403() throws Exception {
+    byte[] secret = "0123456789abcdef0123".getBytes(UTF_8);
+    MaterialUrlSigner urls = MaterialUrlSigner.withSecret(secret, Clock.systemUTC());
+    try (DiskStore store = TestServer.openStore(dir, urls);
+        DiskStoreServer server = DiskStoreServer.builder(store).port(0).materialUrls(urls).build().start()) {
+      String disk = store.disks().create().id();
+      String etag =
+          store.disks().artifacts().upsert(disk, FileUpload.of("a.txt", "hi".getBytes(UTF_8)), "/").etag();
+      // diskId, path, filename, etag, expiry: how tokens were made before they named the bytes,
+      // signed with the right secret.
+      byte[] payload =
+          String.join("\n", disk, "/", "a.txt", etag, Long.toString(Instant.now().getEpochSecond() + 600))
+              .getBytes(UTF_8);
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+      java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+      URI old =
+          URI.create(
+              server.baseUri() + "/material/" + b64.encodeToString(payload) + "."
+                  + b64.encodeToString(mac.doFinal(payload)));
+      HttpResponse<String> answer =
+          HttpClient.newHttpClient().send(HttpRequest.newBuilder(old).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).isEqualTo(403);
+      assertThat(answer.body()).contains("outdated format").doesNotContain("hi\"");
+    }
+  }
+
+  @Test
   void signingBeforeTheServerStartedFailsClearly() {
     MaterialUrlSigner urls = MaterialUrlSigner.create();
     try (DiskStore store = TestServer.openStore(dir, urls)) {

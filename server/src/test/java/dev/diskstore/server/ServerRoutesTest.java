@@ -347,6 +347,65 @@ class ServerRoutesTest {
     assertError(api.send(HttpRequest.newBuilder(URI.create(url)).GET().build()), 404);
   }
 
+  /** The public URL {@code GET artifact} gives for {@code /docs/<name>}. */
+  private URI materialUrl(String name) {
+    return URI.create(
+        api.get("/disk/" + disk + "/artifact?file_path=" + enc("/docs/" + name) + "&with_content=false")
+            .data()
+            .get("public_url")
+            .asText());
+  }
+
+  private TestServer.Reply fetch(URI url) {
+    return api.send(HttpRequest.newBuilder(url).GET().build());
+  }
+
+  @Test
+  void aMaterialUrlFollowsTheBytesNotTheMetadata() {
+    assumeTrue(servesMaterialUrls(), "the backend signs its own URLs");
+    api.upload(disk, "/docs/", "m.txt", "the bytes");
+    URI url = materialUrl("m.txt");
+
+    // A metadata-only update keeps the URL serving the same bytes.
+    assertThat(
+            api.putJson(
+                    "/disk/" + disk + "/artifact",
+                    "{\"file_path\":\"/docs/m.txt\",\"meta\":\"{\\\"reviewed\\\":true}\"}")
+                .status())
+        .isEqualTo(200);
+    TestServer.Reply afterUpdate = fetch(url);
+    assertThat(afterUpdate.status()).isEqualTo(200);
+    assertThat(afterUpdate.text()).isEqualTo("the bytes");
+
+    // So does a re-upload of identical bytes: the URL serves exactly what it was issued for.
+    api.upload(disk, "/docs/", "m.txt", "the bytes");
+    assertThat(fetch(url).text()).isEqualTo("the bytes");
+
+    // Other bytes end it.
+    api.upload(disk, "/docs/", "m.txt", "other bytes");
+    assertError(fetch(url), 404);
+    // Back to the signed bytes: it serves them again (they are what it was issued for).
+    api.upload(disk, "/docs/", "m.txt", "the bytes");
+    assertThat(fetch(url).status()).isEqualTo(200);
+
+    // A move ends it, even with the bytes unchanged elsewhere.
+    URI moving = materialUrl("m.txt");
+    assertThat(
+            api.postJson(
+                    "/disk/" + disk + "/artifact/move",
+                    "{\"from_path\":\"/docs/m.txt\",\"to_path\":\"/docs/n.txt\"}")
+                .status())
+        .isEqualTo(200);
+    assertError(fetch(moving), 404);
+
+    // A delete ends it.
+    URI deleting = materialUrl("n.txt");
+    assertThat(fetch(deleting).status()).isEqualTo(200);
+    assertThat(api.delete("/disk/" + disk + "/artifact?file_path=%2Fdocs%2Fn.txt").status())
+        .isEqualTo(200);
+    assertError(fetch(deleting), 404);
+  }
+
   @Test
   void updateReplacesUserMeta() {
     api.upload(disk, "/docs/", "a.txt", "x");

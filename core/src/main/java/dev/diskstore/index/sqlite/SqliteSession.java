@@ -1,10 +1,10 @@
 package dev.diskstore.index.sqlite;
 
-import dev.diskstore.ArtifactContent;
 import dev.diskstore.ContentUnavailable;
 import dev.diskstore.spi.ContentParser;
 import dev.diskstore.spi.index.ArtifactRow;
 import dev.diskstore.spi.index.BlobRow;
+import dev.diskstore.spi.index.CachedContent;
 import dev.diskstore.spi.index.CompiledQuery;
 import dev.diskstore.spi.index.DirectoryRow;
 import dev.diskstore.spi.index.DiskRow;
@@ -621,7 +621,8 @@ final class SqliteSession
                 ContentUnavailable.valueOf(reason), String.valueOf(rs.getString(5))));
           }
           return Optional.of(new ContentParser.Parsed(
-              new ArtifactContent(rs.getString(1), rs.getString(2), rs.getInt(3) != 0)));
+              CachedContent.parsed(
+                  rs.getString(1), rs.getString(2), rs.getInt(3) != 0, rs.getString(5))));
         }
       }
     });
@@ -646,7 +647,7 @@ final class SqliteSession
           s.setString(6, p.content().raw());
           s.setInt(7, p.content().truncated() ? 1 : 0);
           s.setString(8, null);
-          s.setString(9, null);
+          s.setString(9, CachedContent.detailOf(p.content()));
         } else {
           ContentParser.Unavailable u = (ContentParser.Unavailable) result;
           s.setString(5, null);
