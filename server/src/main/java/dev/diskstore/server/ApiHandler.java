@@ -516,6 +516,12 @@ final class ApiHandler extends Handler.Abstract {
               if (c.truncated()) {
                 content.put("truncated", true);
               }
+              // extensions: the encoding the text was decoded from, and whether bytes invalid
+              // in it were replaced (U+FFFD)
+              content.put("charset", c.charset());
+              if (c.lossy()) {
+                content.put("lossy", true);
+              }
             });
     call.response().getHeaders().put(HttpHeader.ETAG, HttpRange.quoted(result.artifact().etag()));
     ok(call, callback, data);
@@ -698,9 +704,20 @@ final class ApiHandler extends Handler.Abstract {
       @Nullable String requiredSha256)
       throws IOException {
     HttpFields headers = call.request().getHeaders();
+    // Without a Range header the whole file is sent: one open gives the bytes and the metadata
+    // of the version being read (no separate lookup, nothing to re-decide).
+    boolean whole = headers.get(HttpHeader.RANGE) == null;
     for (int attempt = 0; ; attempt++) {
-      Artifact artifact = store.disks().artifacts().get(diskId, dir, name).artifact();
+      ArtifactStream opened =
+          whole ? store.disks().artifacts().open(diskId, dir, name, ByteRange.from(0)) : null;
+      Artifact artifact =
+          opened != null
+              ? opened.artifact()
+              : store.disks().artifacts().get(diskId, dir, name).artifact();
       if (requiredSha256 != null && !artifact.sha256().equals(requiredSha256)) {
+        if (opened != null) {
+          opened.close();
+        }
         throw new ApiError(
             404, "the artifact's bytes were replaced, moved or deleted since this link was issued");
       }
@@ -717,7 +734,8 @@ final class ApiHandler extends Handler.Abstract {
       }
       HttpRange.Part part = range instanceof HttpRange.Part p ? p : null;
       ByteRange bytes = part == null ? ByteRange.from(0) : ByteRange.of(part.first(), part.length());
-      ArtifactStream in = store.disks().artifacts().open(diskId, dir, name, bytes);
+      ArtifactStream in =
+          opened != null ? opened : store.disks().artifacts().open(diskId, dir, name, bytes);
       try {
         if (!in.artifact().etag().equals(artifact.etag())) {
           if (attempt < 2) {

@@ -289,6 +289,26 @@ class ServerRoutesTest {
   }
 
   @Test
+  void contentOfLatin1TextIsDecodedAndSaysItsCharset() {
+    byte[] latin1 = "café naïve, 10 €".getBytes(java.nio.charset.Charset.forName("windows-1252"));
+    TestServer.Multipart m = new TestServer.Multipart();
+    m.field("file_path", "/legacy/");
+    assertThat(api.upload(disk, m.file("old.txt", latin1)).status()).isEqualTo(201);
+    TestServer.Reply r = api.get("/disk/" + disk + "/artifact?file_path=" + enc("/legacy/old.txt")
+        + "&with_public_url=false");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.data().get("content").get("raw").asText()).isEqualTo("café naïve, 10 €");
+    assertThat(r.data().get("content").get("charset").asText()).isEqualTo("windows-1252");
+    assertThat(r.data().get("content").has("lossy")).isFalse();
+    // the download serves the stored bytes as they are
+    TestServer.Reply bytes =
+        api.get("/disk/" + disk + "/artifact/download?file_path=" + enc("/legacy/old.txt"));
+    assertThat(bytes.status()).isEqualTo(200);
+    assertThat(bytes.response().body()).isEqualTo(latin1);
+    assertThat(bytes.response().headers().firstValue("etag")).isPresent();
+  }
+
+  @Test
   void getDefaultsToUrlAndContent() {
     api.upload(disk, "/docs/", "notes.md", "# Notes\nTODO");
     TestServer.Reply r = api.get("/disk/" + disk + "/artifact?file_path=" + enc("/docs/notes.md"));
