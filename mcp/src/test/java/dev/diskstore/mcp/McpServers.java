@@ -55,11 +55,18 @@ final class McpServers implements AutoCloseable {
 
   McpSyncClient client(
       String endpoint, String token, Consumer<List<McpSchema.ResourceContents>> updates) {
+    return client(endpoint, token, updates, "X-Test", "none");
+  }
+
+  /** A client that sends one more header on every request. */
+  McpSyncClient client(String endpoint, String token,
+      Consumer<List<McpSchema.ResourceContents>> updates, String header, String value) {
     HttpClientStreamableHttpTransport transport =
         HttpClientStreamableHttpTransport.builder(origin)
             .endpoint(endpoint)
             .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
-            .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
+            .requestBuilder(HttpRequest.newBuilder()
+                .header("Authorization", "Bearer " + token).header(header, value))
             .build();
     McpSyncClient client = McpClient.sync(transport)
         .requestTimeout(Duration.ofSeconds(60))
