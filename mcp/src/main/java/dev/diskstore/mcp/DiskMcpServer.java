@@ -123,6 +123,9 @@ public final class DiskMcpServer implements AutoCloseable {
   private final Map<String, McpServerTransportProviderBase> sessions = new ConcurrentHashMap<>();
 
   private final List<McpServerTransportProviderBase> transports = new CopyOnWriteArrayList<>();
+
+  /** Released by {@link #close()}: the stdio sessions waiting for their input to end. */
+  private final List<CountDownLatch> stdioSessions = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private DiskMcpServer(Builder b) {
@@ -155,7 +158,8 @@ public final class DiskMcpServer implements AutoCloseable {
   /**
    * Serves one MCP session over newline-delimited JSON-RPC on {@code in} / {@code out} (the MCP
    * stdio transport) and returns once {@code in} ends (the client closed it) or this server is
-   * closed. Only protocol messages are written to {@code out}; log elsewhere (standard error).
+   * closed ({@link #close()} from another thread). Only protocol messages are written to {@code
+   * out}; log elsewhere (standard error).
    * Needs a server built with {@link Builder#disk}. Neither stream is closed.
    *
    * @throws IllegalStateException if the server serves no single disk, or is closed
@@ -168,6 +172,7 @@ public final class DiskMcpServer implements AutoCloseable {
     }
     requireOpen();
     CountDownLatch ended = new CountDownLatch(1);
+    stdioSessions.add(ended);
     InputStream watched =
         new FilterInputStream(in) {
           @Override
@@ -218,6 +223,7 @@ public final class DiskMcpServer implements AutoCloseable {
       }
       forget(sessionId);
       transports.remove(transport);
+      stdioSessions.remove(ended);
     }
   }
 
@@ -268,6 +274,7 @@ public final class DiskMcpServer implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    stdioSessions.forEach(CountDownLatch::countDown);
     for (McpServerTransportProviderBase transport : transports) {
       try {
         transport.closeGracefully().block(Duration.ofSeconds(5));
