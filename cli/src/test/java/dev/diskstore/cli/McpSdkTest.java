@@ -21,10 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The official MCP TypeScript SDK's client starts {@code diskstore mcp --store DIR --disk ID} as
  * a desktop agent does (a child process, protocol on its standard input and output) and runs the
  * mcp module's {@code src/test/node/mcp-client.mjs} over stdio: tools, an edit with a
- * precondition, resources, a subscription. The node project (package.json and lock file) is the
+ * precondition, resources, a subscription; then the same script over Streamable HTTP against
+ * {@code diskstore serve --mcp} in its own JVM, with two projects' tokens. The node project (package.json and lock file) is the
  * mcp module's; {@code npm ci} installs it into {@code target/mcp-sdk-check}.
  */
-class McpStdioSdkTest {
+class McpSdkTest {
   private static final Path NODE_PROJECT = Path.of("../mcp/src/test/node");
   private static Path sdkDir;
 
@@ -71,6 +72,59 @@ class McpStdioSdkTest {
     assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
     CliRun.Result cat = CliRun.run("cat", "--store", store.toString(), disk, "/notes/todo.md");
     assertThat(cat.out()).isEqualTo("# TODO\n- call Alice\n");
+  }
+
+  @Test
+  void theOfficialTypeScriptClientWorksOverStreamableHttpOnDiskstoreServe() throws Exception {
+    Path store = dir.resolve("served");
+    List<String> command = List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m",
+        "-cp", System.getProperty("java.class.path"),
+        DiskStoreCli.class.getName(),
+        "serve", "--store", store.toString(), "--port", "0", "--mcp",
+        "--project", "alpha=sk-alpha", "--project", "beta=sk-beta");
+    Process serve = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(serve.getInputStream(), UTF_8));
+      String first = out.readLine();
+      assertThat(first).startsWith("diskstore serve: listening on http://127.0.0.1:");
+      String base = first.substring("diskstore serve: listening on ".length()).strip();
+      assertThat(out.readLine()).contains("MCP at ").contains("/mcp?disk=DISK");
+      CompletableFuture.runAsync(() -> {
+        try {
+          out.transferTo(java.io.Writer.nullWriter());
+        } catch (IOException e) {
+          // the server stopped
+        }
+      });
+      java.net.http.HttpResponse<String> created = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/disk"))
+              .header("Authorization", "Bearer sk-alpha")
+              .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).isEqualTo(201);
+      String disk = new ObjectMapper().readTree(created.body()).at("/data/id").asText();
+      String mcpUrl = java.net.URI.create(base).resolve("/mcp?disk=" + disk).toString();
+      Result node = run(sdkDir, Map.of(
+              "MCP_TRANSPORT", "http",
+              "MCP_DISK", disk,
+              "MCP_URL", mcpUrl,
+              "MCP_TOKEN", "sk-alpha",
+              "MCP_OTHER_TOKEN", "sk-beta"),
+          180, "node", "mcp-client.mjs");
+      System.out.println("== official MCP TypeScript SDK over Streamable HTTP (diskstore serve --mcp)\n"
+          + node.output);
+      assertThat(node.code).as(node.output).isZero();
+      assertThat(node.output.strip().lines().reduce((a, b) -> b).orElse(""))
+          .matches("mcp-http: \\d+ checks passed");
+    } finally {
+      serve.destroy();
+      if (!serve.waitFor(60, TimeUnit.SECONDS)) {
+        serve.destroyForcibly();
+      }
+    }
   }
 
   @Test
