@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,7 +94,8 @@ public final class DiskTools {
   private final Map<String, ToolSpec> byName;
   private final ToolRunner runner;
 
-  private DiskTools(DiskStore store, String diskId, Settings settings) {
+  private DiskTools(
+      DiskStore store, String diskId, Settings settings, Consumer<String> fileChanged) {
     this.store = store;
     this.diskId = diskId;
     this.settings = settings;
@@ -103,7 +105,7 @@ public final class DiskTools {
       map.put(spec.name(), spec);
     }
     this.byName = Map.copyOf(map);
-    this.runner = new ToolRunner(store, diskId, settings);
+    this.runner = new ToolRunner(store, diskId, settings, fileChanged);
   }
 
   /**
@@ -308,6 +310,7 @@ public final class DiskTools {
     private Duration defaultUrlExpiry = Duration.ofHours(1);
     private long maxEditBytes = 8L << 20;
     private Duration grepTimeBudget = Duration.ofSeconds(10);
+    private Consumer<String> fileChanged = fullPath -> {};
 
     private Builder(DiskStore store, String diskId) {
       this.store = Objects.requireNonNull(store, "store");
@@ -383,6 +386,19 @@ public final class DiskTools {
     }
 
     /**
+     * Called after a tool call changed a file, with the file's full path ({@code "/docs/a.md"}):
+     * once after {@code write_file_disk}, {@code replace_string_disk} and {@code
+     * delete_file_disk}, twice (source, then destination) after {@code move_file_disk}; never for
+     * a call that failed. It runs on the thread that called {@link DiskTools#execute}, before the
+     * result is returned; an exception it throws is logged and ignored. Changes made to the store
+     * without these tools are not reported. Default: nothing.
+     */
+    public Builder onFileChanged(Consumer<String> listener) {
+      this.fileChanged = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
      * @throws DiskNotFoundException if the disk does not exist
      */
     public DiskTools build() {
@@ -392,7 +408,8 @@ public final class DiskTools {
           diskId,
           new Settings(
               defaultLineLimit, maxOutputChars, Math.min(maxLineChars, maxOutputChars / 2),
-              defaultUrlExpiry, maxEditBytes, grepTimeBudget));
+              defaultUrlExpiry, maxEditBytes, grepTimeBudget),
+          fileChanged);
     }
   }
 }

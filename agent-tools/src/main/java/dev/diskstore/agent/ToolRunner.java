@@ -25,6 +25,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
+import java.text.Normalizer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -52,11 +54,23 @@ final class ToolRunner {
   private final DiskStore store;
   private final String diskId;
   private final Settings settings;
+  private final Consumer<String> changed;
 
-  ToolRunner(DiskStore store, String diskId, Settings settings) {
+  ToolRunner(DiskStore store, String diskId, Settings settings, Consumer<String> changed) {
     this.store = store;
     this.diskId = diskId;
     this.settings = settings;
+    this.changed = changed;
+  }
+
+  /** Tells the listener that the file at {@code fullPath} was written, deleted or moved. */
+  private void changed(String fullPath) {
+    try {
+      changed.accept(fullPath);
+    } catch (RuntimeException e) {
+      System.getLogger(DiskTools.class.getName())
+          .log(System.Logger.Level.WARNING, "file change listener failed for " + fullPath, e);
+    }
   }
 
   String run(String tool, Arguments args) {
@@ -119,6 +133,7 @@ final class ToolRunner {
       }
       throw stale(ref.display(), expectedEtag, e.currentEtag(), "nothing was written");
     }
+    changed(written.fullPath());
     String what =
         existed
             ? "Replaced the content of " + written.fullPath()
@@ -344,6 +359,7 @@ final class ToolRunner {
     } catch (PreconditionFailedException e) {
       throw stale(artifact.fullPath(), artifact.etag(), e.currentEtag(), "nothing was changed");
     }
+    changed(written.fullPath());
     return "Replaced " + times(count).replace("time", "occurrence") + " of old_string in "
         + written.fullPath() + " (" + lineList(lineNumbers) + "). etag: " + written.etag();
   }
@@ -814,6 +830,7 @@ final class ToolRunner {
     } catch (PreconditionFailedException e) {
       throw stale(ref.display(), expectedEtag, e.currentEtag(), "nothing was deleted");
     }
+    changed(Normalizer.normalize(ref.display(), Normalizer.Form.NFC));
     return "Deleted " + ref.display() + ".";
   }
 
@@ -868,6 +885,8 @@ final class ToolRunner {
               + " moved. Set overwrite=true to replace it, or choose another"
               + " destination_filename.");
     }
+    changed(original.fullPath());
+    changed(moved.fullPath());
     return "Moved " + original.fullPath() + " to " + moved.fullPath()
         + (replaced ? " (replacing the file that was there)" : "")
         + ". User metadata kept. etag: " + moved.etag();

@@ -66,6 +66,7 @@ import picocli.CommandLine.ScopeType;
       MaintenanceCommands.Stats.class,
       MaintenanceCommands.Copy.class,
       ServeCommand.class,
+      McpCommand.class,
     })
 public final class DiskStoreCli implements Callable<Integer> {
   private final Io io;

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.diskstore.DiskStore;
 import dev.diskstore.DiskStoreConfig;
+import dev.diskstore.mcp.DiskMcpServer;
 import dev.diskstore.server.DiskStoreServer;
 import dev.diskstore.server.MaterialUrlSigner;
 import java.io.IOException;
@@ -106,6 +107,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "close a connection idle this long (default: ${DEFAULT-VALUE})")
   int idleTimeoutSeconds;
 
+  @Option(names = "--mcp",
+      description = "also serve MCP (Streamable HTTP) at /mcp behind the same tokens; clients name"
+          + " a disk of their project with /mcp?disk=ID")
+  boolean mcp;
+
+  @Option(names = "--mcp-read-only", description = "with --mcp: withhold the MCP write tools")
+  boolean mcpReadOnly;
+
   /** The environment, replaceable by tests. */
   Function<String, @Nullable String> env = System::getenv;
 
@@ -126,6 +135,10 @@ final class ServeCommand implements Callable<Integer> {
     return serve(config, urls, settings, credentials);
   }
 
+  private static String mcpUrl(URI base) {
+    return base.resolve("/mcp").toString();
+  }
+
   private static boolean isLoopback(String host) {
     try {
       return java.net.InetAddress.getByName(host).isLoopbackAddress();
@@ -138,7 +151,10 @@ final class ServeCommand implements Callable<Integer> {
       List<String[]> credentials) throws InterruptedException {
     PrintWriter out = new PrintWriter(new OutputStreamWriter(io().out(), UTF_8), true);
     CountDownLatch finished = new CountDownLatch(1);
-    try (DiskStore opened = DiskStore.open(config)) {
+    try (DiskStore opened = DiskStore.open(config);
+        DiskMcpServer mcpServer =
+            mcp ? DiskMcpServer.builder(opened).anyDiskOfTheCaller().readOnly(mcpReadOnly).build()
+                : null) {
       DiskStoreServer.Builder builder =
           DiskStoreServer.builder(opened)
               .host(host)
@@ -154,6 +170,9 @@ final class ServeCommand implements Callable<Integer> {
         } else {
           builder.project(c[0], c[1]);
         }
+      }
+      if (mcpServer != null) {
+        builder.mount("/mcp", mcpServer.httpHandler("/mcp"));
       }
       int count = credentials.size();
       try (DiskStoreServer server = builder.build().start()) {
@@ -173,6 +192,8 @@ final class ServeCommand implements Callable<Integer> {
         out.println("diskstore serve: listening on " + server.baseUri());
         out.println("diskstore serve: store " + settings + "; "
             + (count == 0 ? "open to local processes (no token)" : count + " token(s)")
+            + (mcpServer == null ? "" : "; MCP at " + mcpUrl(server.baseUri())
+                + "?disk=DISK" + (mcpReadOnly ? " (read-only)" : ""))
             + "; stop with Ctrl-C");
         out.flush();
         server.awaitStop();

@@ -10,8 +10,11 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -52,6 +55,10 @@ import org.jspecify.annotations.Nullable;
  * {@link Builder#materialUrls} wired in (see {@link MaterialUrlSigner}), URLs on this server's
  * {@code {prefix}/material/{token}}; with an S3 backend, S3 presigned URLs.
  *
+ * <p><b>Mounts.</b> {@link Builder#mount} serves other handlers beside the API (the MCP module's
+ * Streamable HTTP endpoint, say) behind the same tokens, telling them the caller's project in
+ * {@link #PROJECT_ATTRIBUTE}.
+ *
  * <p><b>Ownership.</b> The caller opens and closes the {@link DiskStore}; the server never closes
  * it. {@link #close()} stops the server (listening socket, connections, threads) and is
  * idempotent; it does not wait for requests in flight, which fail. Close the server before the
@@ -66,6 +73,13 @@ public final class DiskStoreServer implements AutoCloseable {
   public static final int DEFAULT_PORT = 8029;
 
   public static final String DEFAULT_PREFIX = "/api/v1";
+
+  /**
+   * The request attribute in which a {@linkplain Builder#mount mounted} handler finds the
+   * authenticated caller's project id (a {@code String}; with servlets, the servlet request
+   * attribute of the same name).
+   */
+  public static final String PROJECT_ATTRIBUTE = "dev.diskstore.server.project";
 
   private final Builder config;
   private final Object lock = new Object();
@@ -122,14 +136,25 @@ public final class DiskStoreServer implements AutoCloseable {
         s.addConnector(c);
         s.addBean(new NetworkConnectionLimit(config.maxConnections, c));
         s.setErrorHandler(new JsonErrorHandler());
-        s.setHandler(
+        Projects projects = new Projects(config.tokens, config.store.projectId());
+        Handler api =
             new ApiHandler(
                 config.store,
                 config.prefix,
-                new Projects(config.tokens, config.store.projectId()),
+                projects,
                 config.materialUrls,
                 openApiDocument(),
-                headDeadline));
+                headDeadline);
+        if (config.mounts.isEmpty()) {
+          s.setHandler(api);
+        } else {
+          Handler.Sequence sequence = new Handler.Sequence();
+          config.mounts.forEach(
+              (path, handler) ->
+                  sequence.addHandler(new MountHandler(path, handler, projects, headDeadline)));
+          sequence.addHandler(api);
+          s.setHandler(sequence);
+        }
         c.open();
         this.connector = c;
         if (config.materialUrls != null) {
@@ -289,6 +314,7 @@ public final class DiskStoreServer implements AutoCloseable {
     private Duration requestHeadTimeout = Duration.ofSeconds(10);
     private int maxThreads = 32;
     private int maxConnections = 2048;
+    private final Map<String, Handler> mounts = new LinkedHashMap<>();
 
     private Builder(DiskStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -307,6 +333,7 @@ public final class DiskStoreServer implements AutoCloseable {
       this.requestHeadTimeout = other.requestHeadTimeout;
       this.maxThreads = other.maxThreads;
       this.maxConnections = other.maxConnections;
+      this.mounts.putAll(other.mounts);
     }
 
     /** The address to bind; a non-loopback address needs at least one token. */
@@ -437,6 +464,32 @@ public final class DiskStoreServer implements AutoCloseable {
     }
 
     /**
+     * Serves {@code handler} at {@code path} (e.g. {@code /mcp}) beside the API: every request to
+     * {@code path} or below it is authenticated with the same bearer tokens as the API (no valid
+     * token: the API's 401, and the handler is not called) and then handed to {@code handler},
+     * with the caller's project id in the request attribute {@link #PROJECT_ATTRIBUTE}; the
+     * handler answers with the full request path (nothing is stripped). The server starts and
+     * stops the handler with itself; a handler belongs to one server. Requests it declines get a
+     * JSON 404.
+     *
+     * @throws InvalidRequestException if the path is malformed, already mounted, or overlaps the
+     *     API prefix
+     */
+    public Builder mount(String path, Handler handler) {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(handler, "handler");
+      String p = stripSlash(path);
+      if (!p.startsWith("/") || p.length() < 2 || p.contains("//") || p.contains("?")) {
+        throw new InvalidRequestException("a mount path must look like /mcp, was " + path);
+      }
+      if (mounts.containsKey(p)) {
+        throw new InvalidRequestException(p + " is already mounted");
+      }
+      this.mounts.put(p, handler);
+      return this;
+    }
+
+    /**
      * The server, not started.
      *
      * @throws InvalidRequestException if the host is not a loopback address and no token is set
@@ -449,7 +502,19 @@ public final class DiskStoreServer implements AutoCloseable {
                 + " without a token: an open server (no tokens) binds loopback only; add"
                 + " token(...) or project(...)");
       }
+      for (String path : mounts.keySet()) {
+        boolean overlapsAnother =
+            mounts.keySet().stream().anyMatch(other -> !other.equals(path) && overlaps(path, other));
+        if (prefix.isEmpty() || overlaps(path, prefix) || overlapsAnother) {
+          throw new InvalidRequestException(
+              "the mount " + path + " overlaps the API prefix \"" + prefix + "\" or another mount");
+        }
+      }
       return new DiskStoreServer(new Builder(this));
+    }
+
+    private static boolean overlaps(String a, String b) {
+      return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
     }
   }
 }
