@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "mcp",
     header = "Serves one disk over the Model Context Protocol (stdio) for MCP clients.",
+    mixinStandardHelpOptions = true,
     description = {
       "Serves one disk's files to an MCP client over standard input and output: DiskStore's"
           + " agent tools (read, write, edit, list, grep, glob, download, delete, move) and each"

@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "serve",
     header = "Serves the store over Acontext's HTTP API (/api/v1) for the official SDKs.",
+    mixinStandardHelpOptions = true,
     description = {
       "Serves the store over Acontext's /api/v1 disk API, so that the official Python and"
           + " TypeScript SDKs work against it: ACONTEXT_BASE_URL=http://127.0.0.1:8029/api/v1."
