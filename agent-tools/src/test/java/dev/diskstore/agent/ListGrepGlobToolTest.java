@@ -119,7 +119,9 @@ class ListGrepGlobToolTest extends DiskToolsTestBase {
   private void putSources() {
     put("/src/", "app.py", "import os\n# TODO: fix this bug\nprint('hi')\n# todo lower\nend\n");
     put("/docs/", "notes.md", "nothing here\nTODO write docs\n");
-    put("/docs/", "image.png", "\u0089PNG TODO");
+    // a real PNG signature: the bytes say image, so grep skips it (text named .png would be text)
+    byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', ' ', 'T', 'O', 'D', 'O'};
+    put("/docs/", "image.png", png, null);
   }
 
   @Test
