@@ -11,6 +11,7 @@ import dev.diskstore.agent.DiskTools;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.service.AiServices;
@@ -50,9 +51,11 @@ class AiServicesToolTest {
             "{\"file_path\":\"/notes/\",\"filename\":\"todo.md\",\"content\":\"# TODO\\n- call Bob\\n\"}")
         .callTool("call-2", "read_file_disk", "{\"file_path\":\"/notes/\",\"filename\":\"todo.md\"}")
         .answer("Saved your list.");
+    DiskTools tools = DiskTools.forDisk(store, diskId);
     Assistant assistant = AiServices.builder(Assistant.class)
         .chatModel(model)
-        .toolProvider(DiskStoreTools.provider(store, diskId))
+        .toolProvider(DiskStoreTools.provider(tools))
+        .systemMessageProvider(memoryId -> tools.contextPrompt())
         .build();
 
     String answer = assistant.chat("Write my to-do list to the disk.");
@@ -62,10 +65,12 @@ class AiServicesToolTest {
       assertThat(new String(in.readAllBytes(), UTF_8)).isEqualTo("# TODO\n- call Bob\n");
     }
     assertThat(model.requests).hasSize(3);
+    assertThat(model.requests.get(0).messages().get(0)).isInstanceOfSatisfying(SystemMessage.class,
+        system -> assertThat(system.text()).startsWith("<disk>"));
     // every request offered the model the nine disk tools
     for (ChatRequest request : model.requests) {
       assertThat(request.toolSpecifications()).extracting(ToolSpecification::name)
-          .containsExactlyInAnyOrderElementsOf(DiskTools.forDisk(store, diskId).toolNames());
+          .containsExactlyInAnyOrderElementsOf(tools.toolNames());
     }
     List<ToolExecutionResultMessage> results = toolResults(model.requests.get(2));
     assertThat(results).extracting(ToolExecutionResultMessage::id)
