@@ -37,9 +37,7 @@ final class SchemaMapping {
     if (schema.hasNonNull("description")) {
       builder.description(schema.get("description").asText());
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields();
-        it.hasNext(); ) {
-      Map.Entry<String, JsonNode> property = it.next();
+    for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
       builder.addProperty(property.getKey(), property(tool, property.getKey(), property.getValue()));
     }
     List<String> required = new ArrayList<>();

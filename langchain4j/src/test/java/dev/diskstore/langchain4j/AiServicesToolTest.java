@@ -8,6 +8,7 @@ import dev.diskstore.DiskNotFoundException;
 import dev.diskstore.DiskStore;
 import dev.diskstore.FileUpload;
 import dev.diskstore.agent.DiskTools;
+import dev.langchain4j.agent.tool.ReturnBehavior;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.ChatMessage;
@@ -15,6 +16,7 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.tool.AiServiceTool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -125,7 +127,8 @@ class AiServicesToolTest {
     var provider = DiskStoreTools.provider(store, diskId);
     var result = provider.provideTools(null);
     store.close();
-    var executor = result.toolExecutorByName("list_disk");
+    var executor = result.aiServiceTools().stream()
+        .filter(tool -> tool.name().equals("list_disk")).findFirst().orElseThrow().toolExecutor();
     var request = ToolExecutionRequest.builder()
         .id("x").name("list_disk").arguments("{}").build();
     assertThat(executor.execute(request, "memory")).startsWith("Error:").contains("closed");
@@ -144,7 +147,12 @@ class AiServicesToolTest {
     var second = provider.provideTools(null);
     assertThat(provider.isDynamic()).isFalse();
     assertThat(first).isNotSameAs(second);
-    assertThat(first.tools().keySet()).isEqualTo(second.tools().keySet()).hasSize(9);
+    assertThat(first.aiServiceTools()).extracting(AiServiceTool::toolSpecification)
+        .hasSize(9)
+        .containsExactlyElementsOf(second.aiServiceTools().stream()
+            .map(AiServiceTool::toolSpecification).toList());
+    assertThat(first.aiServiceTools()).extracting(AiServiceTool::returnBehavior)
+        .containsOnly(ReturnBehavior.TO_LLM);
   }
 
   private static List<ToolExecutionResultMessage> toolResults(ChatRequest request) {
