@@ -17,12 +17,13 @@ import org.springframework.ai.tool.ToolCallbackProvider;
  * String answer = ChatClient.create(chatModel).prompt()
  *     .system(tools.contextPrompt())
  *     .user("Summarise /notes/todo.md")
- *     .toolCallbacks(DiskStoreToolCallbacks.provider(tools))
+ *     .toolCallbacks(DiskStoreToolCallbacks.provider(tools))   // Spring AI 2.0: .tools(...)
  *     .call().content();
  * }</pre>
  *
- * or, in a Spring Boot application, a {@code @Bean ToolCallbackProvider} returning {@link
- * #provider(DiskStore, String)}.
+ * or, for every request of a client, {@code ChatClient.Builder.defaultToolCallbacks(provider)}
+ * ({@code defaultTools(provider)} on 2.0, which deprecates the {@code toolCallbacks} methods; on
+ * 1.1 {@code tools(...)} takes only {@code @Tool}-annotated objects).
  *
  * <p><b>Schemas.</b> Each callback's {@code ToolDefinition.inputSchema()} is {@link DiskTools}'
  * JSON Schema as a JSON string, unchanged: required parameters, {@code minimum}/{@code maximum},
