@@ -370,6 +370,11 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /** The artifacts' history (for garbage collection's retention pass). */
+  VersionOps versionOps() {
+    return disks.artifactOps().versionOps();
+  }
+
   /** The current time, truncated to what the index stores (microseconds). */
   Instant now() {
     return config.clock().instant().truncatedTo(ChronoUnit.MICROS);

@@ -158,9 +158,7 @@ public final class StoreCopier {
             c -> {
               List<String> keys = new ArrayList<>();
               if (c.disks().exists(disk.id())) {
-                for (Map.Entry<String, Integer> use : c.artifacts().blobUses(disk.id()).entrySet()) {
-                  ArtifactOps.releaseBlob(c, use.getKey(), use.getValue(), keys, target.now());
-                }
+                DiskOps.releaseBlobs(c, disk.id(), keys, target.now());
                 c.text().enqueueDisk(disk.id());
                 c.disks().delete(disk.id());
               }
