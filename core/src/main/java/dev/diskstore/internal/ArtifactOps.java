@@ -475,7 +475,8 @@ final class ArtifactOps implements Artifacts {
               engine.signer().sign(
                   new PublicUrlRequest(
                       row.diskId(), row.path(), row.filename(), row.blobKey(), row.sha256(),
-                      row.etag(), row.contentType(), row.size(), options.expire(), expiresAt)));
+                      row.etag(), row.contentType(), row.size(), options.expire(), expiresAt,
+                      options.version())));
     }
     Optional<ArtifactContent> content = Optional.empty();
     Optional<ContentUnavailable> unavailable = Optional.empty();
@@ -556,13 +557,19 @@ final class ArtifactOps implements Artifacts {
     return openChecked(engine, row, range);
   }
 
-  /** For the URL server: the current version of an artifact. */
-  Optional<UrlResolver.Served> resolveForUrl(String diskId, String path, String filename) {
+  /** For the URL server: the current version of an artifact, or the one {@code version} names. */
+  Optional<UrlResolver.Served> resolveForUrl(
+      String diskId, String path, String filename, OptionalLong version) {
     ArtifactRow row;
     try {
       String dir = PathRules.directory(path);
       String name = PathRules.filename(filename);
-      row = engine.index.read(c -> c.artifacts().find(diskId, dir, name)).orElse(null);
+      row =
+          version.isEmpty()
+              ? engine.index.read(c -> c.artifacts().find(diskId, dir, name)).orElse(null)
+              : engine.index.read(
+                  c -> c.versions().find(diskId, dir, name, version.getAsLong())
+                      .map(v -> v.state()).orElse(null));
     } catch (dev.diskstore.InvalidPathException e) {
       return Optional.empty();
     }

@@ -525,7 +525,19 @@ public final class Engine implements AutoCloseable {
           urlServer =
               new UrlServer(
                   config.urlServerAddress(), config.urlServerPort(), urlSecret, config.clock(),
-                  disks.artifactOps()::resolveForUrl);
+                  new UrlResolver() {
+                    @Override
+                    public java.util.Optional<Served> resolve(String diskId, String path, String filename) {
+                      return disks.artifactOps().resolveForUrl(
+                          diskId, path, filename, java.util.OptionalLong.empty());
+                    }
+
+                    @Override
+                    public java.util.Optional<Served> resolve(String diskId, String path, String filename,
+                        java.util.OptionalLong version) {
+                      return disks.artifactOps().resolveForUrl(diskId, path, filename, version);
+                    }
+                  });
           signer = urlServer;
         }
       }

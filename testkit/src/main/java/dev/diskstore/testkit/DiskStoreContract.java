@@ -3462,6 +3462,35 @@ public abstract class DiskStoreContract {
     }
 
     @Test
+    void aDownloadUrlOfAnOldVersionServesItsBytesWhileTheVersionIsKept() throws Exception {
+      HttpClient http = newHttpClient();
+      String disk = newDiskId();
+      upsertText(disk, "/u/", "page.html", "<p>first</p>");
+      upsertText(disk, "/u/", "page.html", "<p>second</p>");
+      URI old = artifacts().get(disk, "/u/", "page.html",
+              GetOptions.builder().version(0).withPublicUrl(true).build())
+          .publicUrl().orElseThrow();
+      URI current = artifacts().get(disk, "/u/", "page.html",
+              GetOptions.builder().withPublicUrl(true).build())
+          .publicUrl().orElseThrow();
+      HttpResponse<byte[]> response = download(http, old);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo(utf8("<p>first</p>"));
+      assertThat(download(http, current).body()).isEqualTo(utf8("<p>second</p>"));
+
+      // even after the artifact is deleted, for as long as version 0 is kept
+      artifacts().delete(disk, "/u/", "page.html");
+      assertThat(download(http, old).body()).isEqualTo(utf8("<p>first</p>"));
+      if (usesBuiltInUrlServer()) {
+        // a URL of the current bytes ends with them, as before history
+        assertThat(download(http, current).statusCode()).isEqualTo(404);
+      }
+      artifacts().deleteVersions(disk, "/u/", "page.html");
+      store.maintenance().collectGarbage();
+      assertThat(download(http, old).statusCode()).isIn(403, 404);
+    }
+
+    @Test
     void listAllPagesThroughATreeAndDeleteAllRemovesItInOneTransaction() {
       String disk = newDiskId();
       upsertText(disk, "/t/", "1.txt", "1");
