@@ -250,6 +250,15 @@ public abstract class DiskStoreContract {
     }
   }
 
+  /**
+   * Deletes the artifact's earlier versions and collects garbage, so that bytes only its history
+   * kept are gone from the backend.
+   */
+  private void forgetHistory(String diskId, String path, String filename) {
+    artifacts().deleteVersions(diskId, path, filename);
+    store.maintenance().collectGarbage();
+  }
+
   private void assertVerifyClean() {
     VerifyReport report = store.maintenance().verify();
     assertThat(report.problems()).as("verify() problems").isEmpty();
@@ -2681,13 +2690,15 @@ public abstract class DiskStoreContract {
       assertThat(download(http, oldUrl).statusCode()).isEqualTo(200);
 
       upsertText(disk, "/", "v.txt", "version two");
-      HttpResponse<byte[]> stale = download(http, oldUrl);
       if (usesBuiltInUrlServer()) {
-        assertThat(stale.statusCode()).isEqualTo(404);
+        assertThat(download(http, oldUrl).statusCode()).isEqualTo(404);
       } else {
-        // The old bytes were deleted; the medium refuses the URL (404, or 403 where it hides
-        // whether an object exists).
-        assertThat(stale.statusCode()).as("old URL after its bytes were replaced").isIn(403, 404);
+        // A presigned URL names the stored object, which the history keeps; once the old version
+        // is gone and collected, the medium refuses the URL (404, or 403 where it hides whether
+        // an object exists).
+        forgetHistory(disk, "/", "v.txt");
+        assertThat(download(http, oldUrl).statusCode()).as("old URL after its bytes were replaced")
+            .isIn(403, 404);
       }
       HttpResponse<byte[]> fresh = download(http, urlOf(disk, "/", "v.txt"));
       assertThat(fresh.statusCode()).isEqualTo(200);
@@ -2769,10 +2780,19 @@ public abstract class DiskStoreContract {
       URI a = urlOf(disk, "/", "a.txt");
       URI b = urlOf(disk, "/", "b.txt");
       artifacts().delete(disk, "/", "a.txt");
-      assertThat(download(http, a).statusCode()).isEqualTo(404);
+      if (!usesBuiltInUrlServer()) {
+        forgetHistory(disk, "/", "a.txt"); // the history keeps the object a presigned URL names
+      }
+      assertThat(download(http, a).statusCode()).isIn(403, 404);
+      if (usesBuiltInUrlServer()) {
+        assertThat(download(http, a).statusCode()).isEqualTo(404);
+      }
       assertThat(download(http, b).statusCode()).isEqualTo(200);
-      store.disks().delete(disk);
-      assertThat(download(http, b).statusCode()).isEqualTo(404);
+      store.disks().delete(disk); // with its history: the bytes go at once
+      assertThat(download(http, b).statusCode()).isIn(403, 404);
+      if (usesBuiltInUrlServer()) {
+        assertThat(download(http, b).statusCode()).isEqualTo(404);
+      }
     }
 
     @Test
@@ -3488,6 +3508,36 @@ public abstract class DiskStoreContract {
       artifacts().deleteVersions(disk, "/u/", "page.html");
       store.maintenance().collectGarbage();
       assertThat(download(http, old).statusCode()).isIn(403, 404);
+    }
+
+    @Test
+    void theAsyncTwinsDoWhatTheSyncCallsDo() throws Exception {
+      AsyncDiskStore.AsyncArtifacts async = store.async().disks().artifacts();
+      String disk = newDiskId();
+      upsertText(disk, "/as/", "f.txt", "one");
+      upsertText(disk, "/as/", "f.txt", "two");
+      ArtifactVersionPage page =
+          async.versions(disk, "/as/", "f.txt").get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      assertThat(numbers(page.items())).containsExactly(1L, 0L);
+      assertThat(async.versions(disk, "/as/", "f.txt", 1, null)
+          .get(FUTURE_TIMEOUT_SECONDS, SECONDS).hasMore()).isTrue();
+      try (ArtifactStream in = async.open(disk, "/as/", "f.txt", ByteRange.from(0),
+          GetOptions.builder().version(0).build()).get(FUTURE_TIMEOUT_SECONDS, SECONDS)) {
+        assertThat(in.readAllBytes()).isEqualTo(utf8("one"));
+      }
+      async.restore(disk, "/as/", "f.txt", 0).get(FUTURE_TIMEOUT_SECONDS, SECONDS);
+      assertThat(readAll(disk, "/as/", "f.txt")).isEqualTo(utf8("one"));
+      assertThat(async.restore(disk, "/as/", "f.txt", 1, Precondition.none())
+          .get(FUTURE_TIMEOUT_SECONDS, SECONDS).info().sha256())
+          .isEqualTo(sha256Hex(utf8("two")));
+      assertThat(async.deleteVersions(disk, "/as/", "f.txt").get(FUTURE_TIMEOUT_SECONDS, SECONDS))
+          .isEqualTo(3);
+      assertThat(async.listAll(disk, "/", 10, null).get(FUTURE_TIMEOUT_SECONDS, SECONDS).items())
+          .hasSize(1);
+      assertThat(async.deleteAll(disk, "/as/").get(FUTURE_TIMEOUT_SECONDS, SECONDS)).isEqualTo(1);
+      assertThatThrownBy(() -> async.versions("no-such-disk", "/", "f.txt")
+          .get(FUTURE_TIMEOUT_SECONDS, SECONDS))
+          .hasCauseInstanceOf(DiskNotFoundException.class);
     }
 
     @Test
