@@ -243,6 +243,13 @@ final class VersionOps {
       Instant now = engine.now();
       long changedBefore =
           history.maxAge().map(age -> Engine.micros(now.minus(age))).orElse(Long.MIN_VALUE);
+      // a read first: most collections find nothing to expire and need no write (and no fsync)
+      boolean due =
+          engine.index.read(
+              c -> !c.versions().expired(keepLast, changedBefore, 1).isEmpty());
+      if (!due) {
+        return new Expired(removed, freed);
+      }
       record Batch(int count, List<String> garbage) {}
       Batch batch =
           engine.index.write(
