@@ -105,4 +105,47 @@ class HistoryIntegrityTest {
       assertThat(store.maintenance().verify(true).problems()).isEmpty();
     }
   }
+
+  @Test
+  void twoInstancesOnOneDirectoryNumberVersionsWithoutGapOrDuplicate() throws Exception {
+    try (DiskStore a = DiskStore.local(dir);
+        DiskStore b = DiskStore.local(dir)) {
+      String shared = a.disks().create().id();
+      int threads = 8;
+      int perThread = 6;
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+        for (int t = 0; t < threads; t++) {
+          DiskStore store = t % 2 == 0 ? a : b;
+          int thread = t;
+          futures.add(pool.submit(() -> {
+            for (int i = 0; i < perThread; i++) {
+              store.disks().artifacts().upsert(shared,
+                  FileUpload.ofText("hot.txt", "thread " + thread + " write " + i), "/");
+            }
+            return null;
+          }));
+        }
+        for (var f : futures) {
+          f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      var numbers = new java.util.ArrayList<Long>();
+      String cursor = null;
+      do {
+        var page = b.disks().artifacts().versions(shared, "/", "hot.txt", 5, cursor);
+        page.items().forEach(v -> numbers.add(v.version()));
+        cursor = page.nextCursor().orElse(null);
+      } while (cursor != null);
+      var expected = new java.util.ArrayList<Long>();
+      for (long v = (long) threads * perThread - 1; v >= 0; v--) {
+        expected.add(v);
+      }
+      assertThat(numbers).isEqualTo(expected);
+      assertThat(a.maintenance().verify(true).problems()).isEmpty();
+    }
+  }
 }
