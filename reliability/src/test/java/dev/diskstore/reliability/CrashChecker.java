@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.diskstore.Artifact;
 import dev.diskstore.ArtifactListing;
 import dev.diskstore.ArtifactResult;
+import dev.diskstore.ArtifactVersion;
+import dev.diskstore.ArtifactVersionPage;
 import dev.diskstore.DiskStore;
 import dev.diskstore.GcReport;
 import dev.diskstore.VerifyReport;
@@ -67,6 +69,8 @@ final class CrashChecker {
       int acknowledged, int failed, int inFlight, int inFlightApplied, List<String> inFlightOps) {}
 
   private final Map<String, State> model = new HashMap<>();
+  /** The contents the history kept at the last check (versions with content, any path). */
+  private final Set<String> keptByHistory = new HashSet<>();
   private final String diskId;
 
   CrashChecker(String diskId) {
@@ -143,6 +147,7 @@ final class CrashChecker {
       model.put(path, actual);
     }
     checkListings(store, when);
+    checkHistory(store, when);
 
     GcReport gc = store.maintenance().collectGarbage();
     assertThat(gc.total())
@@ -150,6 +155,43 @@ final class CrashChecker {
         .isZero();
     assertClean(store.maintenance().verify(), when + ", after collecting");
     return new Round(acknowledged, failed, inFlight.size(), applied, inFlightOps);
+  }
+
+  /**
+   * Each path's newest version is its state (its current artifact, or a removal when absent); the
+   * contents the versions hold are remembered, since the backend keeps them too.
+   */
+  private void checkHistory(DiskStore store, String when) {
+    keptByHistory.clear();
+    for (String path : CrashWorker.PATHS) {
+      List<ArtifactVersion> versions = new ArrayList<>();
+      String cursor = null;
+      do {
+        ArtifactVersionPage page = store.disks().artifacts().versions(
+            diskId, CrashWorker.directory(path), CrashWorker.filename(path), 1_000, cursor);
+        versions.addAll(page.items());
+        cursor = page.nextCursor().orElse(null);
+      } while (cursor != null);
+      for (int i = 1; i < versions.size(); i++) {
+        assertThat(versions.get(i).version())
+            .as("%s, %s: versions newest first", when, path)
+            .isLessThan(versions.get(i - 1).version());
+      }
+      State state = model.get(path);
+      if (state.exists()) {
+        assertThat(versions).as("%s, %s: a live file has versions", when, path).isNotEmpty();
+        Artifact newest = versions.get(0).artifact().orElse(null);
+        assertThat(newest).as("%s, %s: the newest version has content", when, path).isNotNull();
+        assertThat(newest.etag()).as("%s, %s: the newest version is the file", when, path)
+            .isEqualTo(state.etag());
+        assertThat(newest.sha256()).isEqualTo(state.sha256());
+      } else if (!versions.isEmpty()) {
+        assertThat(versions.get(0).isRemoval())
+            .as("%s, %s: the newest version of an absent file records its removal", when, path)
+            .isTrue();
+      }
+      versions.forEach(v -> v.artifact().ifPresent(a -> keptByHistory.add(a.sha256())));
+    }
   }
 
   /** The state an operation produces from {@code before}, with the given etag (null: unknown). */
@@ -196,16 +238,19 @@ final class CrashChecker {
     return new State(sha256, CanonicalJson.write(artifact.userMeta()), artifact.etag());
   }
 
-  /** The backend holds one blob per distinct live content, and nothing else. */
+  /**
+   * The backend holds one blob per distinct content that a live file or a kept version (as of the
+   * last check, after which the collection ran) references, and nothing else.
+   */
   void assertBackendHoldsExactly(BlobBackend backend, String when) {
-    Set<String> live = new HashSet<>();
+    Set<String> live = new HashSet<>(keptByHistory);
     model.values().stream().filter(State::exists).forEach(s -> live.add(s.sha256()));
     List<BlobStat> blobs;
     try (Stream<BlobStat> listed = backend.list("")) {
       blobs = listed.filter(b -> !b.key().equals(BlobKeys.STORE_MARKER)).collect(Collectors.toList());
     }
     assertThat(blobs)
-        .as("%s: backend objects vs %d distinct live contents", when, live.size())
+        .as("%s: backend objects vs %d distinct contents of files and versions", when, live.size())
         .hasSize(live.size());
   }
 
