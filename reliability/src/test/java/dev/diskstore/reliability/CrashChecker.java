@@ -12,8 +12,11 @@ import dev.diskstore.ArtifactListing;
 import dev.diskstore.ArtifactResult;
 import dev.diskstore.ArtifactVersion;
 import dev.diskstore.ArtifactVersionPage;
+import dev.diskstore.ByteRange;
 import dev.diskstore.DiskStore;
 import dev.diskstore.GcReport;
+import dev.diskstore.GetOptions;
+import dev.diskstore.History;
 import dev.diskstore.VerifyReport;
 import dev.diskstore.spi.BlobBackend;
 import dev.diskstore.spi.BlobKeys;
@@ -44,6 +47,13 @@ import java.util.stream.Stream;
  * FAIL} it holds what it held before the operation; an operation in flight at the kill (a {@code
  * BEGIN} without an outcome) left either the state before it (same etag) or its complete result
  * (with a new etag), never anything else.
+ *
+ * <p>History (the stores run with {@link History#DEFAULT}): every change a path went through, in
+ * order — each acknowledged operation, and an in-flight one found applied — is a version. After a
+ * crash the path's versions are numbered 0.. with no gap, the newest is the number of changes less
+ * one, the last {@code min(changes, keepLast)} of them are listed newest first exactly as the
+ * changes left the path (etag, bytes, metadata, or a removal), and every one of them reads back the
+ * bytes its hash names.
  */
 final class CrashChecker {
   /** What a path holds: bytes (by SHA-256), canonical user metadata and etag, or nothing. */
@@ -68,7 +78,11 @@ final class CrashChecker {
   record Round(
       int acknowledged, int failed, int inFlight, int inFlightApplied, List<String> inFlightOps) {}
 
+  private static final int KEEP_LAST = History.DEFAULT.keepLast();
+
   private final Map<String, State> model = new HashMap<>();
+  /** Every change each path went through, oldest first: the versions it must have. */
+  private final Map<String, List<State>> changes = new HashMap<>();
   /** The contents the history kept at the last check (versions with content, any path). */
   private final Set<String> keptByHistory = new HashSet<>();
   private final String diskId;
@@ -77,6 +91,7 @@ final class CrashChecker {
     this.diskId = diskId;
     for (String path : CrashWorker.PATHS) {
       model.put(path, State.ABSENT);
+      changes.put(path, new ArrayList<>());
     }
   }
 
@@ -104,7 +119,9 @@ final class CrashChecker {
           assertThat(outcome[1]).as("%s: outcome of another op", logFile).isEqualTo(pending[1]);
           String path = pending[3];
           if (line.startsWith("ACK ")) {
-            expected.put(path, result(pending, expected.get(path), outcome[2]));
+            State after = result(pending, expected.get(path), outcome[2]);
+            expected.put(path, after);
+            changes.get(path).add(after);
             acknowledged++;
           } else {
             failed++; // the state stays as it was
@@ -142,6 +159,7 @@ final class CrashChecker {
         }
         if (!unchanged) {
           applied++;
+          changes.get(path).add(actual);
         }
       }
       model.put(path, actual);
@@ -158,39 +176,55 @@ final class CrashChecker {
   }
 
   /**
-   * Each path's newest version is its state (its current artifact, or a removal when absent); the
-   * contents the versions hold are remembered, since the backend keeps them too.
+   * Each path's versions are its changes (see the class comment), and every kept version reads back
+   * its bytes; the contents the versions hold are remembered, since the backend keeps them too.
    */
-  private void checkHistory(DiskStore store, String when) {
+  private void checkHistory(DiskStore store, String when) throws IOException {
     keptByHistory.clear();
+    Set<String> readThisRound = new HashSet<>();
     for (String path : CrashWorker.PATHS) {
+      String dir = CrashWorker.directory(path);
+      String filename = CrashWorker.filename(path);
       List<ArtifactVersion> versions = new ArrayList<>();
       String cursor = null;
       do {
-        ArtifactVersionPage page = store.disks().artifacts().versions(
-            diskId, CrashWorker.directory(path), CrashWorker.filename(path), 1_000, cursor);
+        ArtifactVersionPage page =
+            store.disks().artifacts().versions(diskId, dir, filename, 7, cursor);
         versions.addAll(page.items());
         cursor = page.nextCursor().orElse(null);
       } while (cursor != null);
-      for (int i = 1; i < versions.size(); i++) {
-        assertThat(versions.get(i).version())
-            .as("%s, %s: versions newest first", when, path)
-            .isLessThan(versions.get(i - 1).version());
+      List<State> made = changes.get(path);
+      assertThat(versions.size())
+          .as("%s, %s: versions kept of %d changes (keep last %d)", when, path, made.size(),
+              KEEP_LAST)
+          .isEqualTo(Math.min(made.size(), KEEP_LAST));
+      for (int i = 0; i < versions.size(); i++) {
+        ArtifactVersion v = versions.get(i);
+        State change = made.get(made.size() - 1 - i);
+        String what = when + ", " + path + " version " + v.version();
+        assertThat(v.version()).as("%s: numbered by the changes, newest first", what)
+            .isEqualTo(made.size() - 1 - i);
+        if (!change.exists()) {
+          assertThat(v.isRemoval()).as("%s: records the removal", what).isTrue();
+          continue;
+        }
+        Artifact a = v.artifact()
+            .orElseThrow(() -> new AssertionError(what + ": a removal, expected " + change));
+        assertThat(new State(a.sha256(), CanonicalJson.write(a.userMeta()), a.etag()))
+            .as("%s: as the change left the path", what)
+            .isEqualTo(change);
+        GetOptions old = GetOptions.builder().version(v.version()).build();
+        try (InputStream in = store.disks().artifacts().open(diskId, dir, filename, ByteRange.from(0), old)) {
+          if (readThisRound.add(a.sha256())) {
+            assertThat(PseudoRandomInputStream.sha256Hex(in))
+                .as("%s: reads back its bytes", what).isEqualTo(a.sha256());
+          } else {
+            // Bytes already hashed this round: the version opens on them.
+            assertThat(in.read() >= 0).as("%s: opens on its bytes", what).isEqualTo(a.sizeBytes() > 0);
+          }
+        }
+        keptByHistory.add(a.sha256());
       }
-      State state = model.get(path);
-      if (state.exists()) {
-        assertThat(versions).as("%s, %s: a live file has versions", when, path).isNotEmpty();
-        Artifact newest = versions.get(0).artifact().orElse(null);
-        assertThat(newest).as("%s, %s: the newest version has content", when, path).isNotNull();
-        assertThat(newest.etag()).as("%s, %s: the newest version is the file", when, path)
-            .isEqualTo(state.etag());
-        assertThat(newest.sha256()).isEqualTo(state.sha256());
-      } else if (!versions.isEmpty()) {
-        assertThat(versions.get(0).isRemoval())
-            .as("%s, %s: the newest version of an absent file records its removal", when, path)
-            .isTrue();
-      }
-      versions.forEach(v -> v.artifact().ifPresent(a -> keptByHistory.add(a.sha256())));
     }
   }
 
