@@ -19,6 +19,15 @@ public class ArtifactNotFoundException extends DiskStoreException {
     this.filename = filename;
   }
 
+  /** For subclasses that say more precisely what is missing. */
+  protected ArtifactNotFoundException(
+      String diskId, String path, String filename, String message) {
+    super(message);
+    this.diskId = diskId;
+    this.path = path;
+    this.filename = filename;
+  }
+
   public String diskId() {
     return diskId;
   }

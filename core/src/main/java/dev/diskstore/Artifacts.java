@@ -198,6 +198,90 @@ public interface Artifacts {
    */
   ArtifactStream open(String diskId, String filePath, String filename, ByteRange range);
 
+  /**
+   * Opens part of the bytes of the version {@link GetOptions#version()} names (the current one when
+   * empty); {@link ArtifactStream#artifact()} describes that version. The URL and content flags of
+   * {@code options} do not apply to a stream. The caller closes the stream.
+   *
+   * @throws ArtifactNotFoundException if there is no such artifact ({@link
+   *     VersionNotFoundException} if it has no such version, or that version records a removal)
+   */
+  ArtifactStream open(
+      String diskId, String filePath, String filename, ByteRange range, GetOptions options);
+
+  // ------------------------------------------------------------------ history
+
+  /** The first page of up to 100 of the artifact's versions, newest first. */
+  default ArtifactVersionPage versions(String diskId, String filePath, String filename) {
+    return versions(diskId, filePath, filename, 100, null);
+  }
+
+  /**
+   * The versions of the artifact at this disk, directory and filename, newest first, {@code limit}
+   * (1–10,000) at a time: every upsert, metadata update, move, restore and delete of it that the
+   * store's {@link History} keeps (see {@link ArtifactVersion}). Works whether or not the artifact
+   * exists now: the versions of a deleted artifact stay listed until garbage collection removes
+   * them. Empty when nothing was recorded (or history is off).
+   *
+   * @param cursor the {@link ArtifactVersionPage#nextCursor()} of the previous page, or null
+   * @throws DiskNotFoundException if the disk does not exist
+   * @throws InvalidCursorException if {@code cursor} is not a cursor of this listing
+   */
+  ArtifactVersionPage versions(
+      String diskId, String filePath, String filename, int limit, @Nullable String cursor);
+
+  /** {@link #restore(String, String, String, long, Precondition)} without a condition. */
+  default Artifact restore(String diskId, String filePath, String filename, long version) {
+    return restore(diskId, filePath, filename, version, Precondition.none());
+  }
+
+  /**
+   * Makes an earlier version current again, in one transaction: the artifact gets that version's
+   * bytes, content type and user metadata (no bytes are copied), a new etag, and a new version
+   * ({@link ArtifactVersion.Change#RESTORED}). Works when the artifact does not exist now — after
+   * a delete or a move away: an undelete. With history off it fails like any missing version.
+   *
+   * @param condition a condition on the artifact as it is now: {@code ifMatch(etag)} restores only
+   *     over that state, {@code ifNoneMatch()} only if the artifact does not exist
+   * @throws VersionNotFoundException if there is no such version, or it records a removal
+   * @throws PreconditionFailedException if {@code condition} does not hold
+   * @throws DiskNotFoundException if the disk does not exist
+   */
+  Artifact restore(
+      String diskId, String filePath, String filename, long version, Precondition condition);
+
+  /**
+   * Deletes every version of the artifact but its newest (which is its current state, or the
+   * record of its deletion, and keeps its numbering going), freeing the bytes nothing else uses at
+   * the next garbage collection. Returns how many versions were deleted.
+   *
+   * @throws DiskNotFoundException if the disk does not exist
+   */
+  int deleteVersions(String diskId, String filePath, String filename);
+
+  // ------------------------------------------------------------------ directories
+
+  /**
+   * Every artifact in {@code path} and its sub-directories, in path and filename order, {@code
+   * limit} (1–10,000) at a time. Each page is one consistent snapshot; pages are read at different
+   * times, so an artifact written between two pages may be missed or seen in its new place.
+   *
+   * @param cursor the {@link ArtifactPage#nextCursor()} of the previous page, or null
+   * @throws DiskNotFoundException if the disk does not exist
+   */
+  ArtifactPage listAll(String diskId, String path, int limit, @Nullable String cursor);
+
+  /**
+   * Deletes every artifact in {@code path} and its sub-directories in one transaction: readers see
+   * all of them or none of them. Each deletion records a version ({@link
+   * ArtifactVersion.Change#DELETED}), so the files can be restored one by one. Returns how many
+   * artifacts were deleted (0 when none: an empty or missing directory is not an error). The root
+   * {@code /} deletes every artifact of the disk.
+   *
+   * @throws DiskNotFoundException if the disk does not exist
+   */
+  int deleteAll(String diskId, String path);
+
   // ------------------------------------------------------------------ full paths (ArtifactPath)
   // Each delegates to the method above taking path and filename, with the same contract.
 

@@ -226,6 +226,47 @@ public final class AsyncDiskStore {
       return run(() -> sync().open(diskId, filePath, filename, range));
     }
 
+    public CompletableFuture<ArtifactStream> open(
+        String diskId, String filePath, String filename, ByteRange range, GetOptions options) {
+      return run(() -> sync().open(diskId, filePath, filename, range, options));
+    }
+
+    // ---------------------------------------------------------------- history, directories
+
+    public CompletableFuture<ArtifactVersionPage> versions(
+        String diskId, String filePath, String filename) {
+      return run(() -> sync().versions(diskId, filePath, filename));
+    }
+
+    public CompletableFuture<ArtifactVersionPage> versions(
+        String diskId, String filePath, String filename, int limit, @Nullable String cursor) {
+      return run(() -> sync().versions(diskId, filePath, filename, limit, cursor));
+    }
+
+    public CompletableFuture<Artifact> restore(
+        String diskId, String filePath, String filename, long version) {
+      return run(() -> sync().restore(diskId, filePath, filename, version));
+    }
+
+    public CompletableFuture<Artifact> restore(
+        String diskId, String filePath, String filename, long version, Precondition condition) {
+      return run(() -> sync().restore(diskId, filePath, filename, version, condition));
+    }
+
+    public CompletableFuture<Integer> deleteVersions(
+        String diskId, String filePath, String filename) {
+      return run(() -> sync().deleteVersions(diskId, filePath, filename));
+    }
+
+    public CompletableFuture<ArtifactPage> listAll(
+        String diskId, String path, int limit, @Nullable String cursor) {
+      return run(() -> sync().listAll(diskId, path, limit, cursor));
+    }
+
+    public CompletableFuture<Integer> deleteAll(String diskId, String path) {
+      return run(() -> sync().deleteAll(diskId, path));
+    }
+
     // ---------------------------------------------------------------- by full path (ArtifactPath)
 
     public CompletableFuture<ArtifactResult> get(String diskId, ArtifactPath file) {

@@ -56,6 +56,7 @@ public final class DiskStoreConfig {
   private final boolean extractContentOnUpsert;
   private final boolean durableCommits;
   private final boolean adoptBackend;
+  private final History history;
 
   private DiskStoreConfig(Builder b) {
     if (b.index == null) {
@@ -82,6 +83,7 @@ public final class DiskStoreConfig {
     this.extractContentOnUpsert = b.extractContentOnUpsert;
     this.durableCommits = b.durableCommits;
     this.adoptBackend = b.adoptBackend;
+    this.history = b.history;
   }
 
   public static Builder builder() {
@@ -110,6 +112,7 @@ public final class DiskStoreConfig {
     b.extractContentOnUpsert = extractContentOnUpsert;
     b.durableCommits = durableCommits;
     b.adoptBackend = adoptBackend;
+    b.history = history;
     return b;
   }
 
@@ -209,6 +212,11 @@ public final class DiskStoreConfig {
   }
 
   /** See {@link Builder#adoptBackend(boolean)}. */
+  /** Which versions of each artifact are kept ({@link History}; default {@link History#DEFAULT}). */
+  public History history() {
+    return history;
+  }
+
   public boolean adoptBackend() {
     return adoptBackend;
   }
@@ -235,6 +243,7 @@ public final class DiskStoreConfig {
     private int readConnections = 4;
     private boolean extractContentOnUpsert;
     private boolean durableCommits = true;
+    private History history = History.DEFAULT;
 
     private Builder() {}
 
@@ -418,6 +427,18 @@ public final class DiskStoreConfig {
      */
     public Builder adoptBackend(boolean adopt) {
       this.adoptBackend = adopt;
+      return this;
+    }
+
+    /**
+     * Which versions of each artifact are kept: {@link History#DEFAULT} (the last 10, for 30 days;
+     * the reasons are in {@link History}), {@link History#off()}, {@link History#keepLast}, {@link
+     * History#keepFor}, {@link History#keep} or {@link History#unlimited()}. Instances sharing a
+     * store should agree: each records versions by its own policy, and each garbage collection
+     * applies the policy of the instance that runs it.
+     */
+    public Builder history(History history) {
+      this.history = Objects.requireNonNull(history, "history");
       return this;
     }
 

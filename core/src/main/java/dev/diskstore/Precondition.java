@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@link #none()}: unconditional (last writer wins);
  *   <li>{@link #ifMatch(String)}: the artifact exists and its etag equals the given one;
- *   <li>{@link #ifNoneMatch()}: the artifact does not exist (create only; upsert only).
+ *   <li>{@link #ifNoneMatch()}: the artifact does not exist (create only: upsert, and restore as an
+ *       undelete only).
  * </ul>
  */
 public final class Precondition {

@@ -11,6 +11,7 @@ import dev.diskstore.InvalidRequestException;
 import dev.diskstore.PreconditionFailedException;
 import dev.diskstore.StorageException;
 import dev.diskstore.StoreClosedException;
+import dev.diskstore.VersionNotFoundException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -58,6 +59,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code move_file_disk}: copy to the destination (create-only unless {@code overwrite}),
  *       keeping content type and user metadata, then delete the source only if its etag is the
  *       one checked; a partial failure is reported as such.
+ *   <li>{@code list_versions_disk}: the file's versions ({@link dev.diskstore.Artifacts#versions}),
+ *       newest first, one line each (number, time, change, size, type, etag), with a cursor.
+ *   <li>{@code restore_file_disk}: make an earlier version current again (also an undelete),
+ *       optionally only if the current etag matches. {@code read_file_disk} takes an optional
+ *       {@code version} to read an earlier version.
  * </ul>
  *
  * <h2>Arguments</h2>
@@ -128,14 +134,14 @@ public final class DiskTools {
   }
 
   /**
-   * The tool names: Acontext's seven in its order, then {@code delete_file_disk} and {@code
-   * move_file_disk}.
+   * The tool names: Acontext's seven in its order, then {@code delete_file_disk}, {@code
+   * move_file_disk}, {@code list_versions_disk} and {@code restore_file_disk}.
    */
   public List<String> toolNames() {
     return ToolCatalog.NAMES;
   }
 
-  /** The nine tools, provider-neutral. */
+  /** The eleven tools, provider-neutral. */
   public List<ToolDefinition> definitions() {
     return specs.stream()
         .map(s -> new ToolDefinition(
@@ -192,8 +198,8 @@ public final class DiskTools {
     return """
         <disk>
         You have a disk: a file store shared with the user, like a shared drive. The tools whose \
-        names end in _disk list, find, read, write, edit, move, delete and share its files. The \
-        disk only stores files; it cannot run code.
+        names end in _disk list, find, read, write, edit, move, delete, restore and share its \
+        files. The disk only stores files; it cannot run code.
         - Paths: a file is named by its directory (file_path, e.g. "/docs/2024/") and its name \
         (filename, e.g. "plan.md"); its full path is then /docs/2024/plan.md. "/" is the root. \
         Names are case-sensitive. Directories exist while they contain files; there is no need \
@@ -210,6 +216,9 @@ public final class DiskTools {
         write_file_disk, replace_string_disk, delete_file_disk or move_file_disk: if the file \
         changed since, the tool refuses instead of overwriting; read the file again and redo \
         your change.
+        - Undo: the disk keeps earlier versions of each file for a while. list_versions_disk \
+        shows them (deleted files too), read_file_disk with version reads one, and \
+        restore_file_disk makes one current again, or brings a deleted file back.
         - Sharing: download_file_disk returns a temporary URL for the user, or for binary files \
         you cannot read as text.
         - A result starting with "Error:" means the call changed nothing; it says why and what \
@@ -242,6 +251,11 @@ public final class DiskTools {
       return cap(result);
     } catch (ToolFailure e) {
       return error(e.getMessage());
+    } catch (VersionNotFoundException e) {
+      return error("version " + e.version() + " of " + e.path() + e.filename() + " cannot be"
+          + " read or restored: it is not in the file's history any more, never existed, or"
+          + " records a delete or a move away (no content). Call list_versions_disk to see the"
+          + " versions there are.");
     } catch (ArtifactNotFoundException e) {
       return error(runner.notFound(e.path(), e.filename()));
     } catch (DiskNotFoundException e) {

@@ -9,8 +9,8 @@ import dev.diskstore.agent.ToolSpec.Type;
 import java.util.List;
 
 /**
- * The nine disk tools: names, descriptions and parameters, in Acontext's {@code DISK_TOOLS} order
- * followed by the two tools Acontext lacks (delete and move). The descriptions state what the
+ * The eleven disk tools: names, descriptions and parameters, in Acontext's {@code DISK_TOOLS} order
+ * followed by the four tools Acontext lacks (delete, move, and the history's list and restore). The descriptions state what the
  * executor actually does, including the limits of the {@link Settings} they are built for.
  */
 final class ToolCatalog {
@@ -23,11 +23,18 @@ final class ToolCatalog {
   static final String DOWNLOAD_FILE = "download_file_disk";
   static final String DELETE_FILE = "delete_file_disk";
   static final String MOVE_FILE = "move_file_disk";
+  static final String LIST_VERSIONS = "list_versions_disk";
+  static final String RESTORE_FILE = "restore_file_disk";
+
+  /** Versions list_versions_disk shows without {@code limit}, and at most. */
+  static final int DEFAULT_VERSIONS_LIMIT = 20;
+
+  static final int MAX_VERSIONS_LIMIT = 100;
 
   static final List<String> NAMES =
       List.of(
           WRITE_FILE, READ_FILE, REPLACE_STRING, LIST, GREP, GLOB, DOWNLOAD_FILE, DELETE_FILE,
-          MOVE_FILE);
+          MOVE_FILE, LIST_VERSIONS, RESTORE_FILE);
 
   private ToolCatalog() {}
 
@@ -47,7 +54,7 @@ final class ToolCatalog {
   static List<ToolSpec> specs(Settings settings) {
     return List.of(
         writeFile(), readFile(settings), replaceString(), list(), grep(), glob(), download(),
-        delete(), move());
+        delete(), move(), listVersions(), restoreFile());
   }
 
   private static ToolSpec writeFile() {
@@ -90,10 +97,18 @@ final class ToolCatalog {
             + " each line follows, prefixed with its 1-based line number and \"| \" (the prefix"
             + " is not part of the file). Returns " + settings.defaultLineLimit() + " lines by"
             + " default; page through longer files with line_offset and line_limit. Binary files"
-            + " (images, archives) cannot be read: use download_file_disk for them.",
+            + " (images, archives) cannot be read: use download_file_disk for them. With version,"
+            + " reads an earlier version of the file (see list_versions_disk).",
         List.of(
             FILE_PATH,
             FILENAME,
+            optionalInt(
+                "version",
+                "Optional. Read this earlier version of the file (a number from"
+                    + " list_versions_disk) instead of the current one. Its etag is that"
+                    + " version's, not usable as expected_etag.",
+                0,
+                Integer.MAX_VALUE),
             optionalInt(
                 "line_offset",
                 "Optional. Number of lines to skip before the first line returned: 0 (the"
@@ -258,9 +273,10 @@ final class ToolCatalog {
   private static ToolSpec delete() {
     return new ToolSpec(
         DELETE_FILE,
-        "Delete one file; this cannot be undone. Pass the etag from read_file_disk as"
-            + " expected_etag to delete it only if nobody changed it since you read it. A"
-            + " directory disappears when its last file is deleted.",
+        "Delete one file. Pass the etag from read_file_disk as expected_etag to delete it only"
+            + " if nobody changed it since you read it. A directory disappears when its last file"
+            + " is deleted. While the store keeps history, restore_file_disk brings a deleted"
+            + " file back (list_versions_disk shows its versions).",
         List.of(
             FILE_PATH,
             FILENAME,
@@ -310,5 +326,52 @@ final class ToolCatalog {
                 "Optional. The etag from read_file_disk: move only if the file has not changed"
                     + " since.")),
         "{\"file_path\":\"/drafts/\",\"filename\":\"plan.md\",\"destination_path\":\"/archive/\"}");
+  }
+
+  private static ToolSpec listVersions() {
+    return new ToolSpec(
+        LIST_VERSIONS,
+        "List the versions of a file, newest first: every write, metadata change, move,"
+            + " restore and delete of it made a version, numbered from 0. Works for deleted"
+            + " files too. Each line gives the version number, when it was made, what made it,"
+            + " and the size and etag of the file then (a delete or a move away has no content)."
+            + " Read an old version with read_file_disk and version; bring it back with"
+            + " restore_file_disk. The store keeps a limited history: old versions expire.",
+        List.of(
+            FILE_PATH,
+            FILENAME,
+            optionalInt(
+                "limit",
+                "Optional. Maximum number of versions to return, 1-" + MAX_VERSIONS_LIMIT
+                    + " (default " + DEFAULT_VERSIONS_LIMIT + ").",
+                1,
+                MAX_VERSIONS_LIMIT),
+            optional(
+                "cursor",
+                Type.STRING,
+                "Optional. The cursor printed at the end of a previous list_versions_disk result"
+                    + " of the same file, to get the older versions that follow.")),
+        "{\"file_path\":\"/notes/\",\"filename\":\"todo.md\"}");
+  }
+
+  private static ToolSpec restoreFile() {
+    return new ToolSpec(
+        RESTORE_FILE,
+        "Make an earlier version of a file current again: its content, type and user metadata"
+            + " come back as a new version (nothing is lost: the version it replaces stays in"
+            + " the history). Also undeletes a deleted file. Get the version numbers from"
+            + " list_versions_disk. Returns the new etag.",
+        List.of(
+            FILE_PATH,
+            FILENAME,
+            new Param("version", Type.INTEGER,
+                "The version to restore, a number from list_versions_disk.", true, 0,
+                Integer.MAX_VALUE),
+            optional(
+                "expected_etag",
+                Type.STRING,
+                "Optional. The etag of the file as it is now (from read_file_disk): restore only"
+                    + " if nobody changed it since.")),
+        "{\"file_path\":\"/notes/\",\"filename\":\"todo.md\",\"version\":2}");
   }
 }

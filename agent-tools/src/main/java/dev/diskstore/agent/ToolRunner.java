@@ -7,6 +7,8 @@ import dev.diskstore.ArtifactContent;
 import dev.diskstore.ArtifactListing;
 import dev.diskstore.ArtifactNotFoundException;
 import dev.diskstore.ArtifactResult;
+import dev.diskstore.ArtifactVersion;
+import dev.diskstore.ArtifactVersionPage;
 import dev.diskstore.Artifacts;
 import dev.diskstore.ContentUnavailable;
 import dev.diskstore.DiskStore;
@@ -84,6 +86,8 @@ final class ToolRunner {
       case ToolCatalog.DOWNLOAD_FILE -> download(args);
       case ToolCatalog.DELETE_FILE -> delete(args);
       case ToolCatalog.MOVE_FILE -> move(args);
+      case ToolCatalog.LIST_VERSIONS -> listVersions(args);
+      case ToolCatalog.RESTORE_FILE -> restoreFile(args);
       default -> throw new IllegalArgumentException("no such tool: " + tool);
     };
   }
@@ -148,12 +152,15 @@ final class ToolRunner {
     FileRef ref = file(args);
     Integer offsetArgument = args.integer("line_offset", 0, Integer.MAX_VALUE, false);
     Integer limitArgument = args.integer("line_limit", 1, Settings.MAX_LINE_LIMIT, true);
+    Integer version = args.integer("version", 0, Integer.MAX_VALUE, false);
     int offset = offsetArgument == null ? 0 : offsetArgument;
     int limit = limitArgument == null ? settings.defaultLineLimit() : limitArgument;
+    GetOptions.Builder options = GetOptions.builder().withContent(true);
+    if (version != null) {
+      options.version(version);
+    }
     ArtifactResult result =
-        artifacts().get(
-            diskId, ref.directory(), ref.filename(),
-            GetOptions.builder().withContent(true).build());
+        artifacts().get(diskId, ref.directory(), ref.filename(), options.build());
     Artifact artifact = result.artifact();
     if (result.content().isEmpty()) {
       throw new ToolFailure(
@@ -166,8 +173,8 @@ final class ToolRunner {
             ? "text extracted from " + artifact.contentType() + " (read-only)"
             : artifact.contentType();
     String total = (content.truncated() ? "at least " : "") + lines.size() + " lines";
-    String about = " | etag: " + artifact.etag() + " | " + kind + ", " + artifact.sizeBytes()
-        + " bytes]";
+    String about = (version == null ? "" : " | version " + version + ", not the current file")
+        + " | etag: " + artifact.etag() + " | " + kind + ", " + artifact.sizeBytes() + " bytes]";
     if (lines.isEmpty() && offset == 0) {
       return "[" + artifact.fullPath() + " | empty, 0 lines" + about;
     }
@@ -832,6 +839,82 @@ final class ToolRunner {
     }
     changed(Normalizer.normalize(ref.display(), Normalizer.Form.NFC));
     return "Deleted " + ref.display() + ".";
+  }
+
+  // ---------------------------------------------------------------- list_versions_disk
+
+  private String listVersions(Arguments args) {
+    FileRef ref = file(args);
+    Integer limitArgument =
+        args.integer("limit", 1, ToolCatalog.MAX_VERSIONS_LIMIT, true);
+    int limit = limitArgument == null ? ToolCatalog.DEFAULT_VERSIONS_LIMIT : limitArgument;
+    String cursor = args.text("cursor");
+    ArtifactVersionPage page;
+    try {
+      page = artifacts().versions(diskId, ref.directory(), ref.filename(), limit, cursor);
+    } catch (InvalidCursorException e) {
+      throw new ToolFailure("the cursor is not one list_versions_disk printed for "
+          + ref.display() + "; call it without cursor to start from the newest version.");
+    }
+    if (page.items().isEmpty()) {
+      return cursor == null
+          ? "No versions of " + ref.display() + " are kept (it never existed, or the store"
+              + " keeps no history)."
+          : "No more versions of " + ref.display() + ".";
+    }
+    StringBuilder out = new StringBuilder();
+    out.append("Versions of ").append(ref.display()).append(", newest first:\n");
+    for (ArtifactVersion v : page.items()) {
+      out.append("version ").append(v.version()).append(" | ")
+          .append(v.changedAt().truncatedTo(ChronoUnit.SECONDS)).append(" | ")
+          .append(describe(v.change()));
+      if (v.artifact().isPresent()) {
+        Artifact a = v.artifact().get();
+        out.append(" | ").append(a.sizeBytes()).append(" bytes, ").append(a.contentType())
+            .append(" | etag: ").append(a.etag());
+      } else {
+        out.append(" | no content");
+      }
+      out.append('\n');
+    }
+    page.nextCursor().ifPresent(next -> out.append("[older versions follow: call")
+        .append(" list_versions_disk with cursor=\"").append(next).append("\"]\n"));
+    return out.toString();
+  }
+
+  private static String describe(ArtifactVersion.Change change) {
+    return switch (change) {
+      case UPSERTED -> "written";
+      case UPDATED -> "metadata changed";
+      case MOVED_IN -> "moved here";
+      case MOVED_AWAY -> "moved away";
+      case DELETED -> "deleted";
+      case RESTORED -> "restored";
+    };
+  }
+
+  // ---------------------------------------------------------------- restore_file_disk
+
+  private String restoreFile(Arguments args) {
+    FileRef ref = file(args);
+    Integer version = args.integer("version", 0, Integer.MAX_VALUE, false);
+    if (version == null) {
+      throw args.missing("version");
+    }
+    String expectedEtag = args.text("expected_etag");
+    Artifact restored;
+    try {
+      restored =
+          artifacts().restore(
+              diskId, ref.directory(), ref.filename(), version,
+              expectedEtag == null ? Precondition.none() : Precondition.ifMatch(expectedEtag));
+    } catch (PreconditionFailedException e) {
+      throw stale(ref.display(), expectedEtag, e.currentEtag(), "nothing was restored");
+    }
+    changed(Normalizer.normalize(restored.fullPath(), Normalizer.Form.NFC));
+    return "Restored " + restored.fullPath() + " to the content of version " + version + " ("
+        + restored.sizeBytes() + " bytes, " + restored.contentType() + "). etag: "
+        + restored.etag();
   }
 
   // ---------------------------------------------------------------- move_file_disk

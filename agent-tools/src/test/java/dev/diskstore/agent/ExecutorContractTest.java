@@ -19,7 +19,7 @@ class ExecutorContractTest extends DiskToolsTestBase {
     String expected =
         "Error: unknown tool \"rm_disk\". The disk tools are: write_file_disk, read_file_disk,"
             + " replace_string_disk, list_disk, grep_disk, glob_disk, download_file_disk,"
-            + " delete_file_disk, move_file_disk.";
+            + " delete_file_disk, move_file_disk, list_versions_disk, restore_file_disk.";
     assertThat(call("rm_disk", "{}")).isEqualTo(expected);
     assertThat(tools.execute(null, null)).startsWith("Error: unknown tool \"\".");
   }

@@ -30,7 +30,8 @@ class ToolSchemaTest extends DiskToolsTestBase {
   private static final List<String> NAMES =
       List.of(
           "write_file_disk", "read_file_disk", "replace_string_disk", "list_disk", "grep_disk",
-          "glob_disk", "download_file_disk", "delete_file_disk", "move_file_disk");
+          "glob_disk", "download_file_disk", "delete_file_disk", "move_file_disk",
+          "list_versions_disk", "restore_file_disk");
 
   private static final Schema META_2020_12 =
       SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)

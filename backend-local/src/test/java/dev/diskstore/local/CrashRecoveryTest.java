@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.diskstore.Artifact;
 import dev.diskstore.ArtifactResult;
+import dev.diskstore.ArtifactVersion;
+import dev.diskstore.ArtifactVersionPage;
 import dev.diskstore.DiskStore;
 import dev.diskstore.GcReport;
 import dev.diskstore.VerifyReport;
@@ -38,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills a writing process at random moments and checks that the store it leaves behind recovers:
  * every acknowledged write is there with the right bytes and metadata, the one write in flight is
- * either fully there or not at all, and after garbage collection the backend holds exactly the
- * referenced blobs.
+ * either fully there or not at all, each path's newest version is its state, and after garbage
+ * collection the backend holds exactly the referenced blobs: those of the live files and of the
+ * versions the history keeps (the store runs with the default history).
  *
  * <p>{@link CrashWorker} runs in a child JVM and logs each operation durably before and after it
  * runs. Each round starts a worker, waits a random 200–1,500 ms after the worker reports the store
@@ -77,6 +80,7 @@ class CrashRecoveryTest {
     int killsBetweenOps = 0;
     int inFlightApplied = 0;
     long started = System.nanoTime();
+    Set<String> keptByHistory;
     for (int round = 1; round <= rounds; round++) {
       long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
       Path output = tmp.resolve("worker-" + round + ".out");
@@ -140,8 +144,10 @@ class CrashRecoveryTest {
             .as("round %d: a second collection right after the one on open found %s", round, gc)
             .isZero();
         assertClean(store.maintenance().verify(), "round " + round + ", after collecting");
+        keptByHistory =
+            checkHistory(store, diskId, model, "round " + round + " (seed " + seed + ")");
       }
-      assertBackendHoldsExactly(storeDir, model, round);
+      assertBackendHoldsExactly(storeDir, model, keptByHistory, round);
 
       System.out.printf(
           java.util.Locale.ROOT,
@@ -265,10 +271,53 @@ class CrashRecoveryTest {
     assertThat(report.problems()).as("verify problems %s", when).isEmpty();
   }
 
-  /** The backend holds one blob per distinct content of the live paths, and nothing else. */
+  /**
+   * Each path's newest version is its state (its current content and metadata, or a removal when
+   * absent) and versions are listed newest first; returns the contents the kept versions hold
+   * (after the collection, so retention has run), since the backend keeps them too.
+   */
+  private static Set<String> checkHistory(
+      DiskStore store, String diskId, Map<String, Expected> model, String when) {
+    Set<String> kept = new HashSet<>();
+    for (String path : CrashWorker.PATHS) {
+      List<ArtifactVersion> versions = new ArrayList<>();
+      String cursor = null;
+      do {
+        ArtifactVersionPage page = store.disks().artifacts().versions(
+            diskId, CrashWorker.directory(path), CrashWorker.filename(path), 1_000, cursor);
+        versions.addAll(page.items());
+        cursor = page.nextCursor().orElse(null);
+      } while (cursor != null);
+      for (int i = 1; i < versions.size(); i++) {
+        assertThat(versions.get(i).version())
+            .as("%s, %s: versions newest first", when, path)
+            .isLessThan(versions.get(i - 1).version());
+      }
+      Expected state = model.get(path);
+      if (state.exists()) {
+        assertThat(versions).as("%s, %s: a live file has versions", when, path).isNotEmpty();
+        Artifact newest = versions.get(0).artifact().orElse(null);
+        assertThat(newest).as("%s, %s: the newest version has content", when, path).isNotNull();
+        assertThat(new Expected(newest.sha256(), CanonicalJson.write(newest.userMeta())))
+            .as("%s, %s: the newest version is the file", when, path)
+            .isEqualTo(state);
+      } else if (!versions.isEmpty()) {
+        assertThat(versions.get(0).isRemoval())
+            .as("%s, %s: the newest version of an absent file records its removal", when, path)
+            .isTrue();
+      }
+      versions.forEach(v -> v.artifact().ifPresent(a -> kept.add(a.sha256())));
+    }
+    return kept;
+  }
+
+  /**
+   * The backend holds one blob per distinct content of the live paths and of the kept versions,
+   * and nothing else.
+   */
   private static void assertBackendHoldsExactly(
-      Path storeDir, Map<String, Expected> model, int round) {
-    Set<String> liveContents = new HashSet<>();
+      Path storeDir, Map<String, Expected> model, Set<String> keptByHistory, int round) {
+    Set<String> liveContents = new HashSet<>(keptByHistory);
     model.values().stream().filter(Expected::exists).forEach(e -> liveContents.add(e.sha256()));
     List<BlobStat> blobs;
     try (LocalBlobBackend backend = LocalBlobBackend.at(storeDir.resolve("blobs"));
@@ -277,7 +326,8 @@ class CrashRecoveryTest {
           .collect(Collectors.toList()));
     }
     assertThat(blobs)
-        .as("round %d: backend blobs vs %d distinct live contents", round, liveContents.size())
+        .as("round %d: backend blobs vs %d distinct contents of files and kept versions", round,
+            liveContents.size())
         .hasSize(liveContents.size());
   }
 }

@@ -1,5 +1,7 @@
 package dev.diskstore.local;
 
+import java.util.function.UnaryOperator;
+import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.DiskStore;
 import dev.diskstore.testkit.DiskStoreContract;
 import java.nio.file.Path;
@@ -14,5 +16,12 @@ class LocalDiskStoreTest extends DiskStoreContract {
   @Override
   protected DiskStore openStore(Path directory) {
     return DiskStore.local(directory);
+  }
+
+  @Override
+  protected DiskStore openStore(Path directory, UnaryOperator<DiskStoreConfig.Builder> tuning) {
+    return DiskStore.open(tuning.apply(DiskStoreConfig.builder()
+        .directory(directory)
+        .backend(LocalBlobBackend.at(directory.resolve("blobs")))).build());
   }
 }

@@ -1,5 +1,6 @@
 package dev.diskstore.local;
 
+import java.util.function.UnaryOperator;
 import dev.diskstore.DiskStore;
 import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.testkit.DiskStoreContract;
@@ -20,5 +21,13 @@ class RelaxedCommitsDiskStoreTest extends DiskStoreContract {
             .backend(LocalBlobBackend.at(directory.resolve("blobs")))
             .durableCommits(false)
             .build());
+  }
+
+  @Override
+  protected DiskStore openStore(Path directory, UnaryOperator<DiskStoreConfig.Builder> tuning) {
+    return DiskStore.open(tuning.apply(DiskStoreConfig.builder()
+        .directory(directory)
+        .backend(LocalBlobBackend.at(directory.resolve("blobs")))
+        .durableCommits(false)).build());
   }
 }

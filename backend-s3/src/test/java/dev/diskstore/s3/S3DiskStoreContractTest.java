@@ -1,5 +1,6 @@
 package dev.diskstore.s3;
 
+import java.util.function.UnaryOperator;
 import dev.diskstore.DiskStore;
 import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.testkit.DiskStoreContract;
@@ -39,5 +40,12 @@ class S3DiskStoreContractTest extends DiskStoreContract {
   @Override
   protected boolean usesBuiltInUrlServer() {
     return false;
+  }
+
+  @Override
+  protected DiskStore openStore(Path directory, UnaryOperator<DiskStoreConfig.Builder> tuning) {
+    String prefix = PREFIXES.computeIfAbsent(directory, d -> S3.newPrefix());
+    return DiskStore.open(tuning.apply(
+        DiskStoreConfig.builder().directory(directory).backend(S3.backend(prefix).build())).build());
   }
 }

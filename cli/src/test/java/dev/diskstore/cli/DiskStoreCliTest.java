@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,6 +70,14 @@ class DiskStoreCliTest {
     Files.createDirectories(file.getParent());
     Files.writeString(file, text);
     return file;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<String> texts(JsonNode array, String field) {
@@ -434,12 +444,17 @@ class DiskStoreCliTest {
     assertThat(ok("gc").out()).startsWith("gc: deleted ");
     assertThat(ok("stats", "--json").json().get("blobs").asInt()).isEqualTo(1);
 
-    // damage the one blob: deep verify finds it (exit 1) and reading it fails in one line
-    List<Path> blobs;
+    // the CLI opens the store with the default history, so the deleted three.txt's version keeps
+    // its bytes: the backend holds the live content and that one
+    List<Path> stored;
     try (Stream<Path> files = Files.walk(store.resolve("blobs"))) {
-      blobs = files.filter(Files::isRegularFile)
+      stored = files.filter(Files::isRegularFile)
           .filter(p -> !p.getFileName().toString().startsWith("diskstore-store")).toList();
     }
+    assertThat(stored.stream().map(DiskStoreCliTest::read).toList())
+        .containsExactlyInAnyOrder("same bytes", "other");
+    // damage the live blob: deep verify finds it (exit 1) and reading it fails in one line
+    List<Path> blobs = stored.stream().filter(p -> read(p).equals("same bytes")).toList();
     assertThat(blobs).hasSize(1);
     byte[] bytes = Files.readAllBytes(blobs.get(0));
     bytes[0] ^= 1;

@@ -1,5 +1,8 @@
 package dev.diskstore.tika;
 
+import java.util.function.UnaryOperator;
+import dev.diskstore.local.LocalBlobBackend;
+import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.DiskStore;
 import dev.diskstore.testkit.DiskStoreContract;
 import java.nio.file.Path;
@@ -16,5 +19,14 @@ class TikaDiskStoreContractTest extends DiskStoreContract {
   @Override
   protected DiskStore openStore(Path directory) {
     return DiskStore.local(directory);
+  }
+
+  @Override
+  protected DiskStore openStore(Path directory, UnaryOperator<DiskStoreConfig.Builder> tuning) {
+    return DiskStore.open(tuning.apply(DiskStoreConfig.builder()
+        .directory(directory)
+        .backend(LocalBlobBackend.at(directory.resolve("blobs")))
+        .contentParser(new TikaContentParser())
+        .contentTypeDetector(new TikaContentTypeDetector())).build());
   }
 }

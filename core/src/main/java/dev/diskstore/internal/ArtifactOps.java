@@ -6,7 +6,10 @@ import dev.diskstore.ArtifactInfo;
 import dev.diskstore.ArtifactListing;
 import dev.diskstore.ArtifactNotFoundException;
 import dev.diskstore.ArtifactResult;
+import dev.diskstore.ArtifactPage;
 import dev.diskstore.ArtifactStream;
+import dev.diskstore.ArtifactVersion;
+import dev.diskstore.ArtifactVersionPage;
 import dev.diskstore.Artifacts;
 import dev.diskstore.ByteRange;
 import dev.diskstore.ContentUnavailable;
@@ -18,6 +21,7 @@ import dev.diskstore.InvalidRequestException;
 import dev.diskstore.Precondition;
 import dev.diskstore.PreconditionFailedException;
 import dev.diskstore.StorageException;
+import dev.diskstore.VersionNotFoundException;
 import dev.diskstore.spi.BlobNotFoundException;
 import dev.diskstore.spi.ContentParser;
 import dev.diskstore.spi.PublicUrlRequest;
@@ -64,9 +68,16 @@ final class ArtifactOps implements Artifacts {
   static final int MAX_LIST_LIMIT = 10_000;
   private static final int READ_RETRIES = 5;
   private final Engine engine;
+  private final VersionOps versions;
 
   ArtifactOps(Engine engine) {
     this.engine = engine;
+    this.versions = new VersionOps(engine, this);
+  }
+
+  /** The history of the artifacts (garbage collection runs its retention pass). */
+  VersionOps versionOps() {
+    return versions;
   }
 
   private record Commit(Artifact artifact, long id, List<String> garbage) {}
@@ -275,6 +286,7 @@ final class ArtifactOps implements Artifacts {
       // same bytes: the row keeps pointing at the blob it had
       row = withKey(row, current.blobKey());
     }
+    versions.record(c, diskId, path, filename, ArtifactVersion.Change.UPSERTED, row, nowMicros);
     return new Commit(toArtifact(row), id, garbage);
   }
 
@@ -402,14 +414,29 @@ final class ArtifactOps implements Artifacts {
         });
   }
 
+  /** The row of the version {@code options} names: the current one, or one of the history. */
+  private @Nullable ArtifactRow lookup(
+      String diskId, String path, String filename, GetOptions options) {
+    if (options.version().isEmpty()) {
+      return lookup(diskId, path, filename);
+    }
+    return versions.lookup(diskId, path, filename, options.version().getAsLong());
+  }
+
   @Override
   public ArtifactResult get(String diskId, String filePath, String filename, GetOptions options) {
     Objects.requireNonNull(filePath, "filePath");
     Objects.requireNonNull(filename, "filename");
-    return find(diskId, filePath, filename, options)
-        .orElseThrow(
-            () -> new ArtifactNotFoundException(
-                diskId, PathRules.directory(filePath), PathRules.filename(filename)));
+    Optional<ArtifactResult> found = find(diskId, filePath, filename, options);
+    if (found.isPresent()) {
+      return found.get();
+    }
+    String path = PathRules.directory(filePath);
+    String name = PathRules.filename(filename);
+    if (options.version().isPresent()) {
+      throw versions.notFound(diskId, path, name, options.version().getAsLong());
+    }
+    throw new ArtifactNotFoundException(diskId, path, name);
   }
 
   @Override
@@ -423,7 +450,7 @@ final class ArtifactOps implements Artifacts {
     String path = PathRules.directory(filePath);
     String name = PathRules.filename(filename);
     for (int attempt = 1; ; attempt++) {
-      ArtifactRow row = lookup(diskId, path, name);
+      ArtifactRow row = lookup(diskId, path, name, options);
       if (row == null) {
         return Optional.empty();
       }
@@ -448,7 +475,8 @@ final class ArtifactOps implements Artifacts {
               engine.signer().sign(
                   new PublicUrlRequest(
                       row.diskId(), row.path(), row.filename(), row.blobKey(), row.sha256(),
-                      row.etag(), row.contentType(), row.size(), options.expire(), expiresAt)));
+                      row.etag(), row.contentType(), row.size(), options.expire(), expiresAt,
+                      options.version())));
     }
     Optional<ArtifactContent> content = Optional.empty();
     Optional<ContentUnavailable> unavailable = Optional.empty();
@@ -472,16 +500,26 @@ final class ArtifactOps implements Artifacts {
 
   @Override
   public ArtifactStream open(String diskId, String filePath, String filename, ByteRange range) {
+    return open(diskId, filePath, filename, range, GetOptions.NONE);
+  }
+
+  @Override
+  public ArtifactStream open(
+      String diskId, String filePath, String filename, ByteRange range, GetOptions options) {
     engine.checkOpen();
     Objects.requireNonNull(diskId, "diskId");
     Objects.requireNonNull(filePath, "filePath");
     Objects.requireNonNull(filename, "filename");
     Objects.requireNonNull(range, "range");
+    Objects.requireNonNull(options, "options");
     String path = PathRules.directory(filePath);
     String name = PathRules.filename(filename);
     for (int attempt = 1; ; attempt++) {
-      ArtifactRow row = lookup(diskId, path, name);
+      ArtifactRow row = lookup(diskId, path, name, options);
       if (row == null) {
+        if (options.version().isPresent()) {
+          throw versions.notFound(diskId, path, name, options.version().getAsLong());
+        }
         throw new ArtifactNotFoundException(diskId, path, name);
       }
       try {
@@ -519,13 +557,19 @@ final class ArtifactOps implements Artifacts {
     return openChecked(engine, row, range);
   }
 
-  /** For the URL server: the current version of an artifact. */
-  Optional<UrlResolver.Served> resolveForUrl(String diskId, String path, String filename) {
+  /** For the URL server: the current version of an artifact, or the one {@code version} names. */
+  Optional<UrlResolver.Served> resolveForUrl(
+      String diskId, String path, String filename, OptionalLong version) {
     ArtifactRow row;
     try {
       String dir = PathRules.directory(path);
       String name = PathRules.filename(filename);
-      row = engine.index.read(c -> c.artifacts().find(diskId, dir, name)).orElse(null);
+      row =
+          version.isEmpty()
+              ? engine.index.read(c -> c.artifacts().find(diskId, dir, name)).orElse(null)
+              : engine.index.read(
+                  c -> c.versions().find(diskId, dir, name, version.getAsLong())
+                      .map(v -> v.state()).orElse(null));
     } catch (dev.diskstore.InvalidPathException e) {
       return Optional.empty();
     }
@@ -700,6 +744,10 @@ final class ArtifactOps implements Artifacts {
                 addToDirectories(c, diskId, to);
               }
               c.text().enqueue(source.id());
+              versions.record(c, diskId, from, fromName, ArtifactVersion.Change.MOVED_AWAY, null,
+                  nowMicros);
+              versions.record(c, diskId, to, toName, ArtifactVersion.Change.MOVED_IN, movedRow,
+                  nowMicros);
               return new Moved(toArtifact(movedRow), garbage);
             });
     engine.deleteGarbage(moved.garbage());
@@ -747,6 +795,7 @@ final class ArtifactOps implements Artifacts {
                   row.size(), row.contentType(), etag, metaJson, row.createdAt(), now,
                   row.contentModifiedAt(), row.blobKey());
           c.artifacts().update(updated, RowCheck.of(updated));
+          versions.record(c, diskId, path, name, ArtifactVersion.Change.UPDATED, updated, now);
           return toArtifact(updated);
         });
   }
@@ -769,9 +818,181 @@ final class ArtifactOps implements Artifacts {
             c -> {
               ArtifactRow row = requireForWrite(c, diskId, path, name, condition);
               List<String> keys = new ArrayList<>();
-              deleteRow(c, row, keys, engine.now());
+              Instant now = engine.now();
+              deleteRow(c, row, keys, now);
+              versions.record(c, diskId, path, name, ArtifactVersion.Change.DELETED, null,
+                  Engine.micros(now));
               return keys;
             });
     engine.deleteGarbage(garbage);
+  }
+
+  // ---------------------------------------------------------------- history
+
+  @Override
+  public ArtifactVersionPage versions(
+      String diskId, String filePath, String filename, int limit, @Nullable String cursor) {
+    return versions.versions(diskId, filePath, filename, limit, cursor);
+  }
+
+  @Override
+  public int deleteVersions(String diskId, String filePath, String filename) {
+    return versions.deleteVersions(diskId, filePath, filename);
+  }
+
+  @Override
+  public Artifact restore(
+      String diskId, String filePath, String filename, long version, Precondition condition) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(filePath, "filePath");
+    Objects.requireNonNull(filename, "filename");
+    Objects.requireNonNull(condition, "condition");
+    if (version < 0) {
+      throw new InvalidRequestException("version must be >= 0, was " + version);
+    }
+    String path = PathRules.directory(filePath);
+    String name = PathRules.filename(filename);
+    record Restored(Artifact artifact, long id, List<String> garbage) {}
+    Restored restored =
+        engine.index.write(
+            true,
+            c -> {
+              DiskOps.requireDisk(c, diskId);
+              ArtifactRow current = c.artifacts().find(diskId, path, name).orElse(null);
+              checkCondition(condition, current, diskId, path, name);
+              ArtifactRow old =
+                  c.versions().find(diskId, path, name, version).map(v -> v.state()).orElse(null);
+              if (old == null) {
+                // the same answer as a read of that version
+                throw new VersionNotFoundException(diskId, path, name, version,
+                    c.versions().find(diskId, path, name, version).isPresent()
+                        ? "records a removal and has no content to restore"
+                        : "does not exist (never recorded, or removed by garbage collection or"
+                            + " deleteVersions)");
+              }
+              Instant now = engine.now();
+              long nowMicros = Engine.micros(now);
+              List<String> garbage = new ArrayList<>();
+              boolean sameBytes = current != null && current.sha256().equals(old.sha256());
+              if (!sameBytes) {
+                // the version's reference keeps the blob row alive: it exists
+                c.blobs().addReference(old.sha256());
+                if (current != null) {
+                  releaseBlob(c, current.sha256(), 1, garbage, now);
+                }
+              }
+              String etag = Engine.randomHex(16);
+              long contentModifiedAt = sameBytes ? current.contentModifiedAt() : nowMicros;
+              long id;
+              ArtifactRow row;
+              if (current != null) {
+                row = new ArtifactRow(current.id(), diskId, path, name, old.sha256(), old.size(),
+                    old.contentType(), etag, old.userMeta(), current.createdAt(), nowMicros,
+                    contentModifiedAt, old.blobKey());
+                c.artifacts().update(row, RowCheck.of(row));
+                id = current.id();
+              } else {
+                // an undelete: the artifact comes back as it was, created when it was
+                row = new ArtifactRow(0, diskId, path, name, old.sha256(), old.size(),
+                    old.contentType(), etag, old.userMeta(), old.createdAt(), nowMicros,
+                    contentModifiedAt, old.blobKey());
+                id = c.artifacts().insert(row, RowCheck.of(row));
+                addToDirectories(c, diskId, path);
+              }
+              c.text().enqueue(id);
+              versions.record(c, diskId, path, name, ArtifactVersion.Change.RESTORED, row,
+                  nowMicros);
+              return new Restored(toArtifact(row), id, garbage);
+            });
+    engine.deleteGarbage(restored.garbage());
+    return restored.artifact();
+  }
+
+  // ---------------------------------------------------------------- directories
+
+  @Override
+  public ArtifactPage listAll(String diskId, String rawPath, int limit, @Nullable String cursor) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(rawPath, "path");
+    if (limit < 1 || limit > MAX_LIST_LIMIT) {
+      throw new InvalidRequestException(
+          "limit must be between 1 and " + MAX_LIST_LIMIT + ", was " + limit);
+    }
+    String path = PathRules.directory(rawPath);
+    String scope = "lsr\0" + diskId + "\0" + path;
+    String afterPath = null;
+    String afterName = null;
+    if (cursor != null) {
+      List<String> fields = Cursors.decode(cursor, "r1", scope, 2);
+      afterPath = fields.get(0);
+      afterName = fields.get(1);
+    }
+    String fromPath = afterPath;
+    String fromName = afterName;
+    List<ArtifactRow> rows =
+        engine.index.read(
+            c -> {
+              DiskOps.requireDisk(c, diskId);
+              List<ArtifactRow> found = new ArrayList<>();
+              c.artifacts().scan(diskId, path, subtreeEnd(path), fromPath, fromName, row -> {
+                found.add(row);
+                return found.size() <= limit;
+              });
+              return found;
+            });
+    boolean more = rows.size() > limit;
+    List<ArtifactRow> items = more ? rows.subList(0, limit) : rows;
+    List<Artifact> page = new ArrayList<>(items.size());
+    for (ArtifactRow row : items) {
+      page.add(toArtifact(row));
+    }
+    Optional<String> next = Optional.empty();
+    if (more) {
+      ArtifactRow last = items.get(items.size() - 1);
+      next = Optional.of(Cursors.encode("r1", scope, List.of(last.path(), last.filename())));
+    }
+    return new ArtifactPage(page, next);
+  }
+
+  /**
+   * The first directory path after every path in {@code path}'s subtree: the paths of a subtree
+   * are exactly those in {@code [path, subtreeEnd(path))}, since they all start with {@code path}
+   * (which ends with {@code /}) and {@code 0} is the character after {@code /}.
+   */
+  static String subtreeEnd(String path) {
+    return path.substring(0, path.length() - 1) + "0";
+  }
+
+  @Override
+  public int deleteAll(String diskId, String rawPath) {
+    engine.checkOpen();
+    Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(rawPath, "path");
+    String path = PathRules.directory(rawPath);
+    record Deleted(int count, List<String> garbage) {}
+    Deleted deleted =
+        engine.index.write(
+            true,
+            c -> {
+              DiskOps.requireDisk(c, diskId);
+              List<ArtifactRow> rows = new ArrayList<>();
+              c.artifacts().scan(diskId, path, subtreeEnd(path), null, null, row -> {
+                rows.add(row);
+                return true;
+              });
+              Instant now = engine.now();
+              long nowMicros = Engine.micros(now);
+              List<String> garbage = new ArrayList<>();
+              for (ArtifactRow row : rows) {
+                deleteRow(c, row, garbage, now);
+                versions.record(c, diskId, row.path(), row.filename(),
+                    ArtifactVersion.Change.DELETED, null, nowMicros);
+              }
+              return new Deleted(rows.size(), garbage);
+            });
+    engine.deleteGarbage(deleted.garbage());
+    return deleted.count();
   }
 }

@@ -112,6 +112,19 @@ final class DiskOps implements Disks {
         Engine.instant(row.updatedAt()));
   }
 
+  /**
+   * Drops the references a disk's artifacts and versions hold, before the disk's rows go; keys
+   * left without references go to {@code garbage}.
+   */
+  static void releaseBlobs(
+      IndexSession c, String diskId, List<String> garbage, java.time.Instant now) {
+    Map<String, Integer> uses = new java.util.HashMap<>(c.artifacts().blobUses(diskId));
+    c.versions().blobUses(diskId).forEach((sha256, count) -> uses.merge(sha256, count, Integer::sum));
+    for (Map.Entry<String, Integer> use : uses.entrySet()) {
+      ArtifactOps.releaseBlob(c, use.getKey(), use.getValue(), garbage, now);
+    }
+  }
+
   /** Throws {@link DiskNotFoundException} unless the disk exists (in this transaction). */
   static void requireDisk(IndexSession c, String diskId) {
     if (!c.disks().exists(diskId)) {
@@ -167,10 +180,7 @@ final class DiskOps implements Disks {
             c -> {
               requireDisk(c, diskId);
               List<String> keys = new ArrayList<>();
-              Map<String, Integer> uses = c.artifacts().blobUses(diskId);
-              for (Map.Entry<String, Integer> use : uses.entrySet()) {
-                ArtifactOps.releaseBlob(c, use.getKey(), use.getValue(), keys, engine.now());
-              }
+              releaseBlobs(c, diskId, keys, engine.now());
               c.text().enqueueDisk(diskId);
               c.disks().delete(diskId);
               return keys;

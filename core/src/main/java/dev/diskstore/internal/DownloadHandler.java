@@ -182,7 +182,8 @@ final class DownloadHandler extends Handler.Abstract {
   }
 
   private Optional<UrlResolver.Served> lookUp(UrlServer.Granted granted) {
-    return resolver.resolve(granted.diskId(), granted.path(), granted.filename());
+    return resolver.resolve(
+        granted.diskId(), granted.path(), granted.filename(), granted.version());
   }
 
   /**

@@ -370,6 +370,11 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /** The artifacts' history (for garbage collection's retention pass). */
+  VersionOps versionOps() {
+    return disks.artifactOps().versionOps();
+  }
+
   /** The current time, truncated to what the index stores (microseconds). */
   Instant now() {
     return config.clock().instant().truncatedTo(ChronoUnit.MICROS);
@@ -520,7 +525,19 @@ public final class Engine implements AutoCloseable {
           urlServer =
               new UrlServer(
                   config.urlServerAddress(), config.urlServerPort(), urlSecret, config.clock(),
-                  disks.artifactOps()::resolveForUrl);
+                  new UrlResolver() {
+                    @Override
+                    public java.util.Optional<Served> resolve(String diskId, String path, String filename) {
+                      return disks.artifactOps().resolveForUrl(
+                          diskId, path, filename, java.util.OptionalLong.empty());
+                    }
+
+                    @Override
+                    public java.util.Optional<Served> resolve(String diskId, String path, String filename,
+                        java.util.OptionalLong version) {
+                      return disks.artifactOps().resolveForUrl(diskId, path, filename, version);
+                    }
+                  });
           signer = urlServer;
         }
       }

@@ -390,6 +390,13 @@ final class Housekeeping implements Maintenance {
   }
 
   private GcReport collect(GcOptions options) {
+    // History first: the versions the policy no longer keeps go, and the blobs they alone
+    // referenced join the garbage deleted below (their keys are in the garbage table already).
+    VersionOps.Expired expired = engine.versionOps().expire();
+    if (expired.versions() > 0) {
+      Engine.LOG.log(Level.INFO, "garbage collection: " + expired.versions()
+          + " version(s) past the history policy removed");
+    }
     Survey survey = new Survey(true);
     Set<String> candidates = survey.candidates();
     Set<String> accounted = survey.accountedNow(candidates);
@@ -541,13 +548,29 @@ final class Housekeeping implements Maintenance {
               List<Problem> found = new ArrayList<>();
               RowScan scan = new RowScan(deep);
               c.maintenance().scanArtifacts(scan);
+              Map<String, Integer> versionUses = new HashMap<>();
+              c.maintenance().scanVersions((version, hasBlobRow) -> {
+                String sha256 = version.sha256();
+                if (sha256 == null) {
+                  return;
+                }
+                versionUses.merge(sha256, 1, Integer::sum);
+                if (!hasBlobRow) {
+                  found.add(new Problem(Kind.MISSING_BLOB, version.diskId(),
+                      "version " + version.version() + " of artifact " + version.path()
+                          + version.filename() + " references blob " + sha256
+                          + ", which the index does not know"));
+                }
+              });
               found.addAll(scan.missingBlobs);
               for (BlobRow blob : c.blobs().all()) {
-                int uses = scan.blobUses.getOrDefault(blob.sha256(), 0);
-                if (blob.refCount() != uses) {
+                int artifactUses = scan.blobUses.getOrDefault(blob.sha256(), 0);
+                int historyUses = versionUses.getOrDefault(blob.sha256(), 0);
+                if (blob.refCount() != artifactUses + historyUses) {
                   found.add(new Problem(Kind.REFCOUNT_MISMATCH, blob.key(),
                       "blob " + blob.sha256() + " has ref_count " + blob.refCount() + " but "
-                          + uses + " artifact(s) use it"));
+                          + artifactUses + " artifact(s) and " + historyUses
+                          + " version(s) use it"));
                 }
               }
               found.addAll(directoryProblems(scan.perDirectory, c.maintenance().directories()));

@@ -1,5 +1,6 @@
 package dev.diskstore.internal;
 
+import dev.diskstore.ArtifactVersion;
 import dev.diskstore.ByteRange;
 import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.InvalidRequestException;
@@ -44,6 +45,10 @@ import org.jspecify.annotations.Nullable;
  * name the interrupted instance as their owner, which is dead once that instance is gone: garbage
  * collection of the target deletes them like those of any failed write, and the blob commit fence
  * ({@link OwnerRegistry}) applies to the copy as to any upsert.
+ *
+ * <p><b>History</b> is not copied: each artifact's history on the target starts with version 0,
+ * its copied current state (recorded when the target's {@link dev.diskstore.History} is on), as
+ * when a store of an earlier schema is migrated.
  *
  * <p><b>What it assumes.</b> The source is not written during the copy (each page is read in its
  * own snapshot, so concurrent writes to the source may or may not be copied). The target is not
@@ -158,9 +163,7 @@ public final class StoreCopier {
             c -> {
               List<String> keys = new ArrayList<>();
               if (c.disks().exists(disk.id())) {
-                for (Map.Entry<String, Integer> use : c.artifacts().blobUses(disk.id()).entrySet()) {
-                  ArtifactOps.releaseBlob(c, use.getKey(), use.getValue(), keys, target.now());
-                }
+                DiskOps.releaseBlobs(c, disk.id(), keys, target.now());
                 c.text().enqueueDisk(disk.id());
                 c.disks().delete(disk.id());
               }
@@ -280,6 +283,9 @@ public final class StoreCopier {
       c.artifacts().addToDirectories(row.diskId(), dirs);
     }
     c.text().enqueue(id);
+    // the history starts again on the target: version 0 is the copied state
+    target.versionOps().record(c, row.diskId(), row.path(), row.filename(),
+        ArtifactVersion.Change.UPSERTED, copy, row.updatedAt());
   }
 
   /** Streams a row's bytes from the source backend to {@code key} on the target's, checked. */

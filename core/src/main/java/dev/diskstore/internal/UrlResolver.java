@@ -39,4 +39,13 @@ public interface UrlResolver {
 
   /** The artifact's current version, or empty when the disk or artifact does not exist. */
   Optional<Served> resolve(String diskId, String path, String filename);
+
+  /**
+   * The artifact's version {@code version} (the current one when empty), or empty when the disk,
+   * the artifact or that version (with content) does not exist. The default knows no history.
+   */
+  default Optional<Served> resolve(
+      String diskId, String path, String filename, java.util.OptionalLong version) {
+    return version.isEmpty() ? resolve(diskId, path, filename) : Optional.empty();
+  }
 }

@@ -40,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Contract.</b> {@link #sign} returns
  * {@code http://<host>:<port>/v1/<disk>/<path segments>/<filename>?exp=<epoch s>&sha256=<hex>&sig=<hex>}
- * where every path segment and query value is percent-encoded UTF-8 (RFC 3986 unreserved characters
+ * ({@code &version=<n>} before {@code &sig} for a URL of an earlier version of the artifact,
+ * which answers 404 once that version is no longer kept), where every path segment and query value
+ * is percent-encoded UTF-8 (RFC 3986 unreserved characters
  * kept). {@code GET} and {@code HEAD} on such a URL answer:
  *
  * <ul>
@@ -200,7 +202,8 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
     URI running = ensureStarted();
     long exp = request.expiresAt().getEpochSecond();
     byte[] sig =
-        signature(request.diskId(), request.path(), request.filename(), request.sha256(), exp);
+        signature(request.diskId(), request.path(), request.filename(), request.sha256(), exp,
+            request.version());
 
     StringBuilder url = new StringBuilder(running.toString()).append(PREFIX);
     url.append(percentEncode(request.diskId())).append('/');
@@ -210,6 +213,9 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
     url.append(percentEncode(request.filename()));
     url.append("?exp=").append(exp);
     url.append("&sha256=").append(percentEncode(request.sha256()));
+    if (request.version().isPresent()) {
+      url.append("&version=").append(request.version().getAsLong());
+    }
     url.append("&sig=").append(HexFormat.of().formatHex(sig));
     return URI.create(url.toString());
   }
@@ -343,8 +349,13 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
    * The artifact and the bytes (their SHA-256) a valid, unexpired URL names; {@code maxAgeSeconds}
    * is what remains of its validity (at least 1).
    */
-  record Granted(String diskId, String path, String filename, String sha256, long maxAgeSeconds)
-      implements Verdict {}
+  record Granted(String diskId, String path, String filename, String sha256, long maxAgeSeconds,
+      java.util.OptionalLong version)
+      implements Verdict {
+    Granted(String diskId, String path, String filename, String sha256, long maxAgeSeconds) {
+      this(diskId, path, filename, sha256, maxAgeSeconds, java.util.OptionalLong.empty());
+    }
+  }
 
   /** The answer to a request that may not have anything: status and a plain message. */
   record Refused(int status, String message) implements Verdict {}
@@ -391,7 +402,8 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
       return new Refused(403, "missing or malformed exp, sha256 or sig parameter");
     }
     SignedParams params = parsed.get();
-    byte[] expected = signature(diskId, path, filename, params.sha256(), params.exp());
+    byte[] expected =
+        signature(diskId, path, filename, params.sha256(), params.exp(), params.version());
     if (!MessageDigest.isEqual(expected, params.sig())) {
       return new Refused(403, "invalid signature");
     }
@@ -400,11 +412,12 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
       return new Refused(403, "this download link has expired");
     }
     long remaining = Math.max(1, params.exp() - now.getEpochSecond());
-    return new Granted(diskId, path, filename, params.sha256(), remaining);
+    return new Granted(diskId, path, filename, params.sha256(), remaining, params.version());
   }
 
   /** The exp, sha256 and sig query parameters of a download URL. */
-  private record SignedParams(long exp, String sha256, byte[] sig) {
+  private record SignedParams(
+      long exp, String sha256, byte[] sig, java.util.OptionalLong version) {
     /**
      * Whether the query is of the format before URLs were bound to content: {@code etag} and no
      * {@code sha256}. Such a URL's signature covers another tuple, so it can never verify; it is
@@ -436,7 +449,8 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
           continue;
         }
         String name = pair.substring(0, eq);
-        if (!name.equals("exp") && !name.equals("sha256") && !name.equals("sig")) {
+        if (!name.equals("exp") && !name.equals("sha256") && !name.equals("sig")
+            && !name.equals("version")) {
           continue;
         }
         Optional<String> value = percentDecode(pair.substring(eq + 1));
@@ -456,18 +470,36 @@ public final class UrlServer implements PublicUrlSigner, AutoCloseable {
       if (sig.length() != SIGNATURE_HEX_LENGTH || !sig.chars().allMatch(UrlServer::isHexDigit)) {
         return Optional.empty();
       }
+      String version = values.get("version");
+      if (version != null && (version.isEmpty() || version.length() > 18
+          || !version.chars().allMatch(c -> c >= '0' && c <= '9'))) {
+        return Optional.empty();
+      }
       return Optional.of(
-          new SignedParams(Long.parseLong(exp), sha256, HexFormat.of().parseHex(sig)));
+          new SignedParams(Long.parseLong(exp), sha256, HexFormat.of().parseHex(sig),
+              version == null
+                  ? java.util.OptionalLong.empty()
+                  : java.util.OptionalLong.of(Long.parseLong(version))));
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Signing and encoding
 
-  private byte[] signature(String diskId, String path, String filename, String sha256, long exp) {
+  /**
+   * The HMAC of a URL's fields; a URL of an earlier version ({@code version} present) also covers
+   * the word {@code version} and the number, so that the field tuples of the two kinds never share
+   * an encoding (every field is length-prefixed, and the tuples differ in length).
+   */
+  private byte[] signature(String diskId, String path, String filename, String sha256, long exp,
+      java.util.OptionalLong version) {
     Mac mac = newMac();
-    for (String field :
-        new String[] {VERSION_TAG, diskId, path, filename, sha256, Long.toString(exp)}) {
+    String[] fields =
+        version.isEmpty()
+            ? new String[] {VERSION_TAG, diskId, path, filename, sha256, Long.toString(exp)}
+            : new String[] {VERSION_TAG, diskId, path, filename, sha256, Long.toString(exp),
+                "version", Long.toString(version.getAsLong())};
+    for (String field : fields) {
       byte[] bytes = field.getBytes(UTF_8);
       mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
       mac.update(bytes);

@@ -3,6 +3,7 @@ package dev.diskstore.spi;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * Everything a {@link PublicUrlSigner} may need to sign a download URL for one artifact's bytes.
@@ -22,6 +23,9 @@ import java.util.Objects;
  * @param sizeBytes the length
  * @param expire requested lifetime (1 s – 7 days)
  * @param expiresAt the instant the URL stops working ({@code now + expire})
+ * @param version the artifact version the URL is for ({@link dev.diskstore.GetOptions#version()}),
+ *     empty for the current one: a URL of an earlier version serves that version's bytes for as
+ *     long as the version is kept, whatever the artifact holds now
  */
 public record PublicUrlRequest(
     String diskId,
@@ -33,8 +37,19 @@ public record PublicUrlRequest(
     String contentType,
     long sizeBytes,
     Duration expire,
-    Instant expiresAt) {
+    Instant expiresAt,
+    OptionalLong version) {
+
+  /** A request for the artifact's current bytes. */
+  public PublicUrlRequest(String diskId, String path, String filename, String blobKey,
+      String sha256, String etag, String contentType, long sizeBytes, Duration expire,
+      Instant expiresAt) {
+    this(diskId, path, filename, blobKey, sha256, etag, contentType, sizeBytes, expire, expiresAt,
+        OptionalLong.empty());
+  }
+
   public PublicUrlRequest {
+    Objects.requireNonNull(version, "version");
     Objects.requireNonNull(diskId, "diskId");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(filename, "filename");

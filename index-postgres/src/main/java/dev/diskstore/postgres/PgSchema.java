@@ -44,7 +44,7 @@ import java.util.List;
  */
 final class PgSchema {
   /** The schema version this code writes. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   private PgSchema() {}
 
@@ -164,6 +164,42 @@ final class PgSchema {
           "ALTER TABLE disks ADD COLUMN project text COLLATE \"C\"",
           "UPDATE disks SET project = (SELECT value FROM store_meta WHERE key = 'project_id')",
           "CREATE INDEX disks_by_project_time ON disks (project, created_at, id)");
+      case 3 -> List.of(
+          // History (the core's History), as on SQLite (its schema 6): one row per change of an
+          // artifact, numbered from 0 per (disk, path, filename); a row with a sha256 holds one
+          // reference to that blob, counted in blobs.ref_count; a removal has no state columns.
+          // The primary key is what makes a second writer of the same number fail (reported as
+          // a serialization failure, since both read the newest number first), never a duplicate.
+          "CREATE TABLE artifact_versions ("
+              + " disk_id text COLLATE \"C\" NOT NULL REFERENCES disks (id) ON DELETE CASCADE,"
+              + " path text COLLATE \"C\" NOT NULL,"
+              + " filename text COLLATE \"C\" NOT NULL,"
+              + " version bigint NOT NULL CHECK (version >= 0),"
+              + " change text NOT NULL,"
+              + " changed_at bigint NOT NULL,"
+              + " sha256 text COLLATE \"C\""
+              + "   REFERENCES blobs (sha256) DEFERRABLE INITIALLY DEFERRED,"
+              + " size bigint,"
+              + " content_type text COLLATE \"C\","
+              + " etag text,"
+              + " user_meta text,"
+              + " created_at bigint,"
+              + " updated_at bigint,"
+              + " content_modified_at bigint,"
+              + " PRIMARY KEY (disk_id, path, filename, version),"
+              + " CHECK ((sha256 IS NULL) = (etag IS NULL)))",
+          "CREATE INDEX artifact_versions_by_blob ON artifact_versions (sha256)"
+              + " WHERE sha256 IS NOT NULL",
+          "CREATE INDEX artifact_versions_by_time ON artifact_versions (changed_at)",
+          // Every existing artifact starts its history as version 0 (its current state).
+          "INSERT INTO artifact_versions (disk_id, path, filename, version, change, changed_at,"
+              + " sha256, size, content_type, etag, user_meta, created_at, updated_at,"
+              + " content_modified_at)"
+              + " SELECT disk_id, path, filename, 0, 'UPSERTED', updated_at, sha256, size,"
+              + " content_type, etag, user_meta, created_at, updated_at, content_modified_at"
+              + " FROM artifacts",
+          "UPDATE blobs SET ref_count = ref_count"
+              + " + (SELECT count(*) FROM artifacts a WHERE a.sha256 = blobs.sha256)");
       default -> throw new IllegalArgumentException("no migration to schema version " + version);
     };
   }

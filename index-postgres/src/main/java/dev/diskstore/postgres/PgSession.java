@@ -42,9 +42,11 @@ final class PgSession
         IndexSession.TextRows,
         IndexSession.Maintenance {
   private final Connection c;
+  private final PgVersions versions;
 
   PgSession(Connection c) {
     this.c = c;
+    this.versions = new PgVersions(c);
   }
 
   /** An {@link SQLException} on its way out of the work, to be unwrapped by the index. */
@@ -82,6 +84,11 @@ final class PgSession
   @Override
   public BlobRows blobs() {
     return this;
+  }
+
+  @Override
+  public VersionRows versions() {
+    return versions;
   }
 
   @Override
@@ -446,5 +453,10 @@ final class PgSession
   @Override
   public List<DirectoryRow> directories() {
     return sql(() -> PgArtifacts.directories(c));
+  }
+
+  @Override
+  public void scanVersions(VersionVisitor visitor) {
+    versions.scan(visitor);
   }
 }

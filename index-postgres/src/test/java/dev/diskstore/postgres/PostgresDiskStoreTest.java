@@ -1,5 +1,7 @@
 package dev.diskstore.postgres;
 
+import java.util.function.UnaryOperator;
+import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.DiskStore;
 import dev.diskstore.testkit.DiskStoreContract;
 import java.nio.file.Path;
@@ -18,5 +20,10 @@ class PostgresDiskStoreTest extends DiskStoreContract {
   @Override
   protected boolean usesBuiltInUrlServer() {
     return false;
+  }
+
+  @Override
+  protected DiskStore openStore(Path directory, UnaryOperator<DiskStoreConfig.Builder> tuning) {
+    return PostgresStores.openTuned(directory, tuning);
   }
 }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskstore.Artifact;
+import dev.diskstore.ArtifactVersionPage;
 import dev.diskstore.DiskNotFoundException;
 import dev.diskstore.DiskStore;
 import dev.diskstore.FileUpload;
@@ -130,7 +131,8 @@ class PostgresMultiInstanceTest {
       }
       return null;
     });
-    assertThat(blobRows()).containsExactly(Map.entry(1L, 40L));
+    // 40 artifacts and their 40 versions (History.DEFAULT) reference the one blob
+    assertThat(blobRows()).containsExactly(Map.entry(1L, 80L));
     // deleting from both sides brings the count down exactly
     race(8, i -> () -> {
       for (int j = 0; j < 5; j += 2) {
@@ -138,7 +140,34 @@ class PostgresMultiInstanceTest {
       }
       return null;
     });
-    assertThat(blobRows()).containsExactly(Map.entry(1L, 16L));
+    // 16 artifacts left, and the 40 versions with content (a deletion's version has none)
+    assertThat(blobRows()).containsExactly(Map.entry(1L, 56L));
+    assertThat(a.maintenance().verify(true).problems()).isEmpty();
+  }
+
+  @Test
+  void versionsOfOneFileWrittenFromBothInstancesHaveNoGapOrDuplicate() throws Exception {
+    String disk = a.disks().create().id();
+    int perThread = 6;
+    race(8, i -> () -> {
+      for (int j = 0; j < perThread; j++) {
+        store(i).disks().artifacts().upsert(disk,
+            FileUpload.of("hot.txt", ("by " + i + " write " + j).getBytes(UTF_8)));
+      }
+      return null;
+    });
+    List<Long> numbers = new ArrayList<>();
+    String cursor = null;
+    do {
+      ArtifactVersionPage page = b.disks().artifacts().versions(disk, "/", "hot.txt", 7, cursor);
+      page.items().forEach(v -> numbers.add(v.version()));
+      cursor = page.nextCursor().orElse(null);
+    } while (cursor != null);
+    List<Long> expected = new ArrayList<>();
+    for (long v = 8L * perThread - 1; v >= 0; v--) {
+      expected.add(v);
+    }
+    assertThat(numbers).isEqualTo(expected);
     assertThat(a.maintenance().verify(true).problems()).isEmpty();
   }
 

@@ -69,6 +69,14 @@ final class PostgresStores {
     return DiskStore.open(b.build());
   }
 
+  /** A store like {@link #open(Path, ContentParser)} without a parser, its configuration tuned. */
+  static DiskStore openTuned(
+      Path directory, java.util.function.UnaryOperator<DiskStoreConfig.Builder> tuning) {
+    return DiskStore.open(tuning.apply(
+        DiskStoreConfig.builder().index(indexFor(directory)).backend(backendFor(directory)))
+        .build());
+  }
+
   /** Starts the JVM's S3Proxy on first use, with the bucket. */
   private static synchronized URI s3Endpoint() {
     if (endpoint == null) {

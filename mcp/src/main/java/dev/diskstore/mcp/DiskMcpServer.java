@@ -80,7 +80,7 @@ import reactor.core.scheduler.Schedulers;
  * Builder#anyDiskOfTheCaller()}, where each HTTP request names a disk of the caller's project
  * (never another project's: those answer 404 like missing ones). {@link Builder#readOnly}: the
  * write tools ({@code write_file_disk}, {@code replace_string_disk}, {@code delete_file_disk},
- * {@code move_file_disk}) are not listed and calling them is a tool error. Paths go through the
+ * {@code move_file_disk}, {@code restore_file_disk}) are not listed and calling them is a tool error. Paths go through the
  * store's path rules and {@link ResourceUri}'s strict parsing: nothing outside the disk can be
  * named.
  *
@@ -102,7 +102,8 @@ public final class DiskMcpServer implements AutoCloseable {
   static final String CONTEXT_DISK = "dev.diskstore.mcp.disk";
 
   static final Set<String> WRITE_TOOLS =
-      Set.of("write_file_disk", "replace_string_disk", "delete_file_disk", "move_file_disk");
+      Set.of("write_file_disk", "replace_string_disk", "delete_file_disk", "move_file_disk",
+          "restore_file_disk");
 
   private static final System.Logger LOG = System.getLogger(DiskMcpServer.class.getName());
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
@@ -395,8 +396,9 @@ public final class DiskMcpServer implements AutoCloseable {
 
   private static McpSchema.ToolAnnotations annotations(String tool) {
     boolean writes = WRITE_TOOLS.contains(tool);
+    // a restore replaces the current content (kept as a version, but replaced all the same)
     boolean destructive = tool.equals("delete_file_disk") || tool.equals("move_file_disk")
-        || tool.equals("write_file_disk");
+        || tool.equals("write_file_disk") || tool.equals("restore_file_disk");
     return new McpSchema.ToolAnnotations(
         null, !writes, writes ? destructive : null, writes ? false : null, false, null);
   }

@@ -100,7 +100,7 @@ class HttpSafetyTest {
     McpSyncClient client = servers.client("/mcp-ro?disk=" + disk, "token-a");
     assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
         .containsExactly("read_file_disk", "list_disk", "grep_disk", "glob_disk",
-            "download_file_disk");
+            "download_file_disk", "list_versions_disk");
     for (String tool : DiskMcpServer.WRITE_TOOLS) {
       McpSchema.CallToolResult refused = call(client, tool,
           Map.of("filename", "a.md", "content", "x", "old_string", "alpha", "new_string", "b",

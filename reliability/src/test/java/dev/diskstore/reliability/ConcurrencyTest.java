@@ -9,8 +9,13 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.diskstore.Artifact;
 import dev.diskstore.ArtifactResult;
+import dev.diskstore.ArtifactVersion;
+import dev.diskstore.ArtifactVersionPage;
+import dev.diskstore.ByteRange;
 import dev.diskstore.Disk;
 import dev.diskstore.DiskStore;
+import dev.diskstore.GetOptions;
+import dev.diskstore.History;
 import dev.diskstore.VerifyReport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +56,13 @@ import org.junit.jupiter.api.io.TempDir;
  *       holds the one etag nobody replaced, with the bytes and metadata of the write that produced
  *       it. Every etag a read or a precondition failure reported must have been produced by an
  *       acknowledged write, and every read served bytes of the version it named.
+ *   <li><b>History</b> (the store runs with {@link History#DEFAULT}): every acknowledged change
+ *       of a file is one of its versions and nothing else is, so its newest version number is
+ *       the count of acknowledged changes less one. A private file's kept versions are its
+ *       thread's last changes of it, kind, etag, bytes and metadata alike. A shared file's kept
+ *       versions follow its chain: each content version was produced by the acknowledged write
+ *       with its etag, and the version below it is the etag that write replaced (or a removal,
+ *       below a create). Every kept version reads back the bytes it names.
  *   <li><b>Victim disks</b> are created and deleted by one thread while the other threads of its
  *       process upsert into them: an upsert is acknowledged only if it started before the delete
  *       returned, or fails with {@code DiskNotFoundException}; at the end no victim disk exists.
@@ -183,8 +195,10 @@ class ConcurrencyTest {
       int privateChecked = checkPrivateFiles(store, diskId, ops, processes);
       int chains = checkSharedFiles(store, diskId, ops, figures);
       checkVictimDisks(store, diskId, ops);
+      int versionsChecked = checkHistory(store, diskId, ops);
       assertThat(store.maintenance().collectGarbage().total()).as("garbage left").isZero();
-      figures.put("privateFilesChecked", privateChecked).put("sharedChainLinks", chains);
+      figures.put("privateFilesChecked", privateChecked).put("sharedChainLinks", chains)
+          .put("versionsChecked", versionsChecked);
     }
     assertThat(errors).as("operations that failed unexpectedly or read wrong data").isEmpty();
     Map<String, Long> byKind =
@@ -329,6 +343,146 @@ class ConcurrencyTest {
         .containsExactlyElementsOf(present);
     figures.put("sharedFilesPresentAtEnd", present.size());
     return links;
+  }
+
+  /** What one acknowledged change left at a path: a version the store must have kept. */
+  private record Change(ArtifactVersion.Change kind, String etag, String sha, String meta) {
+    boolean removal() {
+      return kind == ArtifactVersion.Change.DELETED || kind == ArtifactVersion.Change.MOVED_AWAY;
+    }
+  }
+
+  /** Every file's versions against its acknowledged changes (see the class comment). */
+  private static int checkHistory(DiskStore store, String diskId, List<Op> ops)
+      throws IOException {
+    Map<String, List<Change>> own = new TreeMap<>();
+    Map<String, Integer> sharedChanges = new TreeMap<>();
+    Map<String, Op> producedShared = new HashMap<>();
+    for (Op op : ops) {
+      if (!op.outcome().equals("ACK")) {
+        continue;
+      }
+      if (op.path().startsWith("/own/")
+          && Set.of("UPSERT", "UPDATE", "DELETE", "MOVE").contains(op.kind())) {
+        List<Change> changes = own.computeIfAbsent(op.path(), p -> new ArrayList<>());
+        switch (op.kind()) {
+          case "UPSERT" -> changes.add(
+              new Change(ArtifactVersion.Change.UPSERTED, op.etag(), op.sha(), op.meta()));
+          case "UPDATE" -> changes.add(
+              new Change(ArtifactVersion.Change.UPDATED, op.etag(), op.sha(), op.meta()));
+          case "DELETE" -> changes.add(new Change(ArtifactVersion.Change.DELETED, "-", "-", "-"));
+          case "MOVE" -> {
+            changes.add(new Change(ArtifactVersion.Change.MOVED_AWAY, "-", "-", "-"));
+            own.computeIfAbsent(op.extra(), p -> new ArrayList<>()).add(
+                new Change(ArtifactVersion.Change.MOVED_IN, op.etag(), op.sha(), op.meta()));
+          }
+          default -> { }
+        }
+      } else if (op.path().startsWith("/shared/") && !op.kind().equals("READ_SHARED")) {
+        sharedChanges.merge(op.path(), 1, Integer::sum);
+        if (!op.kind().equals("CAS_DELETE")) {
+          producedShared.put(op.etag(), op);
+        }
+      }
+    }
+    Set<String> hashed = new HashSet<>();
+    int checked = 0;
+    for (Map.Entry<String, List<Change>> e : own.entrySet()) {
+      List<Change> changes = e.getValue();
+      List<ArtifactVersion> versions = versions(store, diskId, e.getKey(), changes.size());
+      for (int i = 0; i < versions.size(); i++) {
+        ArtifactVersion v = versions.get(i);
+        Change change = changes.get(changes.size() - 1 - i);
+        String what = e.getKey() + " version " + v.version();
+        assertThat(v.change()).as("%s: kind", what).isEqualTo(change.kind());
+        if (change.removal()) {
+          assertThat(v.isRemoval()).as("%s: a removal", what).isTrue();
+        } else {
+          checkContent(store, diskId, e.getKey(), v, change.etag(), change.sha(), change.meta(),
+              hashed);
+        }
+        checked++;
+      }
+    }
+    for (Map.Entry<String, Integer> e : sharedChanges.entrySet()) {
+      List<ArtifactVersion> versions = versions(store, diskId, e.getKey(), e.getValue());
+      for (int i = 0; i < versions.size(); i++) {
+        ArtifactVersion v = versions.get(i);
+        String what = e.getKey() + " version " + v.version();
+        ArtifactVersion below = i + 1 < versions.size() ? versions.get(i + 1) : null;
+        if (v.isRemoval()) {
+          assertThat(v.change()).as("%s: kind", what).isEqualTo(ArtifactVersion.Change.DELETED);
+          assertThat(below == null || !below.isRemoval())
+              .as("%s: a delete removed a version", what).isTrue();
+        } else {
+          Op writer = producedShared.get(v.artifact().orElseThrow().etag());
+          assertThat(writer).as("%s: produced by an acknowledged write", what).isNotNull();
+          assertThat(v.change()).as("%s: kind", what).isEqualTo(
+              writer.kind().equals("CAS_UPDATE")
+                  ? ArtifactVersion.Change.UPDATED : ArtifactVersion.Change.UPSERTED);
+          checkContent(store, diskId, e.getKey(), v, writer.etag(), writer.sha(), writer.meta(),
+              hashed);
+          if (below != null) {
+            if (writer.condition().equals("NONE")) {
+              assertThat(below.isRemoval()).as("%s: a create follows a removal", what).isTrue();
+            } else {
+              assertThat(below.artifact().map(Artifact::etag))
+                  .as("%s: the version below is the one %s replaced", what, writer)
+                  .contains(writer.condition());
+            }
+          }
+        }
+        checked++;
+      }
+    }
+    return checked;
+  }
+
+  /**
+   * The versions of {@code path}, newest first, checked against the count of its acknowledged
+   * changes: newest number {@code changes - 1}, no gap, at least the last {@code keepLast} kept.
+   */
+  private static List<ArtifactVersion> versions(
+      DiskStore store, String diskId, String path, int changes) {
+    String dir = path.substring(0, path.lastIndexOf('/') + 1);
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    List<ArtifactVersion> versions = new ArrayList<>();
+    String cursor = null;
+    do {
+      ArtifactVersionPage page =
+          store.disks().artifacts().versions(diskId, dir, name, 6, cursor);
+      versions.addAll(page.items());
+      cursor = page.nextCursor().orElse(null);
+    } while (cursor != null);
+    assertThat(versions.size()).as("%s: versions kept of %d acknowledged changes", path, changes)
+        .isBetween(Math.min(changes, History.DEFAULT.keepLast()), changes);
+    for (int i = 0; i < versions.size(); i++) {
+      assertThat(versions.get(i).version()).as("%s: version numbers, newest first", path)
+          .isEqualTo(changes - 1 - i);
+    }
+    return versions;
+  }
+
+  /** A content version is the write that produced it, and reads back its bytes. */
+  private static void checkContent(
+      DiskStore store, String diskId, String path, ArtifactVersion v, String etag, String sha,
+      String meta, Set<String> hashed) throws IOException {
+    String what = path + " version " + v.version();
+    Artifact a = v.artifact().orElseThrow(() -> new AssertionError(what + ": a removal"));
+    assertThat(a.etag()).as("%s etag", what).isEqualTo(etag);
+    assertThat(a.sha256()).as("%s sha256", what).isEqualTo(sha);
+    assertThat(CanonicalJson.write(a.userMeta())).as("%s meta", what).isEqualTo(meta);
+    String dir = path.substring(0, path.lastIndexOf('/') + 1);
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    GetOptions old = GetOptions.builder().version(v.version()).build();
+    try (InputStream in =
+        store.disks().artifacts().open(diskId, dir, name, ByteRange.from(0), old)) {
+      if (hashed.add(sha)) {
+        assertThat(PseudoRandomInputStream.sha256Hex(in)).as("%s bytes", what).isEqualTo(sha);
+      } else {
+        assertThat(in.read() >= 0).as("%s opens on its bytes", what).isEqualTo(a.sizeBytes() > 0);
+      }
+    }
   }
 
   /** Victim upserts raced the deletes correctly, and no victim disk is left. */

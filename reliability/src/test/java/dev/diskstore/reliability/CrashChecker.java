@@ -10,8 +10,13 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.diskstore.Artifact;
 import dev.diskstore.ArtifactListing;
 import dev.diskstore.ArtifactResult;
+import dev.diskstore.ArtifactVersion;
+import dev.diskstore.ArtifactVersionPage;
+import dev.diskstore.ByteRange;
 import dev.diskstore.DiskStore;
 import dev.diskstore.GcReport;
+import dev.diskstore.GetOptions;
+import dev.diskstore.History;
 import dev.diskstore.VerifyReport;
 import dev.diskstore.spi.BlobBackend;
 import dev.diskstore.spi.BlobKeys;
@@ -42,6 +47,13 @@ import java.util.stream.Stream;
  * FAIL} it holds what it held before the operation; an operation in flight at the kill (a {@code
  * BEGIN} without an outcome) left either the state before it (same etag) or its complete result
  * (with a new etag), never anything else.
+ *
+ * <p>History (the stores run with {@link History#DEFAULT}): every change a path went through, in
+ * order — each acknowledged operation, and an in-flight one found applied — is a version. After a
+ * crash the path's versions are numbered 0.. with no gap, the newest is the number of changes less
+ * one, the last {@code min(changes, keepLast)} of them are listed newest first exactly as the
+ * changes left the path (etag, bytes, metadata, or a removal), and every one of them reads back the
+ * bytes its hash names.
  */
 final class CrashChecker {
   /** What a path holds: bytes (by SHA-256), canonical user metadata and etag, or nothing. */
@@ -66,13 +78,20 @@ final class CrashChecker {
   record Round(
       int acknowledged, int failed, int inFlight, int inFlightApplied, List<String> inFlightOps) {}
 
+  private static final int KEEP_LAST = History.DEFAULT.keepLast();
+
   private final Map<String, State> model = new HashMap<>();
+  /** Every change each path went through, oldest first: the versions it must have. */
+  private final Map<String, List<State>> changes = new HashMap<>();
+  /** The contents the history kept at the last check (versions with content, any path). */
+  private final Set<String> keptByHistory = new HashSet<>();
   private final String diskId;
 
   CrashChecker(String diskId) {
     this.diskId = diskId;
     for (String path : CrashWorker.PATHS) {
       model.put(path, State.ABSENT);
+      changes.put(path, new ArrayList<>());
     }
   }
 
@@ -100,7 +119,9 @@ final class CrashChecker {
           assertThat(outcome[1]).as("%s: outcome of another op", logFile).isEqualTo(pending[1]);
           String path = pending[3];
           if (line.startsWith("ACK ")) {
-            expected.put(path, result(pending, expected.get(path), outcome[2]));
+            State after = result(pending, expected.get(path), outcome[2]);
+            expected.put(path, after);
+            changes.get(path).add(after);
             acknowledged++;
           } else {
             failed++; // the state stays as it was
@@ -138,11 +159,13 @@ final class CrashChecker {
         }
         if (!unchanged) {
           applied++;
+          changes.get(path).add(actual);
         }
       }
       model.put(path, actual);
     }
     checkListings(store, when);
+    checkHistory(store, when);
 
     GcReport gc = store.maintenance().collectGarbage();
     assertThat(gc.total())
@@ -150,6 +173,59 @@ final class CrashChecker {
         .isZero();
     assertClean(store.maintenance().verify(), when + ", after collecting");
     return new Round(acknowledged, failed, inFlight.size(), applied, inFlightOps);
+  }
+
+  /**
+   * Each path's versions are its changes (see the class comment), and every kept version reads back
+   * its bytes; the contents the versions hold are remembered, since the backend keeps them too.
+   */
+  private void checkHistory(DiskStore store, String when) throws IOException {
+    keptByHistory.clear();
+    Set<String> readThisRound = new HashSet<>();
+    for (String path : CrashWorker.PATHS) {
+      String dir = CrashWorker.directory(path);
+      String filename = CrashWorker.filename(path);
+      List<ArtifactVersion> versions = new ArrayList<>();
+      String cursor = null;
+      do {
+        ArtifactVersionPage page =
+            store.disks().artifacts().versions(diskId, dir, filename, 7, cursor);
+        versions.addAll(page.items());
+        cursor = page.nextCursor().orElse(null);
+      } while (cursor != null);
+      List<State> made = changes.get(path);
+      assertThat(versions.size())
+          .as("%s, %s: versions kept of %d changes (keep last %d)", when, path, made.size(),
+              KEEP_LAST)
+          .isEqualTo(Math.min(made.size(), KEEP_LAST));
+      for (int i = 0; i < versions.size(); i++) {
+        ArtifactVersion v = versions.get(i);
+        State change = made.get(made.size() - 1 - i);
+        String what = when + ", " + path + " version " + v.version();
+        assertThat(v.version()).as("%s: numbered by the changes, newest first", what)
+            .isEqualTo(made.size() - 1 - i);
+        if (!change.exists()) {
+          assertThat(v.isRemoval()).as("%s: records the removal", what).isTrue();
+          continue;
+        }
+        Artifact a = v.artifact()
+            .orElseThrow(() -> new AssertionError(what + ": a removal, expected " + change));
+        assertThat(new State(a.sha256(), CanonicalJson.write(a.userMeta()), a.etag()))
+            .as("%s: as the change left the path", what)
+            .isEqualTo(change);
+        GetOptions old = GetOptions.builder().version(v.version()).build();
+        try (InputStream in = store.disks().artifacts().open(diskId, dir, filename, ByteRange.from(0), old)) {
+          if (readThisRound.add(a.sha256())) {
+            assertThat(PseudoRandomInputStream.sha256Hex(in))
+                .as("%s: reads back its bytes", what).isEqualTo(a.sha256());
+          } else {
+            // Bytes already hashed this round: the version opens on them.
+            assertThat(in.read() >= 0).as("%s: opens on its bytes", what).isEqualTo(a.sizeBytes() > 0);
+          }
+        }
+        keptByHistory.add(a.sha256());
+      }
+    }
   }
 
   /** The state an operation produces from {@code before}, with the given etag (null: unknown). */
@@ -196,16 +272,19 @@ final class CrashChecker {
     return new State(sha256, CanonicalJson.write(artifact.userMeta()), artifact.etag());
   }
 
-  /** The backend holds one blob per distinct live content, and nothing else. */
+  /**
+   * The backend holds one blob per distinct content that a live file or a kept version (as of the
+   * last check, after which the collection ran) references, and nothing else.
+   */
   void assertBackendHoldsExactly(BlobBackend backend, String when) {
-    Set<String> live = new HashSet<>();
+    Set<String> live = new HashSet<>(keptByHistory);
     model.values().stream().filter(State::exists).forEach(s -> live.add(s.sha256()));
     List<BlobStat> blobs;
     try (Stream<BlobStat> listed = backend.list("")) {
       blobs = listed.filter(b -> !b.key().equals(BlobKeys.STORE_MARKER)).collect(Collectors.toList());
     }
     assertThat(blobs)
-        .as("%s: backend objects vs %d distinct live contents", when, live.size())
+        .as("%s: backend objects vs %d distinct contents of files and versions", when, live.size())
         .hasSize(live.size());
   }
 

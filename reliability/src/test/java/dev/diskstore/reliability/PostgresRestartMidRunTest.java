@@ -12,9 +12,6 @@ import dev.diskstore.testkit.PseudoRandomInputStream;
 import dev.diskstore.testkit.postgres.EmbeddedPostgresServer;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -81,9 +77,9 @@ class PostgresRestartMidRunTest {
       long restartEnd;
       long runEnd;
       try (DiskStore hostA = open(postgres, schema.name(), s3, "rs/")) {
-        Set<String> ownerA = ownersHoldingTheirLock(postgres, schema.name());
+        Set<String> ownerA = PgOwners.holdingTheirLock(postgres, schema.name());
         try (DiskStore hostB = open(postgres, schema.name(), s3, "rs/")) {
-          Set<String> aliveBefore = ownersHoldingTheirLock(postgres, schema.name());
+          Set<String> aliveBefore = PgOwners.holdingTheirLock(postgres, schema.name());
           assertThat(aliveBefore).as("owners alive before the restart (A and B)").hasSize(2)
               .containsAll(ownerA);
           AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
@@ -115,17 +111,16 @@ class PostgresRestartMidRunTest {
             thread.join(60_000);
             assertThat(thread.isAlive()).as("%s ended", thread.getName()).isFalse();
           }
-          Set<String> aliveAfter = ownersHoldingTheirLock(postgres, schema.name());
+          Set<String> aliveAfter = PgOwners.holdingTheirLock(postgres, schema.name());
           System.out.println("owners alive before " + aliveBefore + " (A: " + ownerA + "), after "
-              + aliveAfter + "; recorded dead after: " + deadOwners(postgres, schema.name()));
+              + aliveAfter + "; recorded dead after: " + PgOwners.recordedDead(postgres, schema.name()));
           assertThat(aliveAfter).as("A and B registered again as new owners (epochs)").hasSize(2)
               .doesNotContainAnyElementsOf(aliveBefore);
           // A's first owner lost its lock with the restart: whichever noticed first (B's collector
           // meeting its abandoned uploads, A's heartbeat, or A's commit fence) ended it, and A
           // committed afterwards under a new epoch. Its row is then recorded dead, or already
           // forgotten by a collection once no object names it; never alive again.
-          Set<String> recordedAlive = ids(postgres,
-              "SELECT id FROM \"" + schema.name() + "\".owners WHERE state = 'alive'");
+          Set<String> recordedAlive = PgOwners.recordedAlive(postgres, schema.name());
           assertThat(recordedAlive).as("A's owner before the restart is no longer alive")
               .doesNotContainAnyElementsOf(ownerA);
         }
@@ -243,36 +238,6 @@ class PostgresRestartMidRunTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  /** Owners recorded dead. */
-  private static Set<String> deadOwners(EmbeddedPostgresServer postgres, String schema)
-      throws Exception {
-    return ids(postgres, "SELECT id FROM \"" + schema + "\".owners WHERE state = 'dead'");
-  }
-
-  /**
-   * Owners recorded alive that hold the advisory lock of their key: the live ones. (An owner
-   * whose session died stays recorded alive until a collector that meets its blobs, or its own
-   * instance's close, declares it dead.)
-   */
-  private static Set<String> ownersHoldingTheirLock(EmbeddedPostgresServer postgres, String schema)
-      throws Exception {
-    return ids(postgres, "SELECT o.id FROM \"" + schema + "\".owners o WHERE o.state = 'alive'"
-        + " AND EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.locktype = 'advisory'"
-        + " AND l.granted AND l.objsubid = 2 AND l.objid::bigint = o.lock_key)");
-  }
-
-  private static Set<String> ids(EmbeddedPostgresServer postgres, String sql) throws Exception {
-    Set<String> ids = new TreeSet<>();
-    try (Connection c = postgres.adminDataSource().getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        ids.add(rs.getString(1));
-      }
-    }
-    return ids;
   }
 
   private static List<Throwable> concat(List<Throwable> a, ConcurrentLinkedQueue<Throwable> b) {

@@ -8,6 +8,7 @@ import dev.diskstore.testkit.ChildJvm;
 import dev.diskstore.testkit.postgres.EmbeddedPostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -88,6 +89,9 @@ class PostgresS3CrashTest {
             server.start();
           }
         }
+        // The collection on open finds the killed writer dead only once PostgreSQL has ended its
+        // sessions; before that it is alive to every other instance, and its blobs stay.
+        PgOwners.awaitNoneHoldingTheirLock(postgres, schema.name(), Duration.ofSeconds(30));
         CrashChecker.Round result;
         try (DiskStore store = StoreSpec.open(spec)) {
           result = checker.check(store, logDir, when);

@@ -56,6 +56,9 @@ class ContentCacheTest {
             .backend(new InMemoryBlobBackend())
             .contentParser(parser)
             .extractContentOnUpsert(onUpsert)
+            // without history a deleted artifact's bytes (and their cached content) go at once;
+            // with it they stay referenced by the version, and so does the cache
+            .history(dev.diskstore.History.off())
             .build());
   }
 

@@ -1,5 +1,8 @@
 package dev.diskstore.testkit;
 
+import java.util.function.UnaryOperator;
+import dev.diskstore.memory.InMemoryBlobBackend;
+import dev.diskstore.DiskStoreConfig;
 import dev.diskstore.DiskStore;
 import java.nio.file.Path;
 
@@ -15,5 +18,12 @@ class InMemoryDiskStoreTest extends DiskStoreContract {
   @Override
   protected boolean isPersistent() {
     return false;
+  }
+
+  @Override
+  protected DiskStore openStore(Path directory, UnaryOperator<DiskStoreConfig.Builder> tuning) {
+    return DiskStore.open(tuning.apply(DiskStoreConfig.builder()
+        .directory(directory)
+        .backend(new InMemoryBlobBackend())).build());
   }
 }

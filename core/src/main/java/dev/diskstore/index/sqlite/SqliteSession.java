@@ -50,6 +50,7 @@ final class SqliteSession
 
   private final Connection c;
   private @Nullable GarbageRows garbage;
+  private @Nullable SqliteVersions versions;
 
   SqliteSession(Connection connection) {
     this.c = connection;
@@ -84,6 +85,16 @@ final class SqliteSession
 
   @Override public ArtifactRows artifacts() { return this; }
   @Override public BlobRows blobs() { return this; }
+
+  @Override
+  public VersionRows versions() {
+    SqliteVersions v = versions;
+    if (v == null) {
+      v = new SqliteVersions(c);
+      versions = v;
+    }
+    return v;
+  }
 
   @Override
   public GarbageRows garbage() {
@@ -983,5 +994,10 @@ final class SqliteSession
       }
       return out;
     });
+  }
+
+  @Override
+  public void scanVersions(VersionVisitor visitor) {
+    ((SqliteVersions) versions()).scan(visitor);
   }
 }

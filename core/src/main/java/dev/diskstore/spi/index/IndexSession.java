@@ -20,6 +20,8 @@ public interface IndexSession {
 
   ArtifactRows artifacts();
 
+  VersionRows versions();
+
   BlobRows blobs();
 
   GarbageRows garbage();
@@ -90,6 +92,49 @@ public interface IndexSession {
      * @throws dev.diskstore.InvalidCursorException if {@code after} is not a position of the query
      */
     QueryPage query(CompiledQuery query, @Nullable List<String> after, int limit);
+  }
+
+  /**
+   * The artifacts' history: one {@link VersionRow} per change of an artifact, keyed by {@code
+   * (diskId, path, filename, version)}. A version with content counts one reference to its blob;
+   * the core keeps the counts. Deleting a disk deletes its versions ({@link DiskRows#delete}).
+   */
+  interface VersionRows {
+    /** The highest version number recorded for the artifact, if any. */
+    java.util.OptionalLong newest(String diskId, String path, String filename);
+
+    /**
+     * Inserts a version row. Fails (with the index's unique-key violation, or a serialization
+     * failure that makes the transaction retry) if the version exists.
+     */
+    void insert(VersionRow row);
+
+    /** One version of the artifact, joined with its blob key. */
+    Optional<VersionRow> find(String diskId, String path, String filename, long version);
+
+    /** The artifact's versions numbered below {@code beforeVersion}, newest first, at most limit. */
+    List<VersionRow> page(
+        String diskId, String path, String filename, long beforeVersion, int limit);
+
+    /**
+     * Deletes the artifact's versions numbered below {@code beforeVersion} and returns them (their
+     * blob references are the caller's to release).
+     */
+    List<VersionRow> deleteBefore(String diskId, String path, String filename, long beforeVersion);
+
+    /**
+     * Up to {@code limit} versions, any, that a retention policy no longer keeps: with {@code
+     * keepLast} 0, every version; otherwise versions that are not their artifact's newest and are
+     * numbered at or below the newest minus {@code keepLast}, or were changed before {@code
+     * changedBefore} (microseconds; {@link Long#MIN_VALUE} for no age limit).
+     */
+    List<VersionRow> expired(int keepLast, long changedBefore, int limit);
+
+    /** Deletes one version row; returns whether it existed. */
+    boolean delete(String diskId, String path, String filename, long version);
+
+    /** How many versions of a disk use each blob (by SHA-256). */
+    Map<String, Integer> blobUses(String diskId);
   }
 
   /** Visits rows of a scan. */
@@ -180,7 +225,10 @@ public interface IndexSession {
         long afterCreatedAt,
         @Nullable String afterId, int limit);
 
-    /** Deletes the disk with its artifact rows and directories (not its blobs' references). */
+    /**
+     * Deletes the disk with its artifact rows, versions and directories (not its blobs'
+     * references).
+     */
     void delete(String diskId);
   }
 
@@ -226,5 +274,17 @@ public interface IndexSession {
 
     /** Every directory row. */
     List<DirectoryRow> directories();
+
+    /**
+     * Visits every version row as stored; {@code hasBlobRow} says whether a version with content
+     * found its blob row (when not, its state's {@code blobKey} is empty).
+     */
+    void scanVersions(VersionVisitor visitor);
+  }
+
+  /** Visits version rows of {@link Maintenance#scanVersions}. */
+  @FunctionalInterface
+  interface VersionVisitor {
+    void visit(VersionRow row, boolean hasBlobRow);
   }
 }
