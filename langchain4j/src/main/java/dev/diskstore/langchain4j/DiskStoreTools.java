@@ -38,7 +38,7 @@ import java.util.Objects;
  * <p><b>Results.</b> A tool call returns {@link DiskTools#execute}'s text and never throws: a
  * failed call returns {@code "Error: ..."}, which LangChain4j hands back to the model like any
  * other result, so the model can correct itself. A call to a tool name that is not one of the
- * nine never reaches these executors: {@code AiServices} handles it by its {@code
+ * eleven never reaches these executors: {@code AiServices} handles it by its {@code
  * hallucinatedToolNameStrategy} (by default it throws).
  *
  * <p><b>Thread-safety.</b> Every object returned here is immutable and thread-safe, as {@link
@@ -62,7 +62,7 @@ public final class DiskStoreTools {
   /**
    * A {@link ToolProvider} with {@code tools} (built with {@link DiskTools#builder} for other
    * limits or an {@code onFileChanged} listener). The provider is static ({@code isDynamic()} is
-   * false): every request gets the same nine tools.
+   * false): every request gets the same eleven tools.
    */
   public static ToolProvider provider(DiskTools tools) {
     return new DiskToolProvider(toolsByName(tools));

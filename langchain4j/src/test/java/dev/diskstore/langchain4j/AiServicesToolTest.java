@@ -69,7 +69,7 @@ class AiServicesToolTest {
     assertThat(model.requests).hasSize(3);
     assertThat(model.requests.get(0).messages().get(0)).isInstanceOfSatisfying(SystemMessage.class,
         system -> assertThat(system.text()).startsWith("<disk>"));
-    // every request offered the model the nine disk tools
+    // every request offered the model the eleven disk tools
     for (ChatRequest request : model.requests) {
       assertThat(request.toolSpecifications()).extracting(ToolSpecification::name)
           .containsExactlyInAnyOrderElementsOf(tools.toolNames());
@@ -148,7 +148,7 @@ class AiServicesToolTest {
     assertThat(provider.isDynamic()).isFalse();
     assertThat(first).isNotSameAs(second);
     assertThat(first.aiServiceTools()).extracting(AiServiceTool::toolSpecification)
-        .hasSize(9)
+        .hasSize(11)
         .containsExactlyElementsOf(second.aiServiceTools().stream()
             .map(AiServiceTool::toolSpecification).toList());
     assertThat(first.aiServiceTools()).extracting(AiServiceTool::returnBehavior)

@@ -45,10 +45,10 @@ class SchemaMappingTest {
   }
 
   @Test
-  void allNineToolsAreMappedInOrder() {
+  void allElevenToolsAreMappedInOrder() {
     assertThat(DiskStoreTools.specifications(tools)).extracting(ToolSpecification::name)
         .containsExactlyElementsOf(tools.toolNames())
-        .hasSize(9);
+        .hasSize(11);
   }
 
   @ParameterizedTest

@@ -65,7 +65,7 @@ public final class DiskStoreToolCallbacks {
     return new DiskToolCallbackProvider(callbacks(tools));
   }
 
-  /** The nine callbacks in {@link DiskTools#toolNames()} order, as an unmodifiable list. */
+  /** The eleven callbacks in {@link DiskTools#toolNames()} order, as an unmodifiable list. */
   public static List<ToolCallback> callbacks(DiskTools tools) {
     Objects.requireNonNull(tools, "tools");
     return tools.definitions().stream()

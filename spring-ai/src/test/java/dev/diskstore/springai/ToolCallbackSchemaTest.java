@@ -39,7 +39,7 @@ class ToolCallbackSchemaTest {
   void eachCallbackKeepsTheToolsExactSchema() throws Exception {
     List<ToolCallback> callbacks = DiskStoreToolCallbacks.callbacks(tools);
     List<dev.diskstore.agent.ToolDefinition> definitions = tools.definitions();
-    assertThat(callbacks).hasSize(9);
+    assertThat(callbacks).hasSize(11);
     for (int i = 0; i < definitions.size(); i++) {
       ToolDefinition mapped = callbacks.get(i).getToolDefinition();
       dev.diskstore.agent.ToolDefinition original = definitions.get(i);
