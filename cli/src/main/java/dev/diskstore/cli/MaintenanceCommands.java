@@ -110,9 +110,11 @@ final class MaintenanceCommands {
       header = "Collects garbage.",
       mixinStandardHelpOptions = true,
       description = {
-        "Collects garbage: blobs nothing references any more and what crashed or abandoned writes"
-            + " left behind. Safe while other processes use the store. Commands do not collect on"
-            + " their own; applications opening the store do, in the background.",
+        "Collects garbage: the versions the store's history no longer keeps (history.keep-last,"
+            + " history.max-age; default: the last 10, for 30 days), blobs nothing references any"
+            + " more and what crashed or abandoned writes left behind. Safe while other processes"
+            + " use the store. Commands do not collect on their own; applications opening the"
+            + " store do, in the background.",
         "JSON: {\"deleted\": N, \"abandoned_writes\": N, \"unreferenced_blobs\": N,"
             + " \"orphan_objects\": N, \"unknown_objects_kept\": N}."
       })
