@@ -116,7 +116,7 @@ final class MaintenanceCommands {
             + " use the store. Commands do not collect on their own; applications opening the"
             + " store do, in the background.",
         "JSON: {\"deleted\": N, \"abandoned_writes\": N, \"unreferenced_blobs\": N,"
-            + " \"orphan_objects\": N, \"unknown_objects_kept\": N}."
+            + " \"orphan_objects\": N, \"unknown_objects_kept\": N, \"expired_versions\": N}."
       })
   static final class Gc extends StoreCommand.Printing {
     @Option(names = "--delete-unknown",
@@ -135,12 +135,14 @@ final class MaintenanceCommands {
         document.put("unreferenced_blobs", report.unreferencedBlobs());
         document.put("orphan_objects", report.orphanObjects());
         document.put("unknown_objects_kept", report.unknownObjectsKept());
+        document.put("expired_versions", report.expiredVersions());
         Json.print(io().out(), document);
       } else {
         io().out().printf(Locale.ROOT, "gc: deleted %d object(s): %d of abandoned writes, %d"
-                + " unreferenced blobs, %d orphans; %d unknown object(s) kept%n",
+                + " unreferenced blobs, %d orphans; %d unknown object(s) kept; %d expired"
+                + " version(s) removed%n",
             report.total(), report.abandonedWrites(), report.unreferencedBlobs(),
-            report.orphanObjects(), report.unknownObjectsKept());
+            report.orphanObjects(), report.unknownObjectsKept(), report.expiredVersions());
       }
       return ExitCodes.OK;
     }
