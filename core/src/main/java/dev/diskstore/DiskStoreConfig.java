@@ -211,12 +211,12 @@ public final class DiskStoreConfig {
     return durableCommits;
   }
 
-  /** See {@link Builder#adoptBackend(boolean)}. */
   /** Which versions of each artifact are kept ({@link History}; default {@link History#DEFAULT}). */
   public History history() {
     return history;
   }
 
+  /** See {@link Builder#adoptBackend(boolean)}. */
   public boolean adoptBackend() {
     return adoptBackend;
   }

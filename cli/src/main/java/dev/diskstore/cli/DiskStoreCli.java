@@ -7,6 +7,7 @@ import dev.diskstore.DiskNotFoundException;
 import dev.diskstore.DiskStoreException;
 import dev.diskstore.InvalidRequestException;
 import dev.diskstore.PreconditionFailedException;
+import dev.diskstore.VersionNotFoundException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -30,6 +31,8 @@ import picocli.CommandLine.ScopeType;
  * diskstore --store data put DISK ./docs --to /docs/         # a whole directory, recursively
  * diskstore --store data ls DISK /docs/ --json
  * diskstore --config shared.properties get DISK /docs/a.md -o a.md
+ * diskstore --store data versions DISK /docs/a.md            # newest first; cat --version N
+ * diskstore --store data restore DISK /docs/a.md 3           # undelete: version 3 is current
  * diskstore copy embedded.properties shared.properties       # SQLite + directory to PostgreSQL + S3
  * </pre>
  *
@@ -43,7 +46,7 @@ import picocli.CommandLine.ScopeType;
     name = "diskstore",
     mixinStandardHelpOptions = true,
     version = "diskstore 0.1.0",
-    description = "Work with a DiskStore store: disks, files, search and maintenance.",
+    description = "Work with a DiskStore store: disks, files, history, search and maintenance.",
     footer = {"", ExitCodes.HELP,
         "Every command takes --store DIR (an embedded store) or --config FILE (a properties file"
             + " for embedded, S3 or PostgreSQL stores; see the README)."},
@@ -58,6 +61,8 @@ import picocli.CommandLine.ScopeType;
       FileCommands.Move.class,
       FileCommands.Meta.class,
       FileCommands.Url.class,
+      HistoryCommands.Versions.class,
+      HistoryCommands.Restore.class,
       SearchCommands.Grep.class,
       SearchCommands.Glob.class,
       SearchCommands.FullText.class,
@@ -162,6 +167,11 @@ public final class DiskStoreCli implements Callable<Integer> {
 
   /** The one line describing a failure. */
   static String message(Throwable e) {
+    if (e instanceof VersionNotFoundException v) {
+      return "version " + v.version() + " of " + v.path() + v.filename() + " in disk "
+          + v.diskId() + " " + reason(v) + " (see the versions kept with: diskstore versions "
+          + v.diskId() + " " + v.path() + v.filename() + ")";
+    }
     if (e instanceof ArtifactNotFoundException a) {
       return "no artifact " + a.path() + a.filename() + " in disk " + a.diskId()
           + " (names are case-sensitive; see what exists with: diskstore ls " + a.diskId() + " "
@@ -176,6 +186,21 @@ public final class DiskStoreCli implements Callable<Integer> {
       message = e.getClass().getSimpleName() + ": " + message;
     }
     return oneLine(message);
+  }
+
+  /**
+   * Why a version was not found, as the store said it ({@code does not exist (...)}, {@code
+   * records a removal ...}), without the API advice around it.
+   */
+  private static String reason(VersionNotFoundException v) {
+    String message = v.getMessage() == null ? "" : oneLine(v.getMessage());
+    String before = "version " + v.version() + " of artifact " + v.path() + v.filename()
+        + " on disk " + v.diskId() + " ";
+    int advice = message.lastIndexOf(" (list the versions with");
+    if (message.startsWith(before) && advice > before.length()) {
+      return message.substring(before.length(), advice);
+    }
+    return "does not exist or records a removal";
   }
 
   static String oneLine(String message) {

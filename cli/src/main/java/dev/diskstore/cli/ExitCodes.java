@@ -14,7 +14,10 @@ final class ExitCodes {
   /** Bad usage or invalid input: options, paths, metadata, patterns, settings. */
   static final int USAGE = 2;
 
-  /** A store, disk, artifact, directory or local file named on the command line does not exist. */
+  /**
+   * A store, disk, artifact, version, directory or local file named on the command line does not
+   * exist.
+   */
   static final int NOT_FOUND = 3;
 
   /** A condition (--if-match, --if-none-match, an existing move destination) did not hold. */
@@ -22,7 +25,7 @@ final class ExitCodes {
 
   static final String HELP =
       "Exit codes: 0 ok, 1 failure or problems found, 2 usage or invalid input, 3 not found"
-          + " (store, disk, artifact, local file), 4 precondition failed.";
+          + " (store, disk, artifact, version, local file), 4 precondition failed.";
 
   private ExitCodes() {}
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diskstore.Artifact;
+import dev.diskstore.ArtifactVersion;
 import dev.diskstore.Disk;
 import dev.diskstore.InvalidMetadataException;
 import java.io.PrintStream;
@@ -54,6 +55,24 @@ final class Json {
     node.put("created_at", artifact.createdAt().toString());
     node.put("updated_at", artifact.updatedAt().toString());
     node.set("meta", MAPPER.valueToTree(artifact.userMeta()));
+    return node;
+  }
+
+  /**
+   * One version of an artifact: {@code version}, {@code change} (the {@link
+   * ArtifactVersion.Change} name), {@code changed_at}, and {@code artifact} as that change left it
+   * ({@code null} for a change that removed it).
+   */
+  static ObjectNode version(ArtifactVersion version) {
+    ObjectNode node = object();
+    node.put("version", version.version());
+    node.put("change", version.change().name());
+    node.put("changed_at", version.changedAt().toString());
+    if (version.artifact().isPresent()) {
+      node.set("artifact", artifact(version.artifact().get()));
+    } else {
+      node.putNull("artifact");
+    }
     return node;
   }
 

@@ -110,11 +110,13 @@ final class MaintenanceCommands {
       header = "Collects garbage.",
       mixinStandardHelpOptions = true,
       description = {
-        "Collects garbage: blobs nothing references any more and what crashed or abandoned writes"
-            + " left behind. Safe while other processes use the store. Commands do not collect on"
-            + " their own; applications opening the store do, in the background.",
+        "Collects garbage: the versions the store's history no longer keeps (history.keep-last,"
+            + " history.max-age; default: the last 10, for 30 days), blobs nothing references any"
+            + " more and what crashed or abandoned writes left behind. Safe while other processes"
+            + " use the store. Commands do not collect on their own; applications opening the"
+            + " store do, in the background.",
         "JSON: {\"deleted\": N, \"abandoned_writes\": N, \"unreferenced_blobs\": N,"
-            + " \"orphan_objects\": N, \"unknown_objects_kept\": N}."
+            + " \"orphan_objects\": N, \"unknown_objects_kept\": N, \"expired_versions\": N}."
       })
   static final class Gc extends StoreCommand.Printing {
     @Option(names = "--delete-unknown",
@@ -133,12 +135,14 @@ final class MaintenanceCommands {
         document.put("unreferenced_blobs", report.unreferencedBlobs());
         document.put("orphan_objects", report.orphanObjects());
         document.put("unknown_objects_kept", report.unknownObjectsKept());
+        document.put("expired_versions", report.expiredVersions());
         Json.print(io().out(), document);
       } else {
         io().out().printf(Locale.ROOT, "gc: deleted %d object(s): %d of abandoned writes, %d"
-                + " unreferenced blobs, %d orphans; %d unknown object(s) kept%n",
+                + " unreferenced blobs, %d orphans; %d unknown object(s) kept; %d expired"
+                + " version(s) removed%n",
             report.total(), report.abandonedWrites(), report.unreferencedBlobs(),
-            report.orphanObjects(), report.unknownObjectsKept());
+            report.orphanObjects(), report.unknownObjectsKept(), report.expiredVersions());
       }
       return ExitCodes.OK;
     }

@@ -1,6 +1,7 @@
 package dev.diskstore.cli;
 
 import dev.diskstore.DiskStoreConfig;
+import dev.diskstore.History;
 import dev.diskstore.InvalidRequestException;
 import dev.diskstore.local.LocalBlobBackend;
 import dev.diskstore.postgres.PostgresIndex;
@@ -12,12 +13,17 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,11 +46,25 @@ import org.jspecify.annotations.Nullable;
  * s3.region = eu-west-1
  * # s3.endpoint = http://minio:9000      (MinIO, R2, ... ; s3.path-style = true)
  * # s3.access-key / s3.secret-key-env    (default: the AWS SDK's credential chain)
+ *
+ * # history: the versions of each artifact kept (default: the last 10, for 30 days)
+ * history.keep-last = 50                 # 0: history off; unlimited: no count limit
+ * history.max-age = P90D                 # or PT12H, 90d, 12h, 45m, 30s; unlimited: no age limit
  * }</pre>
  *
  * <p>Relative paths are resolved against the file's directory. Secrets may be given directly
  * ({@code postgres.password}, {@code s3.secret-key}) or named as environment variables ({@code
  * ...-env}). An unknown key is refused, so that a typo does not silently fall back to a default.
+ *
+ * <p>The two {@code history.*} keys set the store's {@link History}: {@code history.keep-last}
+ * is how many of an artifact's newest versions are kept (a whole number, {@code 0} turning history
+ * off, or {@code unlimited}), {@code history.max-age} how long a version that is not the newest is
+ * kept (an ISO-8601 duration such as {@code P30D} or {@code PT12H}, a whole number with one unit
+ * {@code d}, {@code h}, {@code m} or {@code s} such as {@code 30d}, or {@code unlimited}). A key
+ * left out keeps its part of {@link History#DEFAULT} (10 versions, 30 days); {@code
+ * history.keep-last = 0} alone turns history off, and with a {@code history.max-age} is refused.
+ * Instances sharing a store should use the same history settings: each garbage collection applies
+ * the policy of the instance running it.
  *
  * <p>Immutable; {@link #toConfig()} opens the blob backend, which the store opened with the config
  * closes.
@@ -54,7 +74,11 @@ public final class StoreSettings {
       Set.of("index", "directory", "postgres.url", "postgres.user", "postgres.password",
           "postgres.password-env", "postgres.schema", "postgres.pool-size", "blobs",
           "blobs.directory", "s3.bucket", "s3.prefix", "s3.region", "s3.endpoint",
-          "s3.path-style", "s3.access-key", "s3.secret-key", "s3.secret-key-env");
+          "s3.path-style", "s3.access-key", "s3.secret-key", "s3.secret-key-env",
+          "history.keep-last", "history.max-age");
+
+  /** {@code 30d}, {@code 12h}, {@code 45m}, {@code 30s}: a whole number and one unit. */
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})([dhms])");
 
   private final String source;
   private final Map<String, String> values;
@@ -76,6 +100,7 @@ public final class StoreSettings {
     }
     index();
     blobs();
+    history();
   }
 
   /** Reads a properties file (UTF-8). */
@@ -118,6 +143,73 @@ public final class StoreSettings {
           source + ": blobs must be local or s3, not \"" + blobs + "\"");
     }
     return blobs;
+  }
+
+  /**
+   * The history policy of {@code history.keep-last} and {@code history.max-age} (see the class
+   * comment); {@link History#DEFAULT} when neither is given.
+   *
+   * @throws InvalidRequestException naming the key and the value when either is malformed, or
+   *     when {@code history.keep-last = 0} (history off) comes with a {@code history.max-age}
+   */
+  History history() {
+    Optional<String> keepLast = value("history.keep-last");
+    Optional<String> maxAge = value("history.max-age");
+    int versions = keepLast.map(this::keepLast).orElse(History.DEFAULT.keepLast());
+    if (versions == 0) {
+      if (maxAge.isPresent()) {
+        throw new InvalidRequestException(source + ": history.keep-last = 0 turns history off,"
+            + " so history.max-age = " + maxAge.get() + " cannot apply; remove one of them");
+      }
+      return History.off();
+    }
+    Optional<Duration> age = maxAge.isPresent() ? maxAge(maxAge.get()) : History.DEFAULT.maxAge();
+    return new History(versions, age);
+  }
+
+  private int keepLast(String v) {
+    if (v.equalsIgnoreCase("unlimited")) {
+      return Integer.MAX_VALUE;
+    }
+    try {
+      int versions = Integer.parseInt(v);
+      if (versions >= 0) {
+        return versions;
+      }
+    } catch (NumberFormatException e) {
+      // refused below, like a negative number
+    }
+    throw new InvalidRequestException(source + ": history.keep-last must be a whole number of"
+        + " versions >= 0 (0 turns history off) or unlimited, not \"" + v + "\"");
+  }
+
+  /** An age limit, or empty for {@code unlimited}. */
+  private Optional<Duration> maxAge(String v) {
+    if (v.equalsIgnoreCase("unlimited")) {
+      return Optional.empty();
+    }
+    Duration age = null;
+    Matcher simple = SHORT_DURATION.matcher(v);
+    if (simple.matches()) {
+      long n = Long.parseLong(simple.group(1));
+      age = switch (simple.group(2)) {
+        case "d" -> Duration.ofDays(n);
+        case "h" -> Duration.ofHours(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofSeconds(n);
+      };
+    } else if (v.toUpperCase(Locale.ROOT).startsWith("P")) {
+      try {
+        age = Duration.parse(v);
+      } catch (DateTimeParseException e) {
+        // refused below
+      }
+    }
+    if (age == null || age.isNegative() || age.isZero()) {
+      throw new InvalidRequestException(source + ": history.max-age must be a positive duration"
+          + " such as P30D, PT12H, 30d, 12h or 45m (or unlimited), not \"" + v + "\"");
+    }
+    return Optional.of(age);
   }
 
   private Optional<String> value(String key) {
@@ -174,6 +266,7 @@ public final class StoreSettings {
       throw new InvalidRequestException(
           source + ": directory is required with the embedded SQLite index (index = sqlite)");
     }
+    builder.history(history());
     builder.backend(backend(directory));
     return builder.build();
   }

@@ -8,6 +8,7 @@ import dev.diskstore.Artifacts;
 import dev.diskstore.ByteRange;
 import dev.diskstore.DiskStore;
 import dev.diskstore.FileUpload;
+import dev.diskstore.GetOptions;
 import dev.diskstore.InvalidMetadataException;
 import dev.diskstore.Precondition;
 import java.io.IOException;
@@ -28,12 +29,15 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * The commands that move bytes between local files and a disk: {@code put}, {@code get} and
- * {@code cat}. All stream: no file is ever held in memory whole.
+ * {@code cat}. All stream: no file is ever held in memory whole. {@code get} and {@code cat} read
+ * the current bytes, or with {@code --version N} those of an earlier version ({@link
+ * HistoryCommands}).
  */
 final class TransferCommands {
   private TransferCommands() {}
@@ -174,16 +178,17 @@ final class TransferCommands {
     private record Upload(Path file, String directory, String name, long size) {}
   }
 
-  /** {@code get DISK REMOTE [-o LOCAL|-]}. */
+  /** {@code get DISK REMOTE [-o LOCAL|-] [--version N]}. */
   @Command(
       name = "get",
       header = "Downloads an artifact to a file or standard output.",
-      mixinStandardHelpOptions = true,
       description = {
         "Downloads an artifact, streaming, into a local file (written to a temporary file beside"
             + " it and renamed when complete: a failed or damaged read leaves no partial file)"
-            + " or, with -o -, to standard output. The bytes are checked against their SHA-256.",
-        "Prints a summary line. JSON: {\"artifact\": {...}, \"local\": PATH, \"bytes\": N}."
+            + " or, with -o -, to standard output. The bytes are checked against their SHA-256."
+            + " With --version N, the bytes of that version (see: diskstore versions).",
+        "Prints a summary line. JSON: {\"artifact\": {...}, \"local\": PATH, \"bytes\": N}"
+            + " (and \"version\": N with --version)."
       })
   static final class Get extends StoreCommand.Printing {
     @Parameters(index = "0", paramLabel = "DISK", description = "the disk's id")
@@ -192,6 +197,8 @@ final class TransferCommands {
     @Parameters(index = "1", paramLabel = "REMOTE", description = "the artifact's full path, like"
         + " /docs/a.md")
     String remote;
+
+    @Mixin ReadVersion readVersion;
 
     @Option(names = {"-o", "--output"}, paramLabel = "LOCAL",
         description = "the local file, an existing directory to write into, or - for standard"
@@ -206,11 +213,12 @@ final class TransferCommands {
     int run(DiskStore store) {
       RemotePath path = RemotePath.of(remote);
       ByteRange bytes = range(range);
+      GetOptions options = readVersion.options();
       if ("-".equals(output)) {
         if (json) {
           throw CommandException.usage("--json and -o - both claim standard output");
         }
-        return Cat.write(store, disk, path, bytes, io());
+        return Cat.write(store, disk, path, bytes, options, io());
       }
       Path target = output == null ? Path.of(path.filename()) : Path.of(output);
       if (Files.isDirectory(target)) {
@@ -223,7 +231,7 @@ final class TransferCommands {
       long written;
       Artifact artifact;
       try (ArtifactStream in = store.disks().artifacts()
-          .open(disk, path.directory(), path.filename(), bytes)) {
+          .open(disk, path.directory(), path.filename(), bytes, options)) {
         artifact = in.artifact();
         long expected = expectedLength(artifact.sizeBytes(), bytes);
         Path temporary = temporaryBeside(parent, target);
@@ -242,12 +250,16 @@ final class TransferCommands {
       if (json) {
         ObjectNode document = Json.object();
         document.set("artifact", Json.artifact(artifact));
+        if (readVersion.version != null) {
+          document.put("version", readVersion.version);
+        }
         document.put("local", target.toString());
         document.put("bytes", written);
         Json.print(io().out(), document);
       } else {
-        io().out().printf(Locale.ROOT, "got %s (%s) -> %s%n", path, Progress.size(written),
-            target);
+        io().out().printf(Locale.ROOT, "got %s%s (%s) -> %s%n", path,
+            readVersion.version == null ? "" : " version " + readVersion.version,
+            Progress.size(written), target);
       }
       return ExitCodes.OK;
     }
@@ -266,13 +278,13 @@ final class TransferCommands {
     }
   }
 
-  /** {@code cat DISK REMOTE}. */
+  /** {@code cat DISK REMOTE [--version N]}. */
   @Command(
       name = "cat",
       header = "Writes an artifact to standard output.",
-      mixinStandardHelpOptions = true,
       description = "Writes an artifact's bytes to standard output, streaming; they are checked"
-          + " against their SHA-256 (a damaged artifact ends with exit code 1).")
+          + " against their SHA-256 (a damaged artifact ends with exit code 1). With --version N,"
+          + " the bytes of that version (see: diskstore versions).")
   static final class Cat extends StoreCommand {
     @Parameters(index = "0", paramLabel = "DISK", description = "the disk's id")
     String disk;
@@ -281,24 +293,54 @@ final class TransferCommands {
         + " /docs/a.md")
     String remote;
 
+    @Mixin ReadVersion readVersion;
+
     @Option(names = "--range", paramLabel = "FIRST-LAST",
         description = "only these bytes: FIRST-LAST (inclusive, from 0) or FIRST- (to the end)")
     @Nullable String range;
 
     @Override
     int run(DiskStore store) {
-      return write(store, disk, RemotePath.of(remote), range(range), io());
+      return write(store, disk, RemotePath.of(remote), range(range), readVersion.options(), io());
     }
 
-    static int write(DiskStore store, String disk, RemotePath path, ByteRange range, Io io) {
+    static int write(DiskStore store, String disk, RemotePath path, ByteRange range,
+        GetOptions options, Io io) {
       try (ArtifactStream in = store.disks().artifacts()
-          .open(disk, path.directory(), path.filename(), range)) {
+          .open(disk, path.directory(), path.filename(), range, options)) {
         copy(in, io.out(), Progress.start(io, true, "", 0, 0));
         io.out().flush();
       } catch (IOException e) {
         throw new CommandException(ExitCodes.FAILURE, "cannot read " + path + ": " + e);
       }
       return ExitCodes.OK;
+    }
+  }
+
+  /**
+   * The {@code --version N} option of {@code get} and {@code cat}, with their {@code -h, --help}:
+   * picocli's standard help options would also claim {@code --version} (for printing the program's
+   * version, which {@code diskstore --version} still does).
+   */
+  static final class ReadVersion {
+    @Option(names = {"-h", "--help"}, usageHelp = true,
+        description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "--version", paramLabel = "N",
+        description = "read version N (see: diskstore versions) instead of the current bytes")
+    @Nullable Long version;
+
+    /** The version to read, or the current one. */
+    GetOptions options() {
+      if (version == null) {
+        return GetOptions.NONE;
+      }
+      if (version < 0) {
+        throw CommandException.usage("--version must be a version number (0 or more), not "
+            + version);
+      }
+      return GetOptions.builder().version(version).build();
     }
   }
 

@@ -542,7 +542,8 @@ class DiskStoreCliTest {
     CliRun.Result top = CliRun.run("--help");
     assertThat(top.exitCode()).isZero();
     List<String> commands = List.of("disks", "ls", "put", "get", "cat", "rm", "mv", "meta", "url",
-        "grep", "glob", "search", "verify", "gc", "stats", "copy", "serve", "mcp");
+        "versions", "restore", "grep", "glob", "search", "verify", "gc", "stats", "copy", "serve",
+        "mcp");
     assertThat(top.out()).contains(commands).contains("Exit codes:");
     List<String[]> all = new ArrayList<>();
     commands.forEach(c -> all.add(new String[] {c, "--help"}));

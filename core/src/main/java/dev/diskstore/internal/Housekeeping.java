@@ -457,7 +457,7 @@ final class Housekeeping implements Maintenance {
           "garbage collection left " + unknownKept + " object(s) alone that no writer of this"
               + " store made (see maintenance().verify())");
     }
-    return new GcReport(abandoned, unreferenced, orphans, unknownKept);
+    return new GcReport(abandoned, unreferenced, orphans, unknownKept, expired.versions());
   }
 
   /** Forgets dead owners that no listed object names (rows and lock files). Best effort. */

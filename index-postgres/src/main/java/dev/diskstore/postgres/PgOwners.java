@@ -35,9 +35,25 @@ final class PgOwners {
     }
   }
 
-  /** The owner's state ({@link #ALIVE} or {@link #DEAD}), if known. */
+  /**
+   * The owner's state ({@link #ALIVE} or {@link #DEAD}), if known, for the commit fence: the row
+   * is locked {@code FOR SHARE} until the transaction ends. Serializable isolation alone orders a
+   * committing writer before a concurrent {@link #declareDead} (the writer read the row the
+   * declaration changed), but not before the collector's next <em>read-only</em> snapshot: the
+   * declaration could commit, the collector's re-read start and miss the writer's blob row, and the
+   * writer commit after it — a blob referenced and deleted. With the row lock the declaration's
+   * {@code UPDATE} waits for the writer to end (so it commits after the writer, and the re-read
+   * sees the blob), or the writer's lock waits for the declaration and then fails as a
+   * serialization failure, is run again, and reads {@code dead}. Write transactions only.
+   */
   static Optional<String> state(Connection c, String ownerId) throws SQLException {
-    return Optional.ofNullable(states(c, List.of(ownerId)).get(ownerId));
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT state FROM owners WHERE id = ? FOR SHARE")) {
+      s.setString(1, ownerId);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
   }
 
   static Map<String, String> states(Connection c, Collection<String> ownerIds)

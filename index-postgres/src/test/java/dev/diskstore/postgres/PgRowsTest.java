@@ -305,7 +305,7 @@ class PgRowsTest {
     assertThat(tx.read((Connection c) -> PgOwners.states(c, List.of("o1", "o2", "o3"))))
         .isEqualTo(Map.of("o1", "dead", "o2", "alive"));
     assertThat(tx.write((Connection c) -> PgOwners.pruneDead(c, Set.of()))).isEqualTo(1);
-    assertThat(tx.read((Connection c) -> PgOwners.state(c, "o1"))).isEmpty();
+    assertThat(tx.write((Connection c) -> PgOwners.state(c, "o1"))).as("the fence read").isEmpty();
     assertThat(tx.read((Connection c) -> PgDisks.storeMeta(c, "store_id"))).contains("two");
   }
 

@@ -3384,7 +3384,10 @@ public abstract class DiskStoreContract {
         upsertText(disk, "/", "c.txt", "content " + i);
       }
       assertThat(s.maintenance().verify().blobsChecked()).isEqualTo(6);
-      s.maintenance().collectGarbage();
+      GcReport gc = s.maintenance().collectGarbage();
+      assertThat(gc.expiredVersions()).as("versions 0..2 expired").isEqualTo(3);
+      assertThat(gc.unreferencedBlobs()).as("their bytes freed").isEqualTo(3);
+      assertThat(s.maintenance().collectGarbage().expiredVersions()).isZero();
       assertThat(numbers(allVersions(disk, "/", "c.txt"))).containsExactly(5L, 4L, 3L);
       assertThat(readVersion(s, disk, "/", "c.txt", 3)).isEqualTo(utf8("content 3"));
       assertThat(artifacts().find(disk, "/", "c.txt", GetOptions.builder().version(2).build()))
@@ -3406,10 +3409,10 @@ public abstract class DiskStoreContract {
       clock.advance(HOUR.multipliedBy(2));
       upsertText(disk, "/", "t.txt", "young 2");
       upsertText(disk, "/", "t.txt", "young 3");
-      s.maintenance().collectGarbage();
+      assertThat(s.maintenance().collectGarbage().expiredVersions()).isEqualTo(2);
       assertThat(numbers(allVersions(disk, "/", "t.txt"))).containsExactly(3L, 2L);
       clock.advance(HOUR.multipliedBy(2));
-      s.maintenance().collectGarbage();
+      assertThat(s.maintenance().collectGarbage().expiredVersions()).isEqualTo(1);
       assertThat(numbers(allVersions(disk, "/", "t.txt"))).containsExactly(3L);
       assertThat(readVersion(s, disk, "/", "t.txt", 3)).isEqualTo(utf8("young 3"));
       VerifyReport report = s.maintenance().verify(true);

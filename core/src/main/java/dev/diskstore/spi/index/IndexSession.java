@@ -237,6 +237,15 @@ public interface IndexSession {
     /** Registers a new owner as alive. */
     void register(String ownerId, long nowMicros);
 
+    /**
+     * The owner's state, read by the commit fence inside a write transaction: the read must order
+     * this transaction against any {@link #declareDead} of the same owner, so that either the
+     * declaration commits first and this read sees it, or the declaration commits after this
+     * transaction (and a read that starts after the declaration sees this transaction's writes).
+     * An index whose write transactions are not fully serialised against each other and against
+     * later reads (PostgreSQL's serializable isolation orders writers, not a later read-only
+     * snapshot) must lock the row for this, e.g. {@code SELECT ... FOR SHARE}.
+     */
     Optional<OwnerState> state(String ownerId);
 
     /** The known owners among {@code ownerIds}, with their states. */
