@@ -60,10 +60,10 @@ public final class DiskStoreAutoConfiguration {
   @Bean(destroyMethod = "close")
   public DiskStore diskStore(
       DiskStoreProperties properties,
-      BlobBackend diskStoreBlobBackend,
+      ObjectProvider<BlobBackend> backend,
       ObjectProvider<IndexProvider> index,
       ObjectProvider<DiskStoreConfigCustomizer> customizers) {
-    DiskStoreConfig.Builder config = DiskStoreConfig.builder().backend(diskStoreBlobBackend);
+    DiskStoreConfig.Builder config = DiskStoreConfig.builder();
     if (properties.directory() != null) {
       config.directory(properties.directory());
     }
@@ -78,6 +78,8 @@ public final class DiskStoreAutoConfiguration {
           "required for the embedded SQLite index (index.db goes there); or set"
               + " diskstore.postgres.url for an index in PostgreSQL");
     }
+    // after the index checks, so that a missing index module is reported before the blobs
+    config.backend(backend.getObject());
     properties.findProjectId().ifPresent(config::projectId);
     if (properties.urlServer().address() != null) {
       config.urlServerAddress(properties.urlServer().address());

@@ -13,11 +13,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 
 /**
  * The backend and index beans of {@link DiskStoreAutoConfiguration}, one configuration class each,
  * so that the classes of an optional module are loaded only when its condition holds (conditions
- * name classes by string and are read without loading the class they annotate).
+ * name classes by string and are read without loading the class they annotate). The backends are
+ * lazy: the store creates its backend after checking the index settings, so that a missing index
+ * module is reported as such, and nothing is created on disk or in S3 for a store that cannot
+ * open.
  */
 final class StoreConfigurations {
   private StoreConfigurations() {}
@@ -27,6 +31,7 @@ final class StoreConfigurations {
   @ConditionalOnClass(name = "dev.diskstore.s3.S3BlobBackend")
   static class S3Backend {
     @Bean
+    @Lazy
     @ConditionalOnMissingBean(BlobBackend.class)
     @ConditionalOnProperty(prefix = "diskstore.s3", name = "bucket")
     BlobBackend diskStoreBlobBackend(DiskStoreProperties properties) {
@@ -74,20 +79,28 @@ final class StoreConfigurations {
   @Configuration(proxyBeanMethods = false)
   static class LocalBackend {
     @Bean
+    @Lazy
     @ConditionalOnMissingBean(BlobBackend.class)
     BlobBackend diskStoreBlobBackend(DiskStoreProperties properties) {
       if (properties.s3().isConfigured()) {
         throw invalid("s3.bucket", properties.s3().bucket(),
             "blobs in S3 need dev.diskstore:diskstore-backend-s3 on the class path");
       }
+      if (properties.postgres().isConfigured()) {
+        // a host-local directory cannot serve a store that several hosts share (core refuses it)
+        throw invalid("s3.bucket", null,
+            "required with diskstore.postgres.url: the bytes of a store that several hosts share"
+                + " go to S3, or to a BlobBackend bean every host reaches (such as"
+                + " LocalBlobBackend.onSharedFileSystem(path) on a shared mount)");
+      }
       if (properties.blobsDirectory() != null) {
         return LocalBlobBackend.at(properties.blobsDirectory());
       }
       if (properties.directory() == null) {
         throw invalid("directory", null,
-            "required: the store's directory (its SQLite index and, in blobs/, its bytes); or set"
-                + " diskstore.blobs-directory or diskstore.s3.bucket for the bytes and"
-                + " diskstore.postgres.url for the index");
+            "required: the store's directory, for its SQLite index and, in blobs/, its bytes"
+                + " (or set diskstore.s3.bucket for the bytes and diskstore.postgres.url for the"
+                + " index)");
       }
       return LocalBlobBackend.at(properties.directory().resolve("blobs"));
     }
