@@ -15,6 +15,9 @@ import dev.diskstore.spi.BlobBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -103,6 +106,10 @@ class LocalStoreTest {
               .publicUrl().orElseThrow();
           assertThat(url.getHost()).isEqualTo("127.0.0.1");
           assertThat(url.getPort()).isEqualTo(port);
+          HttpResponse<String> download = HttpClient.newHttpClient()
+              .send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+          assertThat(download.statusCode()).isEqualTo(200);
+          assertThat(download.body()).isEqualTo("two");
         });
   }
 
