@@ -100,7 +100,8 @@ public record DiskStoreProperties(
    * Which versions of each artifact the store keeps ({@code dev.diskstore.History}). With neither
    * property set, the store keeps its default, the last 10 versions for 30 days. Otherwise the
    * limits set apply, and only those: {@code keep-last} alone keeps that many versions of any age,
-   * {@code max-age} alone keeps versions younger than that, however many.
+   * {@code max-age} alone keeps versions younger than that, however many ({@code
+   * keep-last=2147483647} alone keeps every version, as {@code History.unlimited()}).
    *
    * @param keepLast How many of each artifact's newest versions are kept; 0 turns history off
    *     (nothing is recorded, and garbage collection removes the versions recorded before). With
