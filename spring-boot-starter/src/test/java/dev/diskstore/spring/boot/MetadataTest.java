@@ -19,10 +19,7 @@ import org.junit.jupiter.api.Test;
 class MetadataTest {
   @Test
   void theMetadataListsEveryPropertyWithItsTypeAndADescription() throws Exception {
-    URL metadata = Collections.list(getClass().getClassLoader()
-            .getResources("META-INF/spring-configuration-metadata.json")).stream()
-        .filter(url -> url.toString().contains("/spring-boot-starter/target/classes/"))
-        .findFirst().orElseThrow(() -> new AssertionError("no metadata in the starter's classes"));
+    URL metadata = starterMetadata();
     JsonNode root;
     try (InputStream in = metadata.openStream()) {
       root = new ObjectMapper().readTree(in);
@@ -61,10 +58,7 @@ class MetadataTest {
 
   @Test
   void defaultsAreInTheMetadata() throws Exception {
-    URL metadata = Collections.list(getClass().getClassLoader()
-            .getResources("META-INF/spring-configuration-metadata.json")).stream()
-        .filter(url -> url.toString().contains("/spring-boot-starter/target/classes/"))
-        .findFirst().orElseThrow();
+    URL metadata = starterMetadata();
     Map<String, String> defaults = new TreeMap<>();
     try (InputStream in = metadata.openStream()) {
       for (JsonNode property : new ObjectMapper().readTree(in).get("properties")) {
@@ -78,5 +72,16 @@ class MetadataTest {
         .containsEntry("diskstore.url-server.port", "0")
         .containsEntry("diskstore.s3.path-style", "false")
         .containsEntry("management.health.diskstore.enabled", "true");
+  }
+
+  /** The metadata file of the starter's jar (or classes directory), not of Spring Boot's jars. */
+  private static URL starterMetadata() throws Exception {
+    String starter =
+        DiskStoreProperties.class.getProtectionDomain().getCodeSource().getLocation().toString();
+    return Collections.list(MetadataTest.class.getClassLoader()
+            .getResources("META-INF/spring-configuration-metadata.json")).stream()
+        .filter(url -> url.toString().contains(starter))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no configuration metadata in " + starter));
   }
 }
