@@ -60,8 +60,11 @@ class BomListsEveryModuleTest {
       listed.add(text(dependency, "artifactId"));
     }
 
-    assertThat(published).contains("diskstore-core", "diskstore-langchain4j", "diskstore-spring-ai")
-        .doesNotContain("diskstore-reliability", "diskstore-spring-ai-2-test", "diskstore-bom-check");
+    assertThat(published)
+        .contains("diskstore-core", "diskstore-langchain4j", "diskstore-spring-ai",
+            "diskstore-spring-boot-starter")
+        .doesNotContain("diskstore-reliability", "diskstore-spring-ai-2-test",
+            "diskstore-spring-boot-starter-4-test", "diskstore-bom-check");
     assertThat(listed).isEqualTo(published);
   }
 
