@@ -32,6 +32,9 @@ public final class InMemoryBlobBackend implements BlobBackend {
   private final Set<TrackedStream> open = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** An empty backend, open until {@link #close()}. */
+  public InMemoryBlobBackend() {}
+
   @Override
   public long write(String key, InputStream content, OptionalLong lengthHint) {
     BlobKeys.requireValid(key);

@@ -84,6 +84,9 @@ public abstract class BlobBackendContract {
   private final List<BlobBackend> backends = new ArrayList<>();
   private @Nullable BlobBackend backend;
 
+  /** For a backend's suite, which implements {@link #createBackend()}. */
+  protected BlobBackendContract() {}
+
   /**
    * A new, empty backend for one test. Called once before each test; the suite closes it.
    *

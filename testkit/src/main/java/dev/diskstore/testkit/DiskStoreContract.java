@@ -144,6 +144,9 @@ public abstract class DiskStoreContract {
   private Path storeDirectory;
   private DiskStore store;
 
+  /** For a store configuration's suite, which implements {@link #openStore(Path)}. */
+  protected DiskStoreContract() {}
+
   /**
    * Opens the store under test. Called before every test with a fresh empty directory, and again
    * with the same directory by the tests that reopen a persistent store.

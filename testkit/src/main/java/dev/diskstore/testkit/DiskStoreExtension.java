@@ -56,6 +56,9 @@ public final class DiskStoreExtension
   /** The settings of an injection without {@code @TempDiskStore}. */
   private static final Settings DEFAULTS = new Settings(Storage.MEMORY, "");
 
+  /** Created by JUnit: through {@code @TempDiskStore} or {@code @ExtendWith}. */
+  public DiskStoreExtension() {}
+
   @Override
   public void beforeAll(ExtensionContext context) {
     Class<?> testClass = context.getRequiredTestClass();

@@ -88,6 +88,9 @@ public abstract class SearchContract {
   private @Nullable Path storeDirectory;
   private @Nullable DiskStore store;
 
+  /** For a store configuration's suite, which implements {@link #openStore(Path)}. */
+  protected SearchContract() {}
+
   /**
    * Opens the store under test. Called before every test with a fresh empty directory, and again
    * with the same directory by the tests that reopen a persistent store.
