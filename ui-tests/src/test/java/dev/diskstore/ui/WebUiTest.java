@@ -207,6 +207,10 @@ class WebUiTest {
     assertThat(all("#next-page")).isEmpty();
     assertThat(seen).containsExactlyInAnyOrderElementsOf(mine).doesNotContain(foreign);
     assertThat(texts("#disks td.user")).containsOnly("disks-user");
+    // another project's disk, asked for by id: as missing as a disk that never was
+    open(route("browse", "disk", foreign, "path", "/"));
+    waitForText("main .error", "disk not found");
+    browser.drainConsole(); // its 404 is logged
 
     // the filter form
     open(route("disks"));
@@ -573,7 +577,7 @@ class WebUiTest {
         assertThat(browser.driver.getTitle()).isNotEqualTo("pwned");
       }
       browser.driver.get(open.uiUri().orElseThrow().toString());
-      find("#main");
+      waitForText("main h1", "Disks"); // a server without tokens needs no sign-in
       assertThat(browser.js("return localStorage.getItem('pwned')")).isNull();
     }
     browser.driver.get(fixture.ui());

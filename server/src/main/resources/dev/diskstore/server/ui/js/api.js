@@ -38,6 +38,19 @@ function query(params) {
   return s ? '?' + s : '';
 }
 
+/**
+ * Whether the server takes every caller (no tokens configured): asked once, without a token. The
+ * answer of a server with tokens is a 401, which the browser logs.
+ */
+export async function openServer() {
+  try {
+    const response = await fetch(API + '/disk?limit=1', { cache: 'no-store' });
+    return response.ok;
+  } catch (e) {
+    return false;
+  }
+}
+
 /** Listeners told when the server refuses the token (401): the page shows the login form. */
 const unauthorized = [];
 export function onUnauthorized(fn) {

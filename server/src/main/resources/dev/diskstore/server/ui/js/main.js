@@ -53,13 +53,21 @@ function loginView(message) {
 }
 
 let rendering = 0;
+let probed = false;
 
 /** Renders the screen of the current hash. */
 export async function route() {
   const ticket = ++rendering;
   if (api.token() === null) {
-    loginView();
-    return;
+    // a server without tokens answers without one: no sign-in needed
+    if (!probed) {
+      probed = true;
+      if (await api.openServer()) api.setToken('');
+    }
+    if (api.token() === null) {
+      loginView();
+      return;
+    }
   }
   signOut.hidden = false;
   const hash = location.hash.replace(/^#\/?/, '');
