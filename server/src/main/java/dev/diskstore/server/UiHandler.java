@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * as an ES module (a {@code module} object before, an {@code export default} after, the bytes
  * between unchanged).
  *
- * <p>Thread-safe; files are read from the class path once and kept.
+ * <p>Thread-safe; files are read from the class path once and kept (misses are not).
  */
 final class UiHandler extends Handler.Abstract {
   /** The path the web view is served at. */
@@ -72,7 +72,8 @@ final class UiHandler extends Handler.Abstract {
 
   private final String apiPrefix;
   private final HeadDeadline headDeadline;
-  private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
+  /** Files found so far (misses are not kept: the table is bounded by the files there are). */
+  private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
   UiHandler(String apiPrefix, HeadDeadline headDeadline) {
     super(InvocationType.BLOCKING);
@@ -110,7 +111,12 @@ final class UiHandler extends Handler.Abstract {
       return true;
     }
     String rel = path.substring(PATH.length() + 1);
-    Optional<Asset> asset = cache.computeIfAbsent(rel.isEmpty() ? "index.html" : rel, this::load);
+    String name = rel.isEmpty() ? "index.html" : rel;
+    Optional<Asset> asset = Optional.ofNullable(cache.get(name));
+    if (asset.isEmpty()) {
+      asset = load(name);
+      asset.ifPresent(a -> cache.putIfAbsent(name, a));
+    }
     if (asset.isEmpty()) {
       ApiHandler.writeJson(response, 404, WireJson.error(404, "no such file: " + path), callback);
       return true;
@@ -150,7 +156,9 @@ final class UiHandler extends Handler.Abstract {
     if (!SAFE_PATH.matcher(rel).matches()) {
       return Optional.empty();
     }
-    String type = TYPES.get(rel.substring(rel.lastIndexOf('.') + 1));
+    int dot = rel.lastIndexOf('.');
+    // a name with a known extension: never a directory (which a class loader may list)
+    String type = dot > rel.lastIndexOf('/') ? TYPES.get(rel.substring(dot + 1)) : null;
     if (type == null) {
       return Optional.empty();
     }

@@ -105,7 +105,8 @@ class UiHandlerTest {
     try (TestServer api = new TestServer(dir, b -> b.webUi(true), "t")) {
       for (String path :
           new String[] {
-            "/ui/nope.js", "/ui/js/", "/ui/.hidden.js", "/ui/js/../../openapi.json", "/ui/UiHandler.class",
+            "/ui/nope.js", "/ui/js/", "/ui/js", "/ui/vendor", "/ui/vendor/highlight/languages",
+            "/ui/.hidden.js", "/ui/js/../../openapi.json", "/ui/UiHandler.class",
             "/ui/vendor/highlight/languages/nope.js", "/ui/vendor/highlight/lib/core.js",
             "/ui/vendor/marked.umd.js", "/ui/index.txt", "/ui/%2e%2e/openapi.json",
           }) {

@@ -199,10 +199,14 @@ class WebUiTest {
 
     open(route("disks", "user", "disks-user", "limit", "2"));
     find("#disks");
-    List<String> seen = new ArrayList<>(texts("#disks .disk-link"));
-    assertThat(seen).hasSize(2);
+    List<String> firstPage = texts("#disks .disk-link");
+    assertThat(firstPage).hasSize(2);
     find("#next-page").click();
-    waiting().until(d -> !texts("#disks .disk-link").equals(seen.subList(0, 2)));
+    waiting().until(d -> {
+      List<String> now = texts("#disks .disk-link");
+      return !now.isEmpty() && !now.equals(firstPage);
+    });
+    List<String> seen = new ArrayList<>(firstPage);
     seen.addAll(texts("#disks .disk-link"));
     assertThat(all("#next-page")).isEmpty();
     assertThat(seen).containsExactlyInAnyOrderElementsOf(mine).doesNotContain(foreign);
@@ -392,6 +396,8 @@ class WebUiTest {
     assertThat(all("#uploads li.done")).hasSize(3);
     WebElement overall = find("#upload-progress");
     assertThat(overall.getAttribute("value")).isEqualTo(overall.getAttribute("max"));
+    // the bars moved on the XHR's upload progress events
+    assertThat(Integer.parseInt(find("#uploads").getAttribute("data-progress-events"))).isGreaterThanOrEqualTo(3);
     find("tr[data-name='project']");
     assertThat(fixture.text(disk, "/inbox/project/src/main.py")).isEqualTo("print('up')");
     assertThat(fixture.get(disk, "/inbox/project/src/big.bin").get("meta").get("__artifact_info__").get("size").asLong())
@@ -401,6 +407,7 @@ class WebUiTest {
     Path two = Files.writeString(local.resolve("two.txt"), "second");
     browser.driver.findElement(By.cssSelector("#upload-files")).sendKeys(one + "\n" + two);
     waitForText(".upload-status", "2 of 2 uploaded");
+    assertThat(all("#uploads")).hasSize(1);
     find("tr[data-name='two.txt']");
     assertThat(fixture.text(disk, "/inbox/one.txt")).isEqualTo("first");
 
@@ -525,6 +532,19 @@ class WebUiTest {
     find("tr[data-version='2'] .download-version").click();
     Path saved = browser.downloads.resolve("doc.md");
     waiting().until(d -> Files.exists(saved) && sameBytes(saved, "# Second draft\n\nrewritten by an agent\n".getBytes(UTF_8)));
+
+    // deleted from its screen, and brought back through the toast's link (an undelete)
+    open(route("file", "disk", disk, "path", "/h/doc.md"));
+    find("#delete").click();
+    dialogButton("ok");
+    find("#toast a.undo").click();
+    find("#gone-banner");
+    assertThat(texts("#history .change").get(0)).isEqualTo("deleted");
+    assertThat(all("tr[data-version='4'] .restore-version")).isEmpty(); // a removal has no content
+    find("tr[data-version='3'] .restore-version").click();
+    dialogButton("ok");
+    waitForText("#toast", "Restored version 3");
+    assertThat(fixture.text(disk, "/h/doc.md")).isEqualTo("# First draft\n");
   }
 
   @Test

@@ -51,7 +51,10 @@ export async function deleteFile(disk, artifact) {
   if (!sure) return false;
   try {
     await api.artifacts.remove(disk, path);
-    toast('Deleted ' + path);
+    toast([
+      'Deleted ' + path + '. ',
+      h('a', { href: '#/file?' + new URLSearchParams({ disk, path, tab: 'history' }), class: 'undo' }, 'Undo (restore)'),
+    ]);
     return true;
   } catch (err) {
     toast(err.message, 'error');

@@ -9,6 +9,9 @@ import { download } from './preview.js';
 import { moveFile, deleteFile } from './actions.js';
 import { filesOfInput, filesOfDrop, uploadAll } from './upload.js';
 
+const panel = h('section', { class: 'uploads card', id: 'uploads', hidden: true, 'aria-live': 'polite' });
+let panelKey = null;
+
 function normalizeDir(path) {
   let p = path || '/';
   if (!p.startsWith('/')) p = '/' + p;
@@ -95,12 +98,17 @@ export async function browseView({ main, params, stale }) {
   });
   addPage(first);
 
-  const panel = h('section', { class: 'uploads card', id: 'uploads', hidden: true, 'aria-live': 'polite' });
+  // one upload panel, kept across the listing's re-renders while in this directory
+  const key = disk + '\n' + dir;
+  if (panelKey !== key) {
+    panelKey = key;
+    panel.hidden = true;
+    fill(panel);
+  }
   const afterUpload = async (files) => {
     if (!files.length) return;
     await uploadAll(disk, files, panel);
-    await browseView({ main, params, stale });
-    main.querySelector('#uploads').replaceWith(panel); // keep the finished uploads in view
+    if (panelKey === key) await browseView({ main, params, stale });
   };
 
   const fileInput = h('input', { type: 'file', id: 'upload-files', multiple: true, class: 'visually-hidden' });

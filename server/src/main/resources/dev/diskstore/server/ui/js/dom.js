@@ -60,12 +60,12 @@ export function formatTime(iso) {
   return isNaN(d) ? iso : d.toLocaleString();
 }
 
-/** Shows a short message at the bottom of the page for a few seconds. */
+/** Shows a short message (text, or nodes) at the bottom of the page for a few seconds. */
 export function toast(message, kind) {
   const el = document.getElementById('toast');
   const item = h('div', { class: 'toast ' + (kind || 'info') }, message);
   el.append(item);
-  setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);
+  setTimeout(() => item.remove(), kind === 'error' || Array.isArray(message) ? 8000 : 4000);
 }
 
 /**

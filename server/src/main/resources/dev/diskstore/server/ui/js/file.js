@@ -25,7 +25,15 @@ export async function fileView({ main, params, stale }) {
   const version = params.version === undefined || params.version === '' ? null : Number(params.version);
   const { dir, name } = split(path);
   setCrumbs(pathCrumbs(disk, dir, version === null ? name : name + ' (version ' + version + ')'));
-  const got = await api.artifacts.get(disk, path, { with_public_url: false, with_content: false, version });
+  let got;
+  try {
+    got = await api.artifacts.get(disk, path, { with_public_url: false, with_content: false, version });
+  } catch (err) {
+    if (err.status !== 404 || version !== null || /^disk not found/.test(err.message)) throw err;
+    // deleted or moved away: its kept versions can still be restored (an undelete)
+    await goneView({ main, disk, path, name, stale });
+    return;
+  }
   if (stale()) return;
   const artifact = got.artifact;
   const info = api.info(artifact);
@@ -95,6 +103,18 @@ export async function fileView({ main, params, stale }) {
       fill(target, h('p', { class: 'error', role: 'alert' }, err.message));
     }
   }
+}
+
+async function goneView({ main, disk, path, name, stale }) {
+  const panel = h('section', { class: 'tab-panel', id: 'panel-history' });
+  fill(
+    main,
+    h('div', { class: 'file-head' }, h('div', {}, h('h1', { id: 'file-name' }, name))),
+    h('div', { class: 'banner', id: 'gone-banner' },
+      path + ' does not exist now (deleted or moved away). Restore one of its versions to bring it back.'),
+    panel,
+  );
+  await historyTab(panel, disk, path, stale);
 }
 
 async function restore(disk, path, version) {
@@ -202,7 +222,7 @@ async function historyTab(panel, disk, path, stale) {
     for (const v of page.items) {
       const a = v.artifact;
       const info = a ? api.info(a) : {};
-      const current = newest && a !== null;
+      const current = newest && a !== null; // the newest version is the file as it is now
       newest = false;
       body.append(
         h('tr', { class: 'version-row' + (current ? ' current' : ''), 'data-version': String(v.version) },

@@ -11,6 +11,8 @@ import { h, fill, formatSize } from './dom.js';
 
 /** Bytes of a text file fetched for its preview. */
 export const PREVIEW_BYTES = 256 * 1024;
+/** The most bytes of a text file a preview grows to ("Show 4× more"). */
+const MAX_PREVIEW_BYTES = 16 * 1024 * 1024;
 /** Images up to this size are shown inline. */
 const IMAGE_BYTES = 20 * 1024 * 1024;
 /** Rows of a CSV file shown. */
@@ -143,7 +145,9 @@ function partialNotice(part, onMore) {
     'p',
     { class: 'notice partial' },
     'Showing the first ' + formatSize(part.bytes.length) + ' of ' + formatSize(part.size) + '. ',
-    onMore ? h('button', { type: 'button', class: 'link', onclick: onMore }, 'Show 4× more') : null,
+    onMore && part.bytes.length < MAX_PREVIEW_BYTES
+      ? h('button', { type: 'button', class: 'link', onclick: onMore }, 'Show 4× more')
+      : 'Download the file to see all of it.',
   );
 }
 

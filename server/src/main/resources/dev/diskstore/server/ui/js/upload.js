@@ -58,6 +58,7 @@ export async function uploadAll(disk, files, panel) {
   const overall = h('progress', { id: 'upload-progress', max: String(Math.max(total, 1)), value: '0' });
   const status = h('span', { class: 'upload-status' }, '0 of ' + files.length);
   const list = h('ul', { class: 'upload-list' });
+  panel.dataset.progressEvents = '0';
   fill(panel, h('div', { class: 'upload-head' }, h('strong', {}, 'Uploading'), overall, status), list);
   panel.hidden = false;
   let stored = 0;
@@ -71,6 +72,7 @@ export async function uploadAll(disk, files, panel) {
       await api.upload(disk, dir, file, (loaded) => {
         bar.value = loaded;
         overall.value = done + loaded;
+        panel.dataset.progressEvents = String(Number(panel.dataset.progressEvents || 0) + 1);
       });
       bar.value = Math.max(file.size, 1);
       state.textContent = 'done';
