@@ -46,8 +46,12 @@ import picocli.CommandLine.Spec;
  * DISKSTORE_URL_SECRET} gives one (replicas behind a load balancer share it, so that any of them
  * serves a URL another signed). S3 stores hand out S3 presigned URLs.
  *
+ * <p>The web view ({@link DiskStoreServer.Builder#webUi}) is served at {@code /ui/} unless {@code
+ * --no-ui} is given; its address is printed at start.
+ *
  * <p>The first line on standard output, once the server listens, is {@code diskstore serve:
  * listening on <base URL>}: scripts and tests read the address from it (with {@code --port 0}).
+ * The third is {@code diskstore serve: web view at <URL>} (unless {@code --no-ui}).
  */
 @Command(
     name = "serve",
@@ -116,6 +120,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--mcp-read-only", description = "with --mcp: withhold the MCP write tools")
   boolean mcpReadOnly;
 
+  @Option(names = "--no-ui",
+      description = "do not serve the web view at /ui/ (served by default: browse, preview, search,"
+          + " upload and restore files in a browser, behind the same tokens)")
+  boolean noUi;
+
   /** The environment, replaceable by tests. */
   Function<String, @Nullable String> env = System::getenv;
 
@@ -164,7 +173,8 @@ final class ServeCommand implements Callable<Integer> {
               .materialUrls(urls)
               .advertisedUri(advertisedUrl)
               .maxConnections(maxConnections)
-              .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
+              .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+              .webUi(!noUi);
       for (String[] c : credentials) {
         if (c[0] == null) {
           builder.token(c[1]);
@@ -196,6 +206,7 @@ final class ServeCommand implements Callable<Integer> {
             + (mcpServer == null ? "" : "; MCP at " + mcpUrl(server.baseUri())
                 + "?disk=DISK" + (mcpReadOnly ? " (read-only)" : ""))
             + "; stop with Ctrl-C");
+        server.uiUri().ifPresent(ui -> out.println("diskstore serve: web view at " + ui));
         out.flush();
         server.awaitStop();
       }

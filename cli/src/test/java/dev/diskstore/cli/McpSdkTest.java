@@ -82,7 +82,7 @@ class McpSdkTest {
         "-Xmx256m",
         "-cp", System.getProperty("java.class.path"),
         DiskStoreCli.class.getName(),
-        "serve", "--store", store.toString(), "--port", "0", "--mcp",
+        "serve", "--store", store.toString(), "--port", "0", "--mcp", "--no-ui",
         "--project", "alpha=sk-alpha", "--project", "beta=sk-beta");
     Process serve = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
@@ -92,6 +92,11 @@ class McpSdkTest {
       assertThat(first).startsWith("diskstore serve: listening on http://127.0.0.1:");
       String base = first.substring("diskstore serve: listening on ".length()).strip();
       assertThat(out.readLine()).contains("MCP at ").contains("/mcp?disk=DISK");
+      // --no-ui: no web view, and no line announcing one
+      java.net.http.HttpResponse<String> ui = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(base).resolve("/ui/")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(ui.statusCode()).isEqualTo(404);
       CompletableFuture.runAsync(() -> {
         try {
           out.transferTo(java.io.Writer.nullWriter());

@@ -104,6 +104,14 @@ class ServeSdkTest {
     assertThat(anonymous.statusCode()).isEqualTo(401);
     assertThat(anonymous.headers().firstValue("content-type")).hasValueSatisfying(
         t -> assertThat(t).startsWith("application/json"));
+    // the web view, served by default beside the API (its page needs no token; its data does)
+    URI ui = URI.create(base).resolve("/ui/");
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(ui).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.headers().firstValue("content-security-policy")).hasValueSatisfying(
+        csp -> assertThat(csp).contains("script-src 'self'"));
 
     Result sdk = run(sdkDir, Map.of(
             "ACONTEXT_BASE_URL", base,
@@ -119,6 +127,7 @@ class ServeSdkTest {
     serve.destroy();
     assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("serve stops on SIGTERM").isTrue();
     drain.get(10, TimeUnit.SECONDS);
+    assertThat(rest.toString()).contains("diskstore serve: web view at " + ui + "\n");
     CliRun.Result verify = CliRun.run("verify", "--store", store.toString(), "--deep");
     assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
     assertThat(verify.out()).contains("clean");

@@ -12,6 +12,7 @@ import dev.diskstore.ArtifactNotFoundException;
 import dev.diskstore.ArtifactPage;
 import dev.diskstore.ArtifactResult;
 import dev.diskstore.ArtifactStream;
+import dev.diskstore.ArtifactVersionPage;
 import dev.diskstore.ByteRange;
 import dev.diskstore.Disk;
 import dev.diskstore.DiskListRequest;
@@ -86,6 +87,12 @@ final class ApiHandler extends Handler.Abstract {
 
   private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
+  /**
+   * The Content-Security-Policy of stored bytes ({@code /download}, {@code /material}): a document
+   * made of them gets an opaque origin, no script, plugin or form, and loads nothing.
+   */
+  static final String STORED_BYTES_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'";
+
   /** A route under the prefix; {@code {disk_id}} and {@code {token}} match one path segment. */
   record Route(String method, String template, boolean authenticated) {
     List<String> segments() {
@@ -112,6 +119,8 @@ final class ApiHandler extends Handler.Abstract {
           new Route("POST", "/disk/{disk_id}/artifact/move", true),
           new Route("GET", "/disk/{disk_id}/artifact/search", true),
           new Route("POST", "/disk/{disk_id}/artifact/query", true),
+          new Route("GET", "/disk/{disk_id}/artifact/versions", true),
+          new Route("POST", "/disk/{disk_id}/artifact/restore", true),
           new Route("GET", "/material/{token}", false));
 
   private final DiskStore store;
@@ -259,6 +268,8 @@ final class ApiHandler extends Handler.Abstract {
       case "POST /disk/{disk_id}/artifact/move" -> move(call, callback);
       case "GET /disk/{disk_id}/artifact/search" -> ok(call, callback, fullText(call));
       case "POST /disk/{disk_id}/artifact/query" -> ok(call, callback, query(call));
+      case "GET /disk/{disk_id}/artifact/versions" -> ok(call, callback, versions(call));
+      case "POST /disk/{disk_id}/artifact/restore" -> restore(call, callback);
       case "GET /material/{token}" -> material(call, callback);
       default -> throw new IllegalStateException("route without a handler: " + route);
     }
@@ -501,6 +512,7 @@ final class ApiHandler extends Handler.Abstract {
     if (expire != null) {
       options.expireSeconds(intParam("expire", expire));
     }
+    versionParam(call).ifPresent(options::version);
     ArtifactResult result =
         store.disks().artifacts().get(call.diskId(), fp.dir(), fp.name(), options.build());
     ObjectNode data = WireJson.MAPPER.createObjectNode();
@@ -523,6 +535,8 @@ final class ApiHandler extends Handler.Abstract {
                 content.put("lossy", true);
               }
             });
+    // extension: why there is no content although it was asked for (unsupported, encrypted, ...)
+    result.contentUnavailable().ifPresent(u -> data.put("content_unavailable", u.wireName()));
     call.response().getHeaders().put(HttpHeader.ETAG, HttpRange.quoted(result.artifact().etag()));
     ok(call, callback, data);
   }
@@ -568,13 +582,31 @@ final class ApiHandler extends Handler.Abstract {
 
   private JsonNode ls(Call call) {
     requireDisk(call);
-    String path = call.param("path");
+    String param = call.param("path");
+    String path = param == null || param.isEmpty() ? "/" : param;
+    String limit = call.param("limit");
+    String cursor = call.param("cursor");
+    boolean paged = (limit != null && !limit.isEmpty()) || (cursor != null && !cursor.isEmpty());
     ArtifactListing listing =
-        store.disks().artifacts().list(call.diskId(), path == null || path.isEmpty() ? "/" : path);
+        paged
+            ? store
+                .disks()
+                .artifacts()
+                .list(
+                    call.diskId(),
+                    path,
+                    boundedInt("limit", limit, 1, 1000, 100),
+                    cursor == null || cursor.isEmpty() ? null : cursor)
+            : store.disks().artifacts().list(call.diskId(), path);
     ObjectNode data = WireJson.MAPPER.createObjectNode();
     data.set("artifacts", WireJson.artifacts(listing.artifacts()));
     ArrayNode dirs = data.putArray("directories");
     listing.directories().forEach(dirs::add);
+    if (paged) {
+      // extension: one page, directories first, then files (Artifacts.list with a limit)
+      data.put("has_more", listing.hasMore());
+      listing.nextCursor().ifPresent(c -> data.put("next_cursor", c));
+    }
     return data;
   }
 
@@ -582,17 +614,33 @@ final class ApiHandler extends Handler.Abstract {
     requireDisk(call);
     String query = requiredParam(call, "query");
     int limit = limitParam(call);
+    String lines = call.param("matches_per_file");
+    boolean withLines = lines != null && !lines.isEmpty();
+    int perFile = withLines ? boundedInt("matches_per_file", lines, 1, 100, 1) : 1;
     GrepResult result =
         store
             .search()
             .grep(
                 call.diskId(),
                 query,
-                GrepOptions.builder().caseInsensitive(true).maxFiles(limit).maxMatchesPerFile(1)
-                    .build());
-    List<Artifact> artifacts = new ArrayList<>();
-    result.files().forEach(f -> artifacts.add(f.artifact()));
-    return WireJson.artifacts(artifacts);
+                GrepOptions.builder().caseInsensitive(true).maxFiles(limit)
+                    .maxMatchesPerFile(perFile).build());
+    ArrayNode files = WireJson.MAPPER.createArrayNode();
+    for (GrepResult.FileMatches f : result.files()) {
+      ObjectNode artifact = WireJson.artifact(f.artifact());
+      if (withLines) {
+        // extension: the matching lines, beside the artifact's own fields
+        ArrayNode matches = artifact.putArray("matches");
+        for (GrepResult.LineMatch m : f.matches()) {
+          ObjectNode line = matches.addObject();
+          line.put("line_number", m.lineNumber());
+          line.put("line", m.line());
+        }
+        artifact.put("more_matches", f.moreMatches());
+      }
+      files.add(artifact);
+    }
+    return files;
   }
 
   private JsonNode glob(Call call) {
@@ -639,6 +687,58 @@ final class ApiHandler extends Handler.Abstract {
     return data;
   }
 
+  /** Extension: an artifact's versions, newest first, a page at a time. */
+  private JsonNode versions(Call call) {
+    requireDisk(call);
+    FullPath fp = fullPath(call.param("file_path"), "file_path");
+    String cursor = call.param("cursor");
+    ArtifactVersionPage page =
+        store
+            .disks()
+            .artifacts()
+            .versions(
+                call.diskId(),
+                fp.dir(),
+                fp.name(),
+                boundedInt("limit", call.param("limit"), 1, 1000, 100),
+                cursor == null || cursor.isEmpty() ? null : cursor);
+    ObjectNode data = WireJson.MAPPER.createObjectNode();
+    ArrayNode items = data.putArray("items");
+    page.items().forEach(v -> items.add(WireJson.version(v)));
+    data.put("has_more", page.hasMore());
+    page.nextCursor().ifPresent(c -> data.put("next_cursor", c));
+    return data;
+  }
+
+  /** Extension: makes an earlier version current again (also an undelete). */
+  private void restore(Call call, Callback callback) throws IOException {
+    requireDisk(call);
+    JsonNode body = readJson(call.request(), false);
+    if (body == null || !body.isObject()) {
+      throw new ApiError(400, "a JSON object {\"file_path\", \"version\"} is required");
+    }
+    FullPath fp = fullPath(text(body, "file_path"), "file_path");
+    JsonNode version = body.get("version");
+    if (version == null || !version.canConvertToLong() || !version.isIntegralNumber()
+        || version.asLong() < 0) {
+      throw new ApiError(400, "version is required: a version number (>= 0) from .../versions");
+    }
+    Artifact restored =
+        store
+            .disks()
+            .artifacts()
+            .restore(
+                call.diskId(),
+                fp.dir(),
+                fp.name(),
+                version.asLong(),
+                precondition(call.request(), true));
+    ObjectNode data = WireJson.MAPPER.createObjectNode();
+    data.set("artifact", WireJson.artifact(restored));
+    call.response().getHeaders().put(HttpHeader.ETAG, HttpRange.quoted(restored.etag()));
+    ok(call, callback, data);
+  }
+
   private void move(Call call, Callback callback) throws IOException {
     requireDisk(call);
     JsonNode body = readJson(call.request(), false);
@@ -665,7 +765,9 @@ final class ApiHandler extends Handler.Abstract {
   private void download(Call call, Callback callback) throws IOException {
     requireDisk(call);
     FullPath fp = fullPath(call.param("file_path"), "file_path");
-    serveBytes(call, callback, call.diskId(), fp.dir(), fp.name(), null);
+    GetOptions read =
+        versionParam(call).map(v -> GetOptions.builder().version(v).build()).orElse(GetOptions.NONE);
+    serveBytes(call, callback, call.diskId(), fp.dir(), fp.name(), null, read);
   }
 
   private void material(Call call, Callback callback) throws IOException {
@@ -683,7 +785,9 @@ final class ApiHandler extends Handler.Abstract {
         .getHeaders()
         .put(HttpHeader.CACHE_CONTROL, "private, max-age=" + signer.secondsLeft(grant));
     try {
-      serveBytes(call, callback, grant.diskId(), grant.path(), grant.filename(), grant.sha256());
+      serveBytes(
+          call, callback, grant.diskId(), grant.path(), grant.filename(), grant.sha256(),
+          GetOptions.NONE);
     } catch (ArtifactNotFoundException | DiskNotFoundException e) {
       throw new ApiError(404, "the artifact no longer exists");
     }
@@ -701,7 +805,8 @@ final class ApiHandler extends Handler.Abstract {
       String diskId,
       String dir,
       String name,
-      @Nullable String requiredSha256)
+      @Nullable String requiredSha256,
+      GetOptions read)
       throws IOException {
     HttpFields headers = call.request().getHeaders();
     // Without a Range header the whole file is sent: one open gives the bytes and the metadata
@@ -709,11 +814,11 @@ final class ApiHandler extends Handler.Abstract {
     boolean whole = headers.get(HttpHeader.RANGE) == null;
     for (int attempt = 0; ; attempt++) {
       ArtifactStream opened =
-          whole ? store.disks().artifacts().open(diskId, dir, name, ByteRange.from(0)) : null;
+          whole ? store.disks().artifacts().open(diskId, dir, name, ByteRange.from(0), read) : null;
       Artifact artifact =
           opened != null
               ? opened.artifact()
-              : store.disks().artifacts().get(diskId, dir, name).artifact();
+              : store.disks().artifacts().get(diskId, dir, name, read).artifact();
       if (requiredSha256 != null && !artifact.sha256().equals(requiredSha256)) {
         if (opened != null) {
           opened.close();
@@ -735,7 +840,7 @@ final class ApiHandler extends Handler.Abstract {
       HttpRange.Part part = range instanceof HttpRange.Part p ? p : null;
       ByteRange bytes = part == null ? ByteRange.from(0) : ByteRange.of(part.first(), part.length());
       ArtifactStream in =
-          opened != null ? opened : store.disks().artifacts().open(diskId, dir, name, bytes);
+          opened != null ? opened : store.disks().artifacts().open(diskId, dir, name, bytes, read);
       try {
         if (!in.artifact().etag().equals(artifact.etag())) {
           if (attempt < 2) {
@@ -747,8 +852,12 @@ final class ApiHandler extends Handler.Abstract {
         HttpFields.Mutable out = response.getHeaders();
         response.setStatus(part == null ? 200 : 206);
         out.put(HttpHeader.CONTENT_TYPE, artifact.contentType());
+        // Stored bytes never run in the server's origin: an attachment (downloaded, not shown),
+        // never sniffed into another type, and sandboxed (an opaque origin, no script) should a
+        // browser render it anyway.
         out.put("X-Content-Type-Options", "nosniff");
         out.put(HttpHeader.CONTENT_DISPOSITION, contentDisposition(name));
+        out.put("Content-Security-Policy", STORED_BYTES_CSP);
         out.put(HttpHeader.ACCEPT_RANGES, "bytes");
         out.put(HttpHeader.ETAG, HttpRange.quoted(artifact.etag()));
         if (part != null) {
@@ -850,6 +959,36 @@ final class ApiHandler extends Handler.Abstract {
       throw new ApiError(400, name + " is required");
     }
     return v;
+  }
+
+  /** Extension: the {@code version} query parameter of get and download (empty: the current). */
+  private static Optional<Long> versionParam(Call call) {
+    String v = call.param("version");
+    if (v == null || v.isEmpty()) {
+      return Optional.empty();
+    }
+    long version;
+    try {
+      version = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new ApiError(400, "version must be a version number, was \"" + v + "\"");
+    }
+    if (version < 0) {
+      throw new ApiError(400, "version must be >= 0, was " + version);
+    }
+    return Optional.of(version);
+  }
+
+  /** An optional integer parameter within {@code [min, max]}, {@code fallback} when absent. */
+  private static int boundedInt(String name, @Nullable String value, int min, int max, int fallback) {
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    int n = intParam(name, value);
+    if (n < min || n > max) {
+      throw new ApiError(400, name + " must be between " + min + " and " + max + ", was " + n);
+    }
+    return n;
   }
 
   /** {@code limit} of grep, glob and search: 1-1000, default 100 (as the SDKs send). */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -145,10 +146,13 @@ public final class DiskStoreServer implements AutoCloseable {
                 config.materialUrls,
                 openApiDocument(),
                 headDeadline);
-        if (config.mounts.isEmpty()) {
+        if (config.mounts.isEmpty() && !config.webUi) {
           s.setHandler(api);
         } else {
           Handler.Sequence sequence = new Handler.Sequence();
+          if (config.webUi) {
+            sequence.addHandler(new UiHandler(config.prefix, headDeadline));
+          }
           config.mounts.forEach(
               (path, handler) ->
                   sequence.addHandler(new MountHandler(path, handler, projects, headDeadline)));
@@ -210,6 +214,17 @@ public final class DiskStoreServer implements AutoCloseable {
    */
   public URI baseUri() {
     return advertised(port());
+  }
+
+  /**
+   * The address of the web view, {@code http://127.0.0.1:8029/ui/} (on the host of {@link
+   * #baseUri()}), when it is served ({@link Builder#webUi}).
+   */
+  public Optional<URI> uiUri() {
+    if (!config.webUi) {
+      return Optional.empty();
+    }
+    return Optional.of(baseUri().resolve(UiHandler.PATH + "/"));
   }
 
   /** Connections open right now. */
@@ -315,6 +330,7 @@ public final class DiskStoreServer implements AutoCloseable {
     private int maxThreads = 32;
     private int maxConnections = 2048;
     private final Map<String, Handler> mounts = new LinkedHashMap<>();
+    private boolean webUi;
 
     private Builder(DiskStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -334,6 +350,7 @@ public final class DiskStoreServer implements AutoCloseable {
       this.maxThreads = other.maxThreads;
       this.maxConnections = other.maxConnections;
       this.mounts.putAll(other.mounts);
+      this.webUi = other.webUi;
     }
 
     /** The address to bind; a non-loopback address needs at least one token. */
@@ -490,6 +507,20 @@ public final class DiskStoreServer implements AutoCloseable {
     }
 
     /**
+     * Serves the web view at {@code /ui/} (off by default; {@code diskstore serve} turns it on): a
+     * page in the browser that lists disks, browses, previews, searches, uploads, edits metadata
+     * and restores versions through this server's API, with a bearer token the user enters (so it
+     * shows what that token's project holds, nothing else). Its files need no token; they are
+     * served with a strict Content-Security-Policy. {@link #uiUri()} tells the address.
+     *
+     * @throws InvalidRequestException if a mount is at {@code /ui} (checked by {@link #build()})
+     */
+    public Builder webUi(boolean serve) {
+      this.webUi = serve;
+      return this;
+    }
+
+    /**
      * The server, not started.
      *
      * @throws InvalidRequestException if the host is not a loopback address and no token is set
@@ -501,6 +532,13 @@ public final class DiskStoreServer implements AutoCloseable {
                 + host.getHostAddress()
                 + " without a token: an open server (no tokens) binds loopback only; add"
                 + " token(...) or project(...)");
+      }
+      if (webUi && mounts.keySet().stream().anyMatch(p -> overlaps(p, UiHandler.PATH))) {
+        throw new InvalidRequestException("a mount overlaps the web view at " + UiHandler.PATH);
+      }
+      if (webUi && (prefix.equals(UiHandler.PATH) || prefix.startsWith(UiHandler.PATH + "/"))) {
+        throw new InvalidRequestException(
+            "the API prefix " + prefix + " overlaps the web view at " + UiHandler.PATH);
       }
       for (String path : mounts.keySet()) {
         boolean overlapsAnother =

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.diskstore.Artifact;
 import dev.diskstore.ArtifactInfo;
+import dev.diskstore.ArtifactVersion;
 import dev.diskstore.Disk;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -55,6 +57,24 @@ final class WireJson {
     }
     node.put("created_at", artifact.createdAt().toString());
     node.put("updated_at", artifact.updatedAt().toString());
+    return node;
+  }
+
+  /**
+   * Extension: {@code {version, change, changed_at, artifact|null}}, {@code change} in lower case
+   * ({@code upserted}, {@code updated}, {@code moved_in}, {@code moved_away}, {@code deleted},
+   * {@code restored}); {@code artifact} is null for a removal.
+   */
+  static ObjectNode version(ArtifactVersion version) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("version", version.version());
+    node.put("change", version.change().name().toLowerCase(Locale.ROOT));
+    node.put("changed_at", version.changedAt().toString());
+    if (version.artifact().isPresent()) {
+      node.set("artifact", artifact(version.artifact().get()));
+    } else {
+      node.putNull("artifact");
+    }
     return node;
   }
 

@@ -41,7 +41,8 @@ class OpenApiTest {
     JsonNode paths = new ObjectMapper().readTree(DiskStoreServer.openApiDocument()).get("paths");
     for (String p :
         new String[] {
-          "/disk/{disk_id}/artifact/move", "/disk/{disk_id}/artifact/search", "/disk/{disk_id}/artifact/query"
+          "/disk/{disk_id}/artifact/move", "/disk/{disk_id}/artifact/search", "/disk/{disk_id}/artifact/query",
+          "/disk/{disk_id}/artifact/versions", "/disk/{disk_id}/artifact/restore"
         }) {
       assertThat(paths.get(p).toString()).contains("Extension (beyond Acontext)");
     }

@@ -618,6 +618,167 @@ class ServerRoutesTest {
   }
 
   @Test
+  void versionsAreListedReadAndRestored() {
+    api.upload(disk, "/h/", "doc.txt", "one");
+    api.upload(disk, "/h/", "doc.txt", "two");
+    String base = "/disk/" + disk + "/artifact";
+    TestServer.Reply versions = api.get(base + "/versions?file_path=" + enc("/h/doc.txt"));
+    assertThat(versions.status()).as(versions.toString()).isEqualTo(200);
+    assertJson(versions);
+    JsonNode items = versions.data().get("items");
+    assertThat(items).hasSize(2);
+    assertThat(items.get(0).get("version").asLong()).isEqualTo(1);
+    assertThat(items.get(0).get("change").asText()).isEqualTo("upserted");
+    assertThat(items.get(0).get("changed_at").asText()).matches("\\d{4}-.*Z");
+    assertThat(items.get(1).get("artifact").get("meta").get("__artifact_info__").get("size").asLong())
+        .isEqualTo(3);
+    assertThat(versions.data().get("has_more").asBoolean()).isFalse();
+    TestServer.Reply page = api.get(base + "/versions?limit=1&file_path=" + enc("/h/doc.txt"));
+    assertThat(page.data().get("items")).hasSize(1);
+    assertThat(page.data().get("has_more").asBoolean()).isTrue();
+    TestServer.Reply older =
+        api.get(base + "/versions?limit=1&cursor=" + enc(page.data().get("next_cursor").asText())
+            + "&file_path=" + enc("/h/doc.txt"));
+    assertThat(older.data().get("items").get(0).get("version").asLong()).isZero();
+
+    // an old version through get (metadata and content) and download (whole and ranged)
+    TestServer.Reply old =
+        api.get(base + "?with_public_url=false&version=0&file_path=" + enc("/h/doc.txt"));
+    assertThat(old.status()).as(old.toString()).isEqualTo(200);
+    assertThat(old.data().get("content").get("raw").asText()).isEqualTo("one");
+    assertThat(api.get(base + "/download?version=0&file_path=" + enc("/h/doc.txt")).text())
+        .isEqualTo("one");
+    TestServer.Reply ranged =
+        api.send(api.request(base + "/download?version=0&file_path=" + enc("/h/doc.txt"))
+            .header("Range", "bytes=1-").build());
+    assertThat(ranged.status()).isEqualTo(206);
+    assertThat(ranged.text()).isEqualTo("ne");
+    assertThat(api.get(base + "/download?file_path=" + enc("/h/doc.txt")).text()).isEqualTo("two");
+    assertError(api.get(base + "/download?version=7&file_path=" + enc("/h/doc.txt")), 404);
+    assertError(api.get(base + "/download?version=-1&file_path=" + enc("/h/doc.txt")), 400);
+    assertError(api.get(base + "?version=x&file_path=" + enc("/h/doc.txt")), 400);
+
+    // restore: over a condition that fails, then for real; the restore is a version of its own
+    TestServer.Reply stale =
+        api.send(api.request(base + "/restore").header("Content-Type", "application/json")
+            .header("If-Match", "\"nope\"")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"file_path\":\"/h/doc.txt\",\"version\":0}"))
+            .build());
+    assertError(stale, 412);
+    TestServer.Reply restored =
+        api.postJson(base + "/restore", "{\"file_path\":\"/h/doc.txt\",\"version\":0}");
+    assertThat(restored.status()).as(restored.toString()).isEqualTo(200);
+    assertThat(restored.header("ETag"))
+        .isEqualTo("\"" + restored.data().get("artifact").get("meta").get("__artifact_info__").get("etag").asText() + "\"");
+    assertThat(api.get(base + "/download?file_path=" + enc("/h/doc.txt")).text()).isEqualTo("one");
+    assertThat(api.get(base + "/versions?file_path=" + enc("/h/doc.txt")).data().get("items").get(0)
+        .get("change").asText()).isEqualTo("restored");
+
+    // an undelete: the deletion is a version without an artifact
+    assertThat(api.delete(base + "?file_path=" + enc("/h/doc.txt")).status()).isEqualTo(200);
+    JsonNode afterDelete = api.get(base + "/versions?file_path=" + enc("/h/doc.txt")).data().get("items");
+    assertThat(afterDelete.get(0).get("change").asText()).isEqualTo("deleted");
+    assertThat(afterDelete.get(0).get("artifact").isNull()).isTrue();
+    assertError(api.postJson(base + "/restore",
+        "{\"file_path\":\"/h/doc.txt\",\"version\":" + afterDelete.get(0).get("version").asLong() + "}"), 404);
+    assertThat(api.postJson(base + "/restore", "{\"file_path\":\"/h/doc.txt\",\"version\":1}").status())
+        .isEqualTo(200);
+    assertThat(api.get(base + "/download?file_path=" + enc("/h/doc.txt")).text()).isEqualTo("two");
+
+    assertError(api.postJson(base + "/restore", "{\"file_path\":\"/h/doc.txt\"}"), 400);
+    assertError(api.postJson(base + "/restore", "{\"file_path\":\"/h/doc.txt\",\"version\":\"1\"}"), 400);
+    assertError(api.postJson(base + "/restore", "{\"file_path\":\"/h/none.txt\",\"version\":0}"), 404);
+    assertError(api.get(base + "/versions"), 400);
+    assertThat(api.get(base + "/versions?file_path=" + enc("/h/never.txt")).data().get("items")).isEmpty();
+  }
+
+  @Test
+  void lsPagesWithLimitAndCursorDirectoriesFirst() {
+    api.upload(disk, "/p/", "b.txt", "x");
+    api.upload(disk, "/p/", "a.txt", "x");
+    api.upload(disk, "/p/z/", "in.txt", "x");
+    api.upload(disk, "/p/y/", "in.txt", "x");
+    String base = "/disk/" + disk + "/artifact/ls?path=" + enc("/p/");
+    TestServer.Reply first = api.get(base + "&limit=3");
+    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    assertThat(first.data().get("directories").toString()).isEqualTo("[\"y\",\"z\"]");
+    assertThat(names(first.data().get("artifacts"))).containsExactly("a.txt");
+    assertThat(first.data().get("has_more").asBoolean()).isTrue();
+    TestServer.Reply second =
+        api.get(base + "&limit=3&cursor=" + enc(first.data().get("next_cursor").asText()));
+    assertThat(second.data().get("directories")).isEmpty();
+    assertThat(names(second.data().get("artifacts"))).containsExactly("b.txt");
+    assertThat(second.data().get("has_more").asBoolean()).isFalse();
+    assertThat(second.data().has("next_cursor")).isFalse();
+    // without limit and cursor: the whole listing, as Acontext answers (no paging fields)
+    TestServer.Reply whole = api.get(base);
+    assertThat(whole.data().has("has_more")).isFalse();
+    assertThat(whole.data().get("artifacts")).hasSize(2);
+    assertError(api.get(base + "&limit=0"), 400);
+    assertError(api.get(base + "&limit=1001"), 400);
+    assertError(api.get(base + "&limit=2&cursor=garbage"), 400);
+  }
+
+  @Test
+  void grepCanAnswerTheMatchingLines() {
+    api.upload(disk, "/", "a.txt", "first\nTODO one\nmiddle\ntodo two\nTODO three\n");
+    String base = "/disk/" + disk + "/artifact/grep?query=todo";
+    TestServer.Reply lines = api.get(base + "&matches_per_file=2");
+    assertThat(lines.status()).as(lines.toString()).isEqualTo(200);
+    JsonNode file = lines.data().get(0);
+    assertThat(file.get("filename").asText()).isEqualTo("a.txt");
+    assertThat(file.get("matches")).hasSize(2);
+    assertThat(file.get("matches").get(0).get("line_number").asInt()).isEqualTo(2);
+    assertThat(file.get("matches").get(0).get("line").asText()).isEqualTo("TODO one");
+    assertThat(file.get("more_matches").asBoolean()).isTrue();
+    // without it: bare artifacts, as Acontext answers
+    assertThat(api.get(base).data().get(0).has("matches")).isFalse();
+    assertError(api.get(base + "&matches_per_file=0"), 400);
+    assertError(api.get(base + "&matches_per_file=101"), 400);
+  }
+
+  @Test
+  void storedBytesAreSandboxedAttachments() {
+    api.upload(disk, "/", "evil.html", "<script>alert(1)</script>");
+    TestServer.Reply r = api.get("/disk/" + disk + "/artifact/download?file_path=%2Fevil.html");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("Content-Disposition")).startsWith("attachment;");
+    assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    assertThat(r.header("Content-Security-Policy"))
+        .isEqualTo("sandbox; default-src 'none'; frame-ancestors 'none'");
+    TestServer.Reply ranged =
+        api.send(api.request("/disk/" + disk + "/artifact/download?file_path=%2Fevil.html")
+            .header("Range", "bytes=0-3").build());
+    assertThat(ranged.status()).isEqualTo(206);
+    assertThat(ranged.header("Content-Security-Policy")).startsWith("sandbox");
+    if (servesMaterialUrls()) {
+      TestServer.Reply material = fetch(materialUrlOf("/evil.html"));
+      assertThat(material.status()).isEqualTo(200);
+      assertThat(material.header("Content-Security-Policy")).startsWith("sandbox");
+      assertThat(material.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    }
+  }
+
+  private URI materialUrlOf(String filePath) {
+    return URI.create(
+        api.get("/disk/" + disk + "/artifact?with_content=false&file_path=" + enc(filePath))
+            .data().get("public_url").asText());
+  }
+
+  @Test
+  void getSaysWhyThereIsNoContent() {
+    TestServer.Multipart m = new TestServer.Multipart();
+    api.upload(disk, m.file("blob.bin", new byte[] {0, 1, 2, 3, (byte) 0xff}));
+    TestServer.Reply r = api.get("/disk/" + disk + "/artifact?with_public_url=false&file_path=%2Fblob.bin");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.data().has("content")).isFalse();
+    assertThat(r.data().get("content_unavailable").asText()).isEqualTo("unsupported");
+    TestServer.Reply without =
+        api.get("/disk/" + disk + "/artifact?with_public_url=false&with_content=false&file_path=%2Fblob.bin");
+    assertThat(without.data().has("content_unavailable")).isFalse();
+  }
+
+  @Test
   void openApiIsServed() {
     TestServer.Reply r = api.get("/openapi.json");
     assertThat(r.status()).isEqualTo(200);
