@@ -204,6 +204,74 @@ final class ApiHandler extends Handler.Abstract {
     return true;
   }
 
+  /**
+   * Refuses a request that changes something when a browser says it comes from another site: an
+   * {@code Origin} header naming another host than the one the request was sent to (or {@code
+   * null}), or {@code Sec-Fetch-Site: cross-site}. A page on any web site may make a browser send
+   * "simple" cross-site {@code POST}s (a form, an upload) without asking; on a server with tokens
+   * they carry no {@code Authorization} and are refused anyway, but a server without tokens (the
+   * loopback default) would otherwise act on them. The SDKs, the CLI and other programs send no
+   * {@code Origin}; the web view sends its own origin, which is the host it talks to. Reads are not
+   * affected: a cross-site page cannot read the answers (no CORS headers are ever sent).
+   */
+  private static void refuseCrossSiteWrites(Request request) {
+    String method = request.getMethod();
+    if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+      return;
+    }
+    HttpFields h = request.getHeaders();
+    if ("cross-site".equalsIgnoreCase(h.get("Sec-Fetch-Site"))) {
+      throw new ApiError(403, "cross-site request refused (Sec-Fetch-Site: cross-site)");
+    }
+    String origin = h.get(HttpHeader.ORIGIN);
+    if (origin == null) {
+      return;
+    }
+    String originAuthority = authorityOf(origin);
+    String host = h.get(HttpHeader.HOST);
+    String forwarded = h.get("X-Forwarded-Host");
+    boolean same = originAuthority != null
+        && (originAuthority.equalsIgnoreCase(withDefaultPort(host, origin))
+            || originAuthority.equalsIgnoreCase(withDefaultPort(forwarded, origin)));
+    if (!same) {
+      throw new ApiError(403, "cross-origin request refused: Origin " + origin
+          + " is not this server (" + host + ")");
+    }
+  }
+
+  /** {@code host:port} of an origin such as {@code http://127.0.0.1:8080}; null if malformed. */
+  private static @Nullable String authorityOf(String origin) {
+    try {
+      java.net.URI uri = java.net.URI.create(origin.trim());
+      if (uri.getHost() == null || uri.getScheme() == null) {
+        return null;
+      }
+      int port = uri.getPort() != -1 ? uri.getPort() : defaultPort(uri.getScheme());
+      return uri.getHost() + ":" + port;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** A {@code Host} value with the origin scheme's default port when it has none. */
+  private static @Nullable String withDefaultPort(@Nullable String host, String origin) {
+    if (host == null || host.isBlank()) {
+      return null;
+    }
+    String h = host.trim();
+    boolean hasPort = h.startsWith("[") ? h.contains("]:") : h.contains(":");
+    if (hasPort) {
+      return h;
+    }
+    String scheme = origin.trim().toLowerCase(java.util.Locale.ROOT).startsWith("https:")
+        ? "https" : "http";
+    return h + ":" + defaultPort(scheme);
+  }
+
+  private static int defaultPort(String scheme) {
+    return scheme.equalsIgnoreCase("https") ? 443 : 80;
+  }
+
   private static boolean hasBody(Request request) {
     HttpFields h = request.getHeaders();
     return h.contains(HttpHeader.TRANSFER_ENCODING) || h.getLongField(HttpHeader.CONTENT_LENGTH) > 0;
@@ -237,6 +305,7 @@ final class ApiHandler extends Handler.Abstract {
           ? new ApiError(405, "method " + request.getMethod() + " is not allowed on " + rel)
           : new ApiError(404, "no such route: " + rel);
     }
+    refuseCrossSiteWrites(request);
     String project = "";
     if (route.authenticated()) {
       project =
