@@ -77,7 +77,7 @@ public final class AdkAgentExample {
     }
   }
 
-  /** The agent's tools: a function of the agent's class, called by ADK with a {@link ToolContext}. */
+  /** The agent's tools, called by ADK with a {@link ToolContext}. */
   public static final class NoteTools {
     @Schema(name = "save_note", description = "Saves the user's notes (Markdown), replacing them.")
     public Single<Map<String, Object>> saveNote(
@@ -168,12 +168,12 @@ public final class AdkAgentExample {
 
   /** The agent on {@code model}, under a new Runner whose artifacts go to the disk. */
   static Runner runner(ScriptedModel model, DiskStore store, String diskId) {
+    NoteTools notes = new NoteTools();
     LlmAgent agent = LlmAgent.builder()
         .name("notes")
         .model(model)
         .instruction("Keep the user's notes with save_note; read them back when asked.")
-        .tools(FunctionTool.create(new NoteTools(), "saveNote"),
-            FunctionTool.create(new NoteTools(), "readNote"),
+        .tools(FunctionTool.create(notes, "saveNote"), FunctionTool.create(notes, "readNote"),
             LoadArtifactsTool.INSTANCE)
         .build();
     return new Runner(agent, APP, DiskStoreArtifactService.forDisk(store, diskId),

@@ -47,15 +47,16 @@ class StartupNotes implements CommandLineRunner {
         .flatMap(result -> result.content().map(ArtifactContent::raw))
         .orElse("");
     long run = runs.lines().count() + 1;
-    store.disks().artifacts().upsert(diskId, FileUpload.ofText("runs.txt", runs + "run " + run + "\n"),
-        FOLDER);
+    store.disks().artifacts().upsert(diskId,
+        FileUpload.ofText("runs.txt", runs + "run " + run + "\n"), FOLDER);
     store.disks().artifacts().upsert(diskId,
         FileUpload.ofText("hello.md", "# Hello from Spring Boot\n"), FOLDER);
     System.out.println("wrote " + FOLDER + "runs.txt (run " + run + ") and " + FOLDER + "hello.md");
 
     List<Artifact> files = store.disks().artifacts().list(diskId, FOLDER).artifacts();
     System.out.println(FOLDER + ": " + files.stream()
-        .map(file -> file.filename() + " (" + file.sizeBytes() + " bytes, " + file.contentType() + ")")
+        .map(file -> file.filename() + " (" + file.sizeBytes() + " bytes, " + file.contentType()
+            + ")")
         .collect(Collectors.joining(", ")));
 
     List<Long> versions = store.disks().artifacts().versions(diskId, FOLDER, "runs.txt").items()
