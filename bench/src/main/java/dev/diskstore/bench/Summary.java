@@ -539,6 +539,15 @@ public final class Summary {
             find(b + op[0] + system[0]), find(b + op[0] + "Floor"));
       }
     }
+    String st = "PeerStreamBench.stream";
+    for (String size : paramValues(st + "Diskstore", "streamBytes")) {
+      String mib = (Long.parseLong(size) >> 20) + " MiB";
+      for (String[] system : new String[][] {{"Diskstore", "DiskStore"},
+          {"Opendal", "OpenDAL fs (file fsync only)"}, {"Jclouds", "jclouds filesystem (no fsync)"}}) {
+        reported("peers: " + mib + " streamed write + read, " + system[1] + " vs the floor (time)",
+            find(st + system[0], "streamBytes", size), find(st + "Floor", "streamBytes", size));
+      }
+    }
   }
 
   /** The design prototypes (bench/run.sh proto), each figure against its reference. */
