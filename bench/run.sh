@@ -92,7 +92,8 @@ else
   done
   scenarios+=("ConcurrentUpsertBench" "GetBench" "ListBench" "SearchBench"
               "S3UpsertBench -p s3Bytes=1024" "S3UpsertBench -p s3Bytes=8388608"
-              "LargeStreamBench" "PdfBench" "PostgresIndexBench" "PostgresScaleBench" "HistoryBench")
+              "LargeStreamBench" "PdfBench" "PostgresIndexBench" "PostgresScaleBench" "HistoryBench"
+              "PeerBench" "PeerStreamBench")
   # the HTTP path (Jetty, HttpClient) needs ~10 s of JIT warm-up to settle: 1 x 1 s is not enough
   if [ "$mode" = quick ]; then scenarios+=("ServerBench -wi 5 -w 2s"); else scenarios+=("ServerBench"); fi
 fi

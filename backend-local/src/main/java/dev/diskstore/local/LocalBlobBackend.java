@@ -396,10 +396,17 @@ public final class LocalBlobBackend implements BlobBackend {
     checkOpen();
     Layout layout = Layout.of(key);
     FileChannel channel;
+    long size;
     try (BlobDirectory directory = directoryForRead(layout.directories())) {
-      if (blobAttributes(directory, layout.file()) == null) {
+      // The lstat stays before the open: opening a FIFO put in a blob's place would block. Its
+      // size serves the read (no fstat): a blob file is never rewritten in place, and a file
+      // swapped in between is refused if it is a link, and otherwise caught by the caller's size
+      // and SHA-256 checks like any damage.
+      BasicFileAttributes attributes = blobAttributes(directory, layout.file());
+      if (attributes == null) {
         throw new BlobNotFoundException(key);
       }
+      size = attributes.size();
       channel = directory.openFile(layout.file());
     } catch (NoSuchFileException | NotDirectoryException e) {
       throw new BlobNotFoundException(key);
@@ -408,10 +415,11 @@ public final class LocalBlobBackend implements BlobBackend {
     }
     boolean handedOut = false;
     try {
-      long size = channel.size();
       long start = Math.min(range.offset(), size);
       long length = Math.min(range.length().orElse(Long.MAX_VALUE), size - start);
-      channel.position(start);
+      if (start > 0) {
+        channel.position(start);
+      }
       RangeInputStream stream = new RangeInputStream(channel, length);
       handedOut = true;
       return stream;

@@ -60,7 +60,21 @@ public class LargeStreamBench {
 
   @Setup(Level.Trial)
   public void prepare() throws IOException {
-    source = BenchFiles.dataSet("stream-" + streamBytes + ".bin");
+    source = source(streamBytes);
+    dir = BenchFiles.scratch("stream-");
+    store = DiskStore.local(dir.resolve("store"));
+    artifacts = store.disks().artifacts();
+    disk = store.disks().create().id();
+    floor = FloorStore.open(dir.resolve("floor"));
+    System.out.println("[stream] max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+  }
+
+  /**
+   * The source file of {@code streamBytes} pseudo-random bytes, generated once and kept ({@link
+   * BenchFiles#dataSet}); also read by {@link PeerStreamBench}.
+   */
+  static Path source(long streamBytes) throws IOException {
+    Path source = BenchFiles.dataSet("stream-" + streamBytes + ".bin");
     if (!Files.isRegularFile(source) || Files.size(source) != streamBytes) {
       Path tmp = source.resolveSibling(source.getFileName() + ".tmp");
       Files.createDirectories(tmp.getParent());
@@ -73,12 +87,7 @@ public class LargeStreamBench {
       }
       Files.move(tmp, source, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
-    dir = BenchFiles.scratch("stream-");
-    store = DiskStore.local(dir.resolve("store"));
-    artifacts = store.disks().artifacts();
-    disk = store.disks().create().id();
-    floor = FloorStore.open(dir.resolve("floor"));
-    System.out.println("[stream] max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+    return source;
   }
 
   @TearDown(Level.Iteration)

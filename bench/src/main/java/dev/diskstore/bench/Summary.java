@@ -155,6 +155,7 @@ public final class Summary {
     coldStart();
     pdf();
     postgres();
+    peers();
     prototypes();
     line("");
     line("All results (score ± 99.9%% error where JMH computes one):");
@@ -520,6 +521,33 @@ public final class Summary {
     }
     line("| %s | %s | %s | %.2f× | report | reported |", scenario, fig(ds.get()), fig(base.get()),
         ds.get().score() / base.get().score());
+  }
+
+  /**
+   * Peers in the same run ({@link PeerBench}): DiskStore, Apache OpenDAL ({@code fs}) and jclouds
+   * (filesystem), each against the floor of the same scenario. Durability differs: DiskStore and
+   * the floor fsync the file, rename it, fsync the directory and commit durably; OpenDAL fsyncs the
+   * file only; jclouds never fsyncs.
+   */
+  private void peers() {
+    String b = "PeerBench.";
+    for (String[] op : new String[][] {{"upsert", "upsert 1 KiB"},
+        {"get", "get meta + bytes, 1 KiB"}, {"list", "list a 100-entry directory"}}) {
+      for (String[] system : new String[][] {{"Diskstore", "DiskStore"},
+          {"Opendal", "OpenDAL fs (file fsync only)"}, {"Jclouds", "jclouds filesystem (no fsync)"}}) {
+        reported("peers: " + op[1] + ", " + system[1] + " vs the floor",
+            find(b + op[0] + system[0]), find(b + op[0] + "Floor"));
+      }
+    }
+    String st = "PeerStreamBench.stream";
+    for (String size : paramValues(st + "Diskstore", "streamBytes")) {
+      String mib = (Long.parseLong(size) >> 20) + " MiB";
+      for (String[] system : new String[][] {{"Diskstore", "DiskStore"},
+          {"Opendal", "OpenDAL fs (file fsync only)"}, {"Jclouds", "jclouds filesystem (no fsync)"}}) {
+        reported("peers: " + mib + " streamed write + read, " + system[1] + " vs the floor (time)",
+            find(st + system[0], "streamBytes", size), find(st + "Floor", "streamBytes", size));
+      }
+    }
   }
 
   /** The design prototypes (bench/run.sh proto), each figure against its reference. */

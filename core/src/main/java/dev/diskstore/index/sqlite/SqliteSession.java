@@ -44,6 +44,10 @@ final class SqliteSession
   static final String ROW_COLUMNS =
       "a.id, a.disk_id, a.path, a.filename, a.sha256, a.size, a.content_type, a.etag, a.user_meta,"
           + " a.created_at, a.updated_at, a.content_modified_at, b.key";
+  /** {@link #ROW_COLUMNS} without the blob key (an empty string in its place): for listings. */
+  private static final String LIST_COLUMNS =
+      "a.id, a.disk_id, a.path, a.filename, a.sha256, a.size, a.content_type, a.etag, a.user_meta,"
+          + " a.created_at, a.updated_at, a.content_modified_at, ''";
   private static final String SELECT_ROW =
       "SELECT " + ROW_COLUMNS + " FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256"
           + " WHERE a.disk_id = ? AND a.path = ? AND a.filename = ?";
@@ -327,8 +331,9 @@ final class SqliteSession
       List<ArtifactRow> files = new ArrayList<>();
       try (PreparedStatement s =
           c.prepareStatement(
-              "SELECT " + ROW_COLUMNS + " FROM artifacts a JOIN blobs b"
-                  + " ON b.sha256 = a.sha256 WHERE a.disk_id = ? AND a.path = ?"
+              // no join with blobs: a listing never reads the bytes, and the blob rows, keyed by
+              // random SHA-256s, would cost a page read per listed artifact in a large store
+              "SELECT " + LIST_COLUMNS + " FROM artifacts a WHERE a.disk_id = ? AND a.path = ?"
                   + " AND a.filename > ? ORDER BY a.filename LIMIT ?")) {
         s.setString(1, diskId);
         s.setString(2, path);

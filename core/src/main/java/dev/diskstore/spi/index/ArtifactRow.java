@@ -8,7 +8,8 @@ package dev.diskstore.spi.index;
  * @param path the directory, {@code /}-terminated ({@code /docs/})
  * @param userMeta the user metadata as JSON text
  * @param createdAt microseconds since the epoch, like the other times
- * @param blobKey the backend key of the bytes ({@code sha256}'s blob row)
+ * @param blobKey the backend key of the bytes ({@code sha256}'s blob row); may be empty in the rows
+ *     of a listing ({@link IndexSession.ArtifactRows#inDirectory})
  */
 public record ArtifactRow(
     long id,

@@ -75,7 +75,11 @@ public interface IndexSession {
     /** Names of the sub-directories of {@code parent}, after {@code afterName}, in name order. */
     List<String> childDirectories(String diskId, String parent, String afterName, long limit);
 
-    /** Rows of the directory {@code path}, with filenames after {@code afterFilename}, in order. */
+    /**
+     * Rows of the directory {@code path}, with filenames after {@code afterFilename}, in order. A
+     * listing never opens the bytes, so an index may leave {@link ArtifactRow#blobKey()} empty in
+     * these rows (the SQLite index does: the blob rows would cost a page read per row).
+     */
     List<ArtifactRow> inDirectory(String diskId, String path, String afterFilename, long limit);
 
     /**
