@@ -10,42 +10,20 @@ import com.google.genai.types.Blob;
 import com.google.genai.types.Part;
 import dev.diskstore.ArtifactVersion;
 import dev.diskstore.DiskNotFoundException;
-import dev.diskstore.DiskStore;
-import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scenarios of ADK's own tests of {@code InMemoryArtifactService} and {@code
  * GcsArtifactService} (adk-java 1.8.0), against a real store: what they observe through the
  * service, and where the GCS test checks the object it wrote, the file in the disk.
  */
-class AdkScenariosTest {
+class AdkScenariosTest extends ServiceFixture {
   static final String APP = "test-app";
   static final String USER = "test-user";
   static final String SESSION = "test-session";
   static final String FILENAME = "test-file.txt";
   static final String USER_FILENAME = "user:config.json";
-
-  @TempDir Path directory;
-  DiskStore store;
-  String diskId;
-  DiskStoreArtifactService service;
-
-  @BeforeEach
-  void open() {
-    store = TestStores.open(directory);
-    diskId = store.disks().create().id();
-    service = DiskStoreArtifactService.forDisk(store, diskId);
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-  }
 
   private int save(String filename, Part part) {
     return service.saveArtifact(APP, USER, SESSION, filename, part).blockingGet();

@@ -9,35 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.genai.types.Blob;
 import com.google.genai.types.Part;
 import dev.diskstore.Artifact;
-import dev.diskstore.DiskStore;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every kind of part comes back as it was saved: bytes, MIME type, text, anything else. */
-class PartRoundTripTest {
+class PartRoundTripTest extends ServiceFixture {
   static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13};
-
-  @TempDir Path directory;
-  DiskStore store;
-  String diskId;
-  DiskStoreArtifactService service;
-
-  @BeforeEach
-  void open() {
-    store = TestStores.open(directory);
-    diskId = store.disks().create().id();
-    service = DiskStoreArtifactService.forDisk(store, diskId);
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-  }
 
   private Part roundTrip(String filename, Part part) {
     int version = service.saveArtifact("app", "u", "s", filename, part).blockingGet();

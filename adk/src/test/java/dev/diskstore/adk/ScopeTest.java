@@ -7,37 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.genai.types.Part;
-import dev.diskstore.DiskStore;
 import dev.diskstore.FileUpload;
 import dev.diskstore.InvalidPathException;
-import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Which app, user and session sees which artifact, and names the layout must keep apart. */
-class ScopeTest {
-  @TempDir Path directory;
-  DiskStore store;
-  String diskId;
-  DiskStoreArtifactService service;
-
-  @BeforeEach
-  void open() {
-    store = TestStores.open(directory);
-    diskId = store.disks().create().id();
-    service = DiskStoreArtifactService.forDisk(store, diskId);
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-  }
-
+class ScopeTest extends ServiceFixture {
   private int save(String app, String user, String session, String filename, String text) {
     return service
         .saveArtifact(app, user, session, filename, Part.fromBytes(text.getBytes(UTF_8), "text/plain"))

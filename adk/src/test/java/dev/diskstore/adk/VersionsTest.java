@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.genai.types.Part;
 import dev.diskstore.ArtifactVersion;
-import dev.diskstore.DiskStore;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,34 +15,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Version numbers under concurrency, deletes and reopening, on a real store. */
-class VersionsTest {
+class VersionsTest extends ServiceFixture {
   static final String APP = "app";
   static final String USER = "alice";
   static final String SESSION = "s1";
   static final String SESSION_DIRECTORY = "/app/alice/sessions/s1/";
-
-  @TempDir Path directory;
-  DiskStore store;
-  String diskId;
-  DiskStoreArtifactService service;
-
-  @BeforeEach
-  void open() {
-    store = TestStores.open(directory);
-    diskId = store.disks().create().id();
-    service = DiskStoreArtifactService.forDisk(store, diskId);
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-  }
 
   private int save(String filename, String text) {
     return service
