@@ -36,6 +36,12 @@ public final class ArtifactStream extends FilterInputStream {
     return in.read(b, off, len);
   }
 
+  /** Reads what remains, in one array of the exact size where the stream knows it. */
+  @Override
+  public byte[] readAllBytes() throws IOException {
+    return in.readAllBytes();
+  }
+
   @Override
   public long transferTo(java.io.OutputStream out) throws IOException {
     return in.transferTo(out);

@@ -577,10 +577,18 @@ public final class LocalBlobBackend implements BlobBackend {
    */
   private record Layout(List<String> directories, String file, String partial) {
     static Layout of(String key) {
-      String[] segments = key.split("/");
-      String file = segments[segments.length - 1] + BLOB_SUFFIX;
-      return new Layout(
-          List.of(segments).subList(0, segments.length - 1), file, file + PARTIAL_SUFFIX);
+      // a valid key (BlobKeys) has non-empty segments; most have one directory level
+      int last = key.lastIndexOf('/');
+      String file = key.substring(last + 1) + BLOB_SUFFIX;
+      List<String> directories;
+      if (last < 0) {
+        directories = List.of();
+      } else if (key.indexOf('/') == last) {
+        directories = List.of(key.substring(0, last));
+      } else {
+        directories = List.of(key.substring(0, last).split("/"));
+      }
+      return new Layout(directories, file, file + PARTIAL_SUFFIX);
     }
   }
 

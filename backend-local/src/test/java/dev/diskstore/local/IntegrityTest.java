@@ -118,6 +118,38 @@ class IntegrityTest {
 
   @ParameterizedTest
   @EnumSource(Damage.class)
+  void readAllBytesOfADamagedBlobThrowsInsteadOfReturningBytes(Damage how) throws IOException {
+    try (DiskStore store = DiskStore.local(dir)) {
+      for (String name : new String[] {"report.txt", "data.bin"}) {
+        damage(blobFile(store, name), how);
+        try (ArtifactStream in = store.disks().artifacts().open(disk, "/docs/", name)) {
+          assertThatThrownBy(in::readAllBytes)
+              .as("%s, %s", name, how)
+              .isInstanceOf(CorruptContentException.class)
+              .hasMessageContaining(name);
+          assertThatThrownBy(in::readAllBytes).as("and again").isInstanceOf(
+              CorruptContentException.class);
+        }
+      }
+    }
+  }
+
+  @Test
+  void readAllBytesReturnsExactlyTheBytesAfterAPartialRead() throws IOException {
+    try (DiskStore store = DiskStore.local(dir)) {
+      try (ArtifactStream in = store.disks().artifacts().open(disk, "/docs/", "data.bin")) {
+        byte[] head = in.readNBytes(5);
+        byte[] rest = in.readAllBytes();
+        assertThat(head).isEqualTo(Arrays.copyOfRange(binary, 0, 5));
+        assertThat(rest).isEqualTo(Arrays.copyOfRange(binary, 5, binary.length));
+        assertThat(in.readAllBytes()).isEmpty();
+        assertThat(in.read()).isEqualTo(-1);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Damage.class)
   void aDamagedBlobFailsEveryWholeReadAtItsEndAndNeverReturnsBytesBeyondItsSize(Damage how)
       throws IOException {
     try (DiskStore store = DiskStore.local(dir)) {

@@ -38,6 +38,9 @@ final class CheckedBlobStream extends InputStream {
     CorruptContentException describe(String problem);
   }
 
+  /** The largest array {@link #readAllBytes} allocates at once (the JDK's own limit). */
+  private static final int MAX_EXACT_ARRAY = Integer.MAX_VALUE - 8;
+
   private final InputStream in;
   /** Bytes this stream must deliver. */
   private final long expected;
@@ -99,6 +102,25 @@ final class CheckedBlobStream extends InputStream {
     }
     delivered += n;
     return n;
+  }
+
+  /**
+   * The bytes still expected, in one array of exactly that size (not the 8 KiB chunks and final
+   * copy of {@link InputStream#readAllBytes}), after the end checks: throws like {@link #read}.
+   */
+  @Override
+  public byte[] readAllBytes() throws IOException {
+    long remaining = expected - delivered;
+    if (failure != null || remaining > MAX_EXACT_ARRAY) {
+      return super.readAllBytes();
+    }
+    byte[] bytes = new byte[(int) Math.max(remaining, 0)];
+    int filled = 0;
+    while (filled < bytes.length) {
+      filled += read(bytes, filled, bytes.length - filled); // never -1 before the end: it throws
+    }
+    atEnd();
+    return bytes;
   }
 
   /** All expected bytes were returned: check what a whole read can check, once. */

@@ -761,6 +761,11 @@ public final class Engine implements AutoCloseable {
     }
 
     @Override
+    public byte[] readAllBytes() throws IOException {
+      return in.readAllBytes();
+    }
+
+    @Override
     public void close() throws IOException {
       if (done.compareAndSet(false, true)) {
         openStreams.remove(this);

@@ -44,12 +44,18 @@ public final class PathRules {
     }
     String nfc = nfc(input);
     StringBuilder out = new StringBuilder(nfc.length() + 2).append('/');
-    for (String segment : nfc.split("/", -1)) {
-      if (segment.isEmpty()) {
-        continue;
+    int start = 0;
+    while (start < nfc.length()) {
+      int end = nfc.indexOf('/', start);
+      if (end < 0) {
+        end = nfc.length();
       }
-      checkSegment(input, segment, strict);
-      out.append(segment).append('/');
+      if (end > start) { // empty segments (leading, trailing or doubled slashes) collapse
+        String segment = nfc.substring(start, end);
+        checkSegment(input, segment, strict);
+        out.append(segment).append('/');
+      }
+      start = end + 1;
     }
     String path = out.toString();
     if (utf8Length(path) > MAX_PATH_BYTES) {
