@@ -48,8 +48,14 @@ final class SqliteSession
   private static final String LIST_COLUMNS =
       "a.id, a.disk_id, a.path, a.filename, a.sha256, a.size, a.content_type, a.etag, a.user_meta,"
           + " a.created_at, a.updated_at, a.content_modified_at, ''";
+  /**
+   * One artifact by its name, without the three columns the caller already has (each text column
+   * costs a JNI call and a decode in sqlite-jdbc): a point lookup is the hot path of get.
+   */
   private static final String SELECT_ROW =
-      "SELECT " + ROW_COLUMNS + " FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256"
+      "SELECT a.id, a.sha256, a.size, a.content_type, a.etag, a.user_meta, a.created_at,"
+          + " a.updated_at, a.content_modified_at, b.key"
+          + " FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256"
           + " WHERE a.disk_id = ? AND a.path = ? AND a.filename = ?";
 
   private final Connection c;
@@ -163,7 +169,12 @@ final class SqliteSession
         s.setString(2, path);
         s.setString(3, filename);
         try (ResultSet rs = s.executeQuery()) {
-          return rs.next() ? Optional.of(toRow(rs)) : Optional.empty();
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          return Optional.of(new ArtifactRow(rs.getLong(1), diskId, path, filename,
+              rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5), rs.getString(6),
+              rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getString(10)));
         }
       }
     });
