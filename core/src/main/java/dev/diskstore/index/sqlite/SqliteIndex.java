@@ -26,7 +26,7 @@ import org.sqlite.SQLiteException;
  */
 final class SqliteIndex implements AutoCloseable {
   /** The schema version this code writes; older databases are migrated forward on open. */
-  static final int SCHEMA_VERSION = 6;
+  static final int SCHEMA_VERSION = 7;
 
   /** Prepared statements kept per connection (see {@link StatementCache}). */
   private static final int STATEMENT_CACHE_SIZE = 64;
