@@ -22,7 +22,8 @@ import org.sqlite.SQLiteConfig;
  *       committed (a durable commit);
  *   <li>{@code diskstore}: what {@link ColdStartBench#openAndFirstUpsert} does, {@code
  *       DiskStore.local(NEW_DIRECTORY)}, {@code disks().create()} and the upsert of a 1 KiB {@code
- *       notes.md} (blob fsync, rename, directory fsync, durable index commit), then {@code close()}.
+ *       notes.md} (blob fsync, rename, directory fsync, durable index commit), then {@code
+ *       close()}.
  * </ul>
  *
  * Deliberately small: it loads no JMH class and nothing the mode does not need, so that the two

@@ -38,9 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code floorMs} and {@code diskstoreMs}, in milliseconds, one per iteration in the JSON's {@code
  * rawData}: JMH counts them as events, so its console prints the unit {@code #} and, as their
  * score, the sum over the iterations; {@link Summary} takes the mean, error and range from the
- * raw data. The primary score is the pair. A process that exits non-zero, or runs over 2 minutes, fails the
- * benchmark with its output. Single shot per iteration: the warm-up iteration fills the page cache
- * with the jar and the JDK, as in the measured ones.
+ * raw data. The primary score is the pair. A process that exits non-zero, or runs over 2 minutes,
+ * fails the benchmark with its output. Single shot per iteration: the warm-up iteration fills the
+ * page cache with the jar and the JDK, as in the measured ones.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

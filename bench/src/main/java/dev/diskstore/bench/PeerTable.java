@@ -283,10 +283,11 @@ final class PeerTable {
       min = Math.min(min, d.get(i) / f.get(i));
       max = Math.max(max, d.get(i) / f.get(i));
     }
-    String note = f.isEmpty() ? "" : String.format(Locale.ROOT, "; per pair %s–%s",
+    String note = f.size() < 2 ? "" : String.format(Locale.ROOT, "; per pair %s–%s",
         ratio(min), ratio(max));
     rows.add(new Row(String.format(Locale.ROOT, "cold process: a fresh JVM opens a store and"
-            + " upserts 1 KiB, vs one that only opens SQLite (start to exit, %d pairs)", f.size()),
+            + " upserts 1 KiB, vs one that only opens SQLite (start to exit, %d pair%s)", f.size(),
+            f.size() == 1 ? "" : "s"),
         "cold process", false, cells, Optional.empty(), note));
   }
 
