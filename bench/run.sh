@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the DiskStore benchmark suite (bench/, JMH) and prints the scenario table with the ratios
-# DiskStore / baseline computed from the JSON results (dev.diskstore.bench.Summary).
+# DiskStore / baseline computed from the JSON results (dev.diskstore.bench.Summary), then the peers
+# table (scenario x system, ratios to the floor) and its plot (dev.diskstore.bench.Plot).
 #
 #   bench/run.sh full    # every scenario at the sizes of the issue (about 30-40 min on 2 cores)
 #   bench/run.sh quick   # 1 fork, short iterations, a 100,000-artifact listing disk (a few minutes)
@@ -12,8 +13,10 @@
 #
 # Needs bench/target/benchmarks.jar (built by `mvn -B verify` or `mvn -q -pl bench -am package
 # -DskipTests`). Results go to bench/target/results/<mode>/: run-NN.json (one per scenario),
-# cold.json (cold start, run separately: its forks must not warm up), summary.md, and the JMH
-# console output (jmh.log, cold.log). Data sets that are slow to build (the listing disks, the 10,000-file
+# cold.json (cold start, run separately: its forks must not warm up), summary.md, peers.png (the
+# peers plot) and the JMH console output (jmh.log, cold.log). The peer scenarios (Peer*) run with
+# the CPU-per-operation profiler (secondary result cpu/op); the smoke pass runs every benchmark
+# with it, to keep it working. Data sets that are slow to build (the listing disks, the 10,000-file
 # search disk, the 1 GiB stream source) are kept in $DISKSTORE_BENCH_DIR (default
 # bench/target/bench-data) and reused by later runs. Exit code: non-zero only when a benchmark
 # crashed, never because of a timing.
@@ -72,13 +75,13 @@ done
 status=0
 echo "== bench ($mode): JMH, results in $out"
 echo "load before: $(cat /proc/loadavg 2>/dev/null || uptime)" | tee "$out/load.txt"
-rm -f "$out"/*.json "$out"/*.log
+rm -f "$out"/*.json "$out"/*.log "$out/peers.png"
 # Each scenario's DiskStore method and its baseline run in one JMH invocation, one parameter
 # combination at a time, so that they run back to back (JMH orders by method, then parameters):
 # on a shared machine the load drifts, and the ratio should compare like with like.
 scenarios=()
 if [ ${#include[@]} -gt 0 ]; then
-  [[ "${include[0]}" == *Cold* ]] || scenarios=("${include[0]}")
+  [[ "${include[0]}" == *ColdStart* ]] || scenarios=("${include[0]}")
 elif [ "$mode" = smoke ]; then
   scenarios=(".*")
 elif [ "$mode" = proto ]; then
@@ -93,7 +96,7 @@ else
   scenarios+=("ConcurrentUpsertBench" "GetBench" "ListBench" "SearchBench"
               "S3UpsertBench -p s3Bytes=1024" "S3UpsertBench -p s3Bytes=8388608"
               "LargeStreamBench" "PdfBench" "PostgresIndexBench" "PostgresScaleBench" "HistoryBench"
-              "PeerBench" "PeerStreamBench")
+              "PeerBench" "PeerConcurrentBench" "PeerStreamBench" "ColdProcessBench")
   # the HTTP path (Jetty, HttpClient) needs ~10 s of JIT warm-up to settle: 1 x 1 s is not enough
   if [ "$mode" = quick ]; then scenarios+=("ServerBench -wi 5 -w 2s"); else scenarios+=("ServerBench"); fi
 fi
@@ -112,23 +115,36 @@ mode_opts() {
     i=$((i + 1))
   done
 }
+# -Djmh.ignoreLock: JMH refuses to start while another JMH run on the machine holds /tmp/jmh.lock
+# (another session's benchmarks); the runs share the cores either way, which load.txt records.
+jmh=(java -Djmh.ignoreLock=true -jar "$jar")
 n=0
 for scenario in "${scenarios[@]}"; do
   n=$((n + 1))
   mode_opts "$scenario"
+  # CPU per operation (secondary result cpu/op) for the peer scenarios, and everywhere in smoke
+  prof=()
+  if [[ "$scenario" == *Peer* || "$scenario" == ".*" ]]; then
+    prof=(-prof dev.diskstore.bench.CpuPerOpProfiler)
+  fi
   # the scenario string is a regex plus JMH options: split it into words, but never glob (".*")
   set -f
   # shellcheck disable=SC2086
-  java -jar "$jar" $scenario -e 'ColdStartBench' -foe true "${effective[@]}" "${extra[@]}" \
+  "${jmh[@]}" $scenario -e 'ColdStartBench' -foe true "${prof[@]}" "${effective[@]}" "${extra[@]}" \
     -rf json -rff "$out/run-$(printf %02d $n).json" 2>&1 | tee -a "$out/jmh.log" || status=$?
   set +f
 done
-if [ "$mode" != proto ] && { [ ${#include[@]} -eq 0 ] || [[ "${include[0]}" == *Cold* ]]; }; then
-  java -jar "$jar" 'ColdStartBench' -foe true -wi 0 -i 1 "${cold[@]}" "${extra[@]}" \
+if [ "$mode" != proto ] && { [ ${#include[@]} -eq 0 ] || [[ "${include[0]}" == *ColdStart* ]]; }; then
+  "${jmh[@]}" 'ColdStartBench' -foe true -wi 0 -i 1 "${cold[@]}" "${extra[@]}" \
     -rf json -rff "$out/cold.json" 2>&1 | tee "$out/cold.log" || status=$?
 fi
 echo "load after: $(cat /proc/loadavg 2>/dev/null || uptime)" | tee -a "$out/load.txt"
 java -cp "$jar" dev.diskstore.bench.Summary --out "$out/summary.md" "$out"/*.json || status=$?
+# the peers plot (ratio to the floor per scenario and system; about 1 s): never fails the run
+if [ "$mode" != proto ]; then
+  java -Djava.awt.headless=true -cp "$jar" dev.diskstore.bench.Plot --out "$out/peers.png" \
+    "$out"/*.json || echo "== no peers plot (see above); the results and summary are complete" >&2
+fi
 # JMH exits 0 even when a benchmark threw; its log says so
 if grep -q "<failure>" "$out"/*.log; then
   echo "== a benchmark crashed (see <failure> in $out/*.log)" >&2

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicLong;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -29,8 +30,12 @@ import org.sqlite.SQLiteConfig;
  * content detection, no metadata JSON, no full-text index, no crash bookkeeping: the floor, not a
  * competitor.
  *
- * <p>One writer connection and one reader connection; not thread-safe (the benchmarks use it from
- * one thread).
+ * <p>One writer connection and one reader connection. {@link #put} may be called from several
+ * threads at once (the 8-writer floor of {@link PeerConcurrentBench}): the file is written, forced,
+ * renamed and its directory forced concurrently, then each {@code INSERT} commits on the one writer
+ * connection in turn, one WAL fsync per write (no group commit: the least a hand-written store with
+ * one connection does). Everything else ({@link #find}, {@link #remove}, {@link #close}) is for one
+ * thread.
  */
 final class FloorStore implements AutoCloseable {
   /** One index row. */
@@ -42,7 +47,7 @@ final class FloorStore implements AutoCloseable {
   private final PreparedStatement insert;
   private final PreparedStatement select;
   private final PreparedStatement delete;
-  private long next;
+  private final AtomicLong next = new AtomicLong();
 
   private FloorStore(Path dir) throws IOException, SQLException {
     this.files = Files.createDirectories(dir.resolve("files"));
@@ -83,9 +88,9 @@ final class FloorStore implements AutoCloseable {
     }
   }
 
-  /** Durably stores {@code bytes} and indexes them; returns the size. */
+  /** Durably stores {@code bytes} and indexes them; returns the size. Safe from several threads. */
   long put(String path, String filename, byte[] bytes) {
-    String name = (next++) + ".dat";
+    String name = next.getAndIncrement() + ".dat";
     Path tmp = files.resolve(name + ".tmp");
     try (FileChannel channel =
         FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -105,7 +110,7 @@ final class FloorStore implements AutoCloseable {
    * the size.
    */
   long put(String path, String filename, InputStream in) {
-    String name = (next++) + ".dat";
+    String name = next.getAndIncrement() + ".dat";
     Path tmp = files.resolve(name + ".tmp");
     long size = 0;
     try (FileChannel channel =
@@ -133,12 +138,15 @@ final class FloorStore implements AutoCloseable {
       try (FileChannel dir = FileChannel.open(files, StandardOpenOption.READ)) {
         dir.force(true);
       }
-      insert.setString(1, path);
-      insert.setString(2, filename);
-      insert.setString(3, name);
-      insert.setLong(4, size);
-      insert.setLong(5, System.currentTimeMillis() * 1000);
-      insert.executeUpdate();
+      // one connection: its statement is used by one thread at a time
+      synchronized (insert) {
+        insert.setString(1, path);
+        insert.setString(2, filename);
+        insert.setString(3, name);
+        insert.setLong(4, size);
+        insert.setLong(5, System.currentTimeMillis() * 1000);
+        insert.executeUpdate();
+      }
       return size;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

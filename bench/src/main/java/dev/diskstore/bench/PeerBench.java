@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.opendal.Operator;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
@@ -68,7 +69,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * </ul>
  *
  * Neither peer has an index: OpenDAL and jclouds list by reading the directory, and their get is a
- * stat (OpenDAL) or the blob's attributes (jclouds) plus the bytes.
+ * stat (OpenDAL) or the blob's attributes (jclouds) plus the bytes. {@link PeerConcurrentBench}
+ * runs the upsert from 8 threads on the same stores; {@link PeerStreamBench} streams 256 MiB.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -88,7 +90,8 @@ public class PeerBench {
     final String[] names = new String[GET_FILES];
     int[] order;
     int next;
-    long counter;
+    /** The next upload's number: shared by the writers of {@link PeerConcurrentBench}. */
+    final AtomicLong counter = new AtomicLong();
 
     @Setup(Level.Trial)
     public void open(BenchmarkParams params) throws Exception {
@@ -110,7 +113,7 @@ public class PeerBench {
               + " entries, not " + PER_DIRECTORY);
         }
       }
-      counter = 1_000_000;
+      counter.set(1_000_000);
     }
 
     abstract void start() throws Exception;
@@ -130,9 +133,9 @@ public class PeerBench {
       }
     }
 
-    /** A new, unique 1 KiB under a new name. */
+    /** A new, unique 1 KiB under a new name; safe from several threads if {@link #put} is. */
     void upsert() {
-      long n = counter++;
+      long n = counter.getAndIncrement();
       byte[] bytes = Content.text(SIZE, n);
       Content.stamp(bytes, "text", n);
       put("w/", Content.name("text", n), bytes);

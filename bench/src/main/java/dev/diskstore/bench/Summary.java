@@ -18,7 +18,8 @@ import java.util.TreeMap;
 /**
  * Reads JMH JSON result files ({@code -rf json}) and prints the scenario table of BENCHMARKS.md:
  * for each scenario the DiskStore figure, its baseline from the same run, the ratio and whether
- * the target is met, then every raw result. Timings are reported, never asserted: the exit code
+ * the target is met, then the peers table ({@link PeerTable}: scenario × system, ratios to the
+ * floor, CPU per operation where measured), then every raw result. Timings are reported, never asserted: the exit code
  * is 0 whatever the ratios, and 1 only when a file cannot be read.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.diskstore.bench.Summary [--out FILE] RESULT.json...}
@@ -60,6 +61,23 @@ public final class Summary {
       }
     }
     Summary summary = new Summary();
+    summary.load(files);
+    summary.render();
+    String text = summary.out.toString();
+    System.out.print(text);
+    if (outFile != null) {
+      Files.writeString(outFile, text, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The results in JMH JSON files, in file order ({@link Plot} reads them this way too). */
+  static List<Result> read(List<Path> files) throws IOException {
+    Summary summary = new Summary();
+    summary.load(files);
+    return summary.results;
+  }
+
+  private void load(List<Path> files) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
     for (Path file : files) {
       if (!Files.isRegularFile(file) || Files.size(file) == 0) {
@@ -67,14 +85,8 @@ public final class Summary {
         continue;
       }
       for (JsonNode node : mapper.readTree(file.toFile())) {
-        summary.add(node);
+        add(node);
       }
-    }
-    summary.render();
-    String text = summary.out.toString();
-    System.out.print(text);
-    if (outFile != null) {
-      Files.writeString(outFile, text, StandardCharsets.UTF_8);
     }
   }
 
@@ -155,8 +167,13 @@ public final class Summary {
     coldStart();
     pdf();
     postgres();
-    peers();
+    PeerTable peerTable = PeerTable.of(results);
+    peers(peerTable);
     prototypes();
+    if (!peerTable.rows().isEmpty()) {
+      line("");
+      out.append(peerTable.markdown());
+    }
     line("");
     line("All results (score ± 99.9%% error where JMH computes one):");
     line("");
@@ -524,30 +541,43 @@ public final class Summary {
   }
 
   /**
-   * Peers in the same run ({@link PeerBench}): DiskStore, Apache OpenDAL ({@code fs}) and jclouds
-   * (filesystem), each against the floor of the same scenario. Durability differs: DiskStore and
-   * the floor fsync the file, rename it, fsync the directory and commit durably; OpenDAL fsyncs the
-   * file only; jclouds never fsyncs.
+   * The targets of the peer scenarios (the whole table is {@link PeerTable}): 8 writers at least
+   * 1.5× the single-thread floor's throughput and ahead of OpenDAL ({@link PeerConcurrentBench}),
+   * CPU per upsert at most 1.3× the floor's ({@link CpuPerOpProfiler} on {@link PeerBench}), a
+   * fresh JVM that opens a store and upserts at most 1.3× one that only opens SQLite ({@link
+   * ColdProcessBench}).
    */
-  private void peers() {
-    String b = "PeerBench.";
-    for (String[] op : new String[][] {{"upsert", "upsert 1 KiB"},
-        {"get", "get meta + bytes, 1 KiB"}, {"list", "list a 100-entry directory"}}) {
-      for (String[] system : new String[][] {{"Diskstore", "DiskStore"},
-          {"Opendal", "OpenDAL fs (file fsync only)"}, {"Jclouds", "jclouds filesystem (no fsync)"}}) {
-        reported("peers: " + op[1] + ", " + system[1] + " vs the floor",
-            find(b + op[0] + system[0]), find(b + op[0] + "Floor"));
+  private void peers(PeerTable table) {
+    table.row("8 writers (ops/s, higher is better)").ifPresent(row -> {
+      PeerTable.Cell base = row.cell(PeerTable.Peer.FLOOR).orElseThrow();
+      Optional<PeerTable.Cell> ds = row.cell(PeerTable.Peer.DISKSTORE);
+      Optional<PeerTable.Cell> opendal = row.cell(PeerTable.Peer.OPENDAL);
+      if (ds.isEmpty()) {
+        return;
       }
+      double ratio = ds.get().ratio();
+      boolean ahead =
+          opendal.isEmpty() || ds.get().figure().score() > opendal.get().figure().score();
+      line("| peers: 8 writers upserting 1 KiB, total throughput (PeerConcurrentBench; OpenDAL: %s)"
+              + " | %s | %s (floor, 1 thread) | %.2f× | ≥ 1.5× and ahead of OpenDAL | %s |",
+          opendal.map(c -> PeerTable.ratio(c.ratio())).orElse("not run"), ds.get().figure().text(),
+          base.figure().text(), ratio, ratio >= 1.5 && ahead ? "met" : "**missed**");
+    });
+    table.row("CPU per upsert").ifPresent(row -> peerTarget(row,
+        "peers: CPU per upsert 1 KiB, whole process (PeerBench, cpu/op)", 1.3));
+    table.row("cold process").ifPresent(row -> peerTarget(row, "cold process: fresh JVM, open +"
+        + " first upsert, vs a JVM that only opens SQLite (ColdProcessBench, start to exit)", 1.3));
+  }
+
+  private void peerTarget(PeerTable.Row row, String scenario, double max) {
+    Optional<PeerTable.Cell> ds = row.cell(PeerTable.Peer.DISKSTORE);
+    Optional<PeerTable.Cell> base = row.cell(PeerTable.Peer.FLOOR);
+    if (ds.isEmpty() || base.isEmpty()) {
+      return;
     }
-    String st = "PeerStreamBench.stream";
-    for (String size : paramValues(st + "Diskstore", "streamBytes")) {
-      String mib = (Long.parseLong(size) >> 20) + " MiB";
-      for (String[] system : new String[][] {{"Diskstore", "DiskStore"},
-          {"Opendal", "OpenDAL fs (file fsync only)"}, {"Jclouds", "jclouds filesystem (no fsync)"}}) {
-        reported("peers: " + mib + " streamed write + read, " + system[1] + " vs the floor (time)",
-            find(st + system[0], "streamBytes", size), find(st + "Floor", "streamBytes", size));
-      }
-    }
+    double ratio = ds.get().ratio();
+    line("| %s | %s | %s | %.2f× | ≤ %.1f× | %s |", scenario, ds.get().figure().text(),
+        base.get().figure().text(), ratio, max, ratio <= max ? "met" : "**missed**");
   }
 
   /** The design prototypes (bench/run.sh proto), each figure against its reference. */
