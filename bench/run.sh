@@ -96,7 +96,8 @@ else
   scenarios+=("ConcurrentUpsertBench" "GetBench" "ListBench" "SearchBench"
               "S3UpsertBench -p s3Bytes=1024" "S3UpsertBench -p s3Bytes=8388608"
               "LargeStreamBench" "PdfBench" "PostgresIndexBench" "PostgresScaleBench" "HistoryBench"
-              "PeerBench" "PeerConcurrentBench" "PeerStreamBench" "ColdProcessBench")
+              "PeerBench" "PeerConcurrentBench" "PeerStreamBench" "ColdProcessBench"
+              "UpsertCostBench")
   # the HTTP path (Jetty, HttpClient) needs ~10 s of JIT warm-up to settle: 1 x 1 s is not enough
   if [ "$mode" = quick ]; then scenarios+=("ServerBench -wi 5 -w 2s"); else scenarios+=("ServerBench"); fi
 fi
@@ -124,7 +125,7 @@ for scenario in "${scenarios[@]}"; do
   mode_opts "$scenario"
   # CPU per operation (secondary result cpu/op) for the peer scenarios, and everywhere in smoke
   prof=()
-  if [[ "$scenario" == *Peer* || "$scenario" == ".*" ]]; then
+  if [[ "$scenario" == *Peer* || "$scenario" == *UpsertCost* || "$scenario" == ".*" ]]; then
     prof=(-prof dev.diskstore.bench.CpuPerOpProfiler)
   fi
   # the scenario string is a regex plus JMH options: split it into words, but never glob (".*")

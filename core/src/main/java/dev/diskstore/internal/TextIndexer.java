@@ -51,8 +51,15 @@ import org.jspecify.annotations.Nullable;
 final class TextIndexer implements AutoCloseable {
   static final int MAX_BATCH_ITEMS = 256;
   static final int MAX_BATCH_CHARS = 1 << 20;
-  /** How long the background thread waits after a signal, to gather writes into one batch. */
-  private static final long GATHER_MILLIS = 5;
+  /**
+   * How long the background thread waits after a signal, to gather writes into one batch. Each
+   * batch is a write transaction on the index (the claim) and one on the text database, and the
+   * claim makes every other connection re-read the pages it changed: at 5 ms, back-to-back 1 KiB
+   * upserts (about 1 ms each) made batches of about 4; at 20 ms, of about 15, for about 13 % fewer
+   * system calls per upsert (pwrite, pread, fcntl, futex; counted with strace over 1,000 upserts).
+   * Queries never wait for it: a full-text query applies what is queued first.
+   */
+  private static final long GATHER_MILLIS = 20;
   private static final int MAX_HINTS = 256;
   private static final long MAX_HINT_BYTES = 16L << 20;
 
@@ -62,6 +69,8 @@ final class TextIndexer implements AutoCloseable {
   private final ReentrantLock batchLock = new ReentrantLock();
   private final ReentrantLock signalLock = new ReentrantLock();
   private final Condition signalled = signalLock.newCondition();
+  /** Signalled by {@link #close()}: ends the gathering wait at once. */
+  private final Condition closing = signalLock.newCondition();
   private boolean signal;
   private volatile boolean closed;
   private final Thread thread;
@@ -164,7 +173,7 @@ final class TextIndexer implements AutoCloseable {
         signalLock.unlock();
       }
       try {
-        TimeUnit.MILLISECONDS.sleep(GATHER_MILLIS);
+        gather();
         drain();
       } catch (InterruptedException e) {
         return;
@@ -173,6 +182,20 @@ final class TextIndexer implements AutoCloseable {
           Engine.LOG.log(Level.WARNING, "background full-text indexing failed; retried later", e);
         }
       }
+    }
+  }
+
+  /** Waits {@link #GATHER_MILLIS}, or until the indexer is closed (a close must not wait it out). */
+  private void gather() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GATHER_MILLIS);
+    signalLock.lock();
+    try {
+      long left;
+      while (!closed && (left = deadline - System.nanoTime()) > 0) {
+        closing.awaitNanos(left);
+      }
+    } finally {
+      signalLock.unlock();
     }
   }
 
@@ -311,6 +334,12 @@ final class TextIndexer implements AutoCloseable {
   public void close() {
     closed = true;
     wake();
+    signalLock.lock();
+    try {
+      closing.signalAll();
+    } finally {
+      signalLock.unlock();
+    }
     try {
       if (Thread.currentThread() != thread && thread.isAlive()) {
         thread.join(TimeUnit.SECONDS.toMillis(5));
