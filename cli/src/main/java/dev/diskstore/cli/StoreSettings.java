@@ -56,6 +56,9 @@ import org.jspecify.annotations.Nullable;
  * ({@code postgres.password}, {@code s3.secret-key}) or named as environment variables ({@code
  * ...-env}). An unknown key is refused, so that a typo does not silently fall back to a default.
  *
+ * <p>{@code s3.path-style} (path-style addressing, default false) is {@code true} or {@code
+ * false}, in any case; another value is refused.
+ *
  * <p>The two {@code history.*} keys set the store's {@link History}: {@code history.keep-last}
  * is how many of an artifact's newest versions are kept (a whole number, {@code 0} turning history
  * off, or {@code unlimited}), {@code history.max-age} how long a version that is not the newest is
@@ -100,6 +103,7 @@ public final class StoreSettings {
     }
     index();
     blobs();
+    bool("s3.path-style");
     history();
   }
 
@@ -217,6 +221,24 @@ public final class StoreSettings {
     return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
   }
 
+  /**
+   * A {@code true} or {@code false} setting (in any case), empty when left out.
+   *
+   * @throws InvalidRequestException naming the key and the value when it is anything else
+   */
+  private Optional<Boolean> bool(String key) {
+    return value(key).map(v -> {
+      if (v.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (v.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw new InvalidRequestException(
+          source + ": " + key + " must be true or false, not \"" + v + "\"");
+    });
+  }
+
   private String required(String key, String why) {
     return value(key).orElseThrow(
         () -> new InvalidRequestException(source + ": " + key + " is required " + why));
@@ -285,7 +307,7 @@ public final class StoreSettings {
             .keyPrefix(value("s3.prefix").orElse(""))
             .region(value("s3.region").orElse("us-east-1"));
     value("s3.endpoint").map(URI::create).ifPresent(s3::endpoint);
-    value("s3.path-style").map(Boolean::parseBoolean).ifPresent(s3::pathStyleAccess);
+    bool("s3.path-style").ifPresent(s3::pathStyleAccess);
     Optional<String> accessKey = value("s3.access-key");
     if (accessKey.isPresent()) {
       s3.credentials(accessKey.get(), secret("s3.secret-key").orElseThrow(
