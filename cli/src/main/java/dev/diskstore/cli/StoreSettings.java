@@ -45,6 +45,7 @@ import org.jspecify.annotations.Nullable;
  * s3.prefix = diskstore/
  * s3.region = eu-west-1
  * # s3.endpoint = http://minio:9000      (MinIO, R2, ... ; s3.path-style = true)
+ * # s3.chunked-encoding = false          (plain bodies, for stores that mishandle aws-chunked)
  * # s3.access-key / s3.secret-key-env    (default: the AWS SDK's credential chain)
  *
  * # history: the versions of each artifact kept (default: the last 10, for 30 days)
@@ -55,6 +56,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Relative paths are resolved against the file's directory. Secrets may be given directly
  * ({@code postgres.password}, {@code s3.secret-key}) or named as environment variables ({@code
  * ...-env}). An unknown key is refused, so that a typo does not silently fall back to a default.
+ *
+ * <p>{@code s3.path-style} (path-style addressing, default false) and {@code s3.chunked-encoding}
+ * (uploads in {@code aws-chunked} content encoding, default: the AWS SDK's, true) are {@code true}
+ * or {@code false}, in any case; another value is refused. {@code s3.chunked-encoding = false} has
+ * the SDK send plain bodies, signed up front: for S3-compatible stores that do not support {@code
+ * aws-chunked} or handle it badly (S3Proxy 4.1 may close the connection before reading the end of
+ * such an upload, which fails it with "Error writing request body to server").
  *
  * <p>The two {@code history.*} keys set the store's {@link History}: {@code history.keep-last}
  * is how many of an artifact's newest versions are kept (a whole number, {@code 0} turning history
@@ -74,8 +82,8 @@ public final class StoreSettings {
       Set.of("index", "directory", "postgres.url", "postgres.user", "postgres.password",
           "postgres.password-env", "postgres.schema", "postgres.pool-size", "blobs",
           "blobs.directory", "s3.bucket", "s3.prefix", "s3.region", "s3.endpoint",
-          "s3.path-style", "s3.access-key", "s3.secret-key", "s3.secret-key-env",
-          "history.keep-last", "history.max-age");
+          "s3.path-style", "s3.chunked-encoding", "s3.access-key", "s3.secret-key",
+          "s3.secret-key-env", "history.keep-last", "history.max-age");
 
   /** {@code 30d}, {@code 12h}, {@code 45m}, {@code 30s}: a whole number and one unit. */
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})([dhms])");
@@ -100,6 +108,8 @@ public final class StoreSettings {
     }
     index();
     blobs();
+    bool("s3.path-style");
+    bool("s3.chunked-encoding");
     history();
   }
 
@@ -217,6 +227,24 @@ public final class StoreSettings {
     return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
   }
 
+  /**
+   * A {@code true} or {@code false} setting (in any case), empty when left out.
+   *
+   * @throws InvalidRequestException naming the key and the value when it is anything else
+   */
+  private Optional<Boolean> bool(String key) {
+    return value(key).map(v -> {
+      if (v.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (v.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw new InvalidRequestException(
+          source + ": " + key + " must be true or false, not \"" + v + "\"");
+    });
+  }
+
   private String required(String key, String why) {
     return value(key).orElseThrow(
         () -> new InvalidRequestException(source + ": " + key + " is required " + why));
@@ -285,7 +313,9 @@ public final class StoreSettings {
             .keyPrefix(value("s3.prefix").orElse(""))
             .region(value("s3.region").orElse("us-east-1"));
     value("s3.endpoint").map(URI::create).ifPresent(s3::endpoint);
-    value("s3.path-style").map(Boolean::parseBoolean).ifPresent(s3::pathStyleAccess);
+    bool("s3.path-style").ifPresent(s3::pathStyleAccess);
+    // left out: the backend's default, the SDK's aws-chunked uploads
+    bool("s3.chunked-encoding").ifPresent(s3::chunkedEncoding);
     Optional<String> accessKey = value("s3.access-key");
     if (accessKey.isPresent()) {
       s3.credentials(accessKey.get(), secret("s3.secret-key").orElseThrow(

@@ -65,6 +65,9 @@ class SharedStoreCliTest {
         "s3.prefix = cli/",
         "s3.endpoint = " + S3.getUri(),
         "s3.path-style = true",
+        // plain bodies: S3Proxy 4.1 may close the connection before it has read the end of an
+        // aws-chunked upload (see backend-s3's SharedS3Proxy)
+        "s3.chunked-encoding = false",
         "s3.access-key = " + ACCESS,
         "s3.secret-key = " + SECRET,
         ""));

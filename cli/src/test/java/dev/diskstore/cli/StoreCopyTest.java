@@ -111,6 +111,9 @@ class StoreCopyTest {
             "s3.prefix = " + prefix,
             "s3.endpoint = " + S3.getUri(),
             "s3.path-style = true",
+            // plain bodies: S3Proxy 4.1 may close the connection before it has read the end of an
+            // aws-chunked upload (see backend-s3's SharedS3Proxy)
+            "s3.chunked-encoding = false",
             "s3.access-key = " + ACCESS,
             "s3.secret-key-env = COPY_TEST_SECRET",
             ""));
