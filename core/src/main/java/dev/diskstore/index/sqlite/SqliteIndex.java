@@ -133,8 +133,12 @@ final class SqliteIndex implements AutoCloseable {
         try {
           runGroup(group);
         } finally {
+          // only for works the group left without an outcome (it threw): an exception costs a
+          // stack trace, and this runs under the writer lock for every work of every group
           for (Pending<?> p : group) {
-            p.fail(new StorageException("the write group was aborted", true, null));
+            if (!p.done) {
+              p.fail(new StorageException("the write group was aborted", true, null));
+            }
           }
         }
       }
