@@ -6,7 +6,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.openjdk.jmh.util.ListStatistics;
 
@@ -176,19 +175,7 @@ final class PeerTable {
   }
 
   private Optional<Summary.Result> find(String benchmark, String... keyValues) {
-    outer:
-    for (Summary.Result r : results) {
-      if (!r.benchmark().equals(benchmark)) {
-        continue;
-      }
-      for (int i = 0; i < keyValues.length; i += 2) {
-        if (!Objects.equals(r.param(keyValues[i]), keyValues[i + 1])) {
-          continue outer;
-        }
-      }
-      return Optional.of(r);
-    }
-    return Optional.empty();
+    return Summary.find(results, benchmark, keyValues);
   }
 
   /** A time row of PeerBench or PeerStreamBench: method {@code prefix + Peer.suffix}. */

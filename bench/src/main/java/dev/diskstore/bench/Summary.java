@@ -116,6 +116,11 @@ public final class Summary {
   }
 
   private Optional<Result> find(String benchmark, String... keyValues) {
+    return find(results, benchmark, keyValues);
+  }
+
+  /** The first result of {@code benchmark} whose parameters have the given key/value pairs. */
+  static Optional<Result> find(List<Result> results, String benchmark, String... keyValues) {
     outer:
     for (Result r : results) {
       if (!r.benchmark().equals(benchmark)) {

@@ -54,6 +54,10 @@ public class UpsertCostBench {
 
   /** One configuration's store in a scratch directory, fresh for each trial. */
   abstract static class Variant {
+    private final String kind;
+    private final boolean history;
+    private final boolean durable;
+    private final boolean bytes;
     Path dir;
     DiskStore store;
     Artifacts artifacts;
@@ -61,23 +65,36 @@ public class UpsertCostBench {
     byte[] content;
     long counter;
 
-    abstract String kind();
-
-    abstract DiskStoreConfig.Builder configure(DiskStoreConfig.Builder builder, Path dir);
+    /**
+     * {@code kind}: {@code text} (Markdown) or {@code binary} (PNG); {@code history}: the default
+     * history or {@link History#off()}; {@code durable}: {@code durableCommits}; {@code bytes}:
+     * the local backend, or {@link DiscardingBlobBackend}.
+     */
+    Variant(String kind, boolean history, boolean durable, boolean bytes) {
+      this.kind = kind;
+      this.history = history;
+      this.durable = durable;
+      this.bytes = bytes;
+    }
 
     @Setup(Level.Trial)
     public void open() {
       dir = BenchFiles.scratch("upsert-cost-");
-      store = DiskStore.open(configure(DiskStoreConfig.builder().directory(dir), dir).build());
+      DiskStoreConfig.Builder b = DiskStoreConfig.builder().directory(dir).durableCommits(durable)
+          .backend(bytes ? LocalBlobBackend.at(dir.resolve("blobs")) : new DiscardingBlobBackend());
+      if (!history) {
+        b.history(History.off());
+      }
+      store = DiskStore.open(b.build());
       artifacts = store.disks().artifacts();
       disk = store.disks().create().id();
-      content = Content.of(kind(), SIZE, 1);
+      content = Content.of(kind, SIZE, 1);
     }
 
     void upsert() {
       long n = counter++;
-      Content.stamp(content, kind(), n);
-      artifacts.upsert(disk, FileUpload.of(Content.name(kind(), n), content), "/w/");
+      Content.stamp(content, kind, n);
+      artifacts.upsert(disk, FileUpload.of(Content.name(kind, n), content), "/w/");
     }
 
     @TearDown(Level.Trial)
@@ -87,85 +104,45 @@ public class UpsertCostBench {
     }
   }
 
-  static DiskStoreConfig.Builder local(DiskStoreConfig.Builder b, Path dir) {
-    return b.backend(LocalBlobBackend.at(dir.resolve("blobs")));
-  }
-
   @State(Scope.Benchmark)
   public static class Stock extends Variant {
-    @Override
-    String kind() {
-      return "text";
-    }
-
-    @Override
-    DiskStoreConfig.Builder configure(DiskStoreConfig.Builder b, Path dir) {
-      return local(b, dir);
+    public Stock() {
+      super("text", true, true, true);
     }
   }
 
   @State(Scope.Benchmark)
   public static class Binary extends Variant {
-    @Override
-    String kind() {
-      return "binary";
-    }
-
-    @Override
-    DiskStoreConfig.Builder configure(DiskStoreConfig.Builder b, Path dir) {
-      return local(b, dir);
+    public Binary() {
+      super("binary", true, true, true);
     }
   }
 
   @State(Scope.Benchmark)
   public static class NoHistory extends Variant {
-    @Override
-    String kind() {
-      return "text";
-    }
-
-    @Override
-    DiskStoreConfig.Builder configure(DiskStoreConfig.Builder b, Path dir) {
-      return local(b, dir).history(History.off());
+    public NoHistory() {
+      super("text", false, true, true);
     }
   }
 
   @State(Scope.Benchmark)
   public static class Lean extends Variant {
-    @Override
-    String kind() {
-      return "binary";
-    }
-
-    @Override
-    DiskStoreConfig.Builder configure(DiskStoreConfig.Builder b, Path dir) {
-      return local(b, dir).history(History.off());
+    public Lean() {
+      super("binary", false, true, true);
     }
   }
 
   @State(Scope.Benchmark)
   public static class Relaxed extends Variant {
-    @Override
-    String kind() {
-      return "text";
-    }
-
-    @Override
-    DiskStoreConfig.Builder configure(DiskStoreConfig.Builder b, Path dir) {
-      return local(b, dir).durableCommits(false);
+    public Relaxed() {
+      super("text", true, false, true);
     }
   }
 
   @State(Scope.Benchmark)
   public static class IndexOnly extends Variant {
-    @Override
-    String kind() {
-      return "text";
-    }
-
-    @Override
-    DiskStoreConfig.Builder configure(DiskStoreConfig.Builder b, Path dir) {
-      return b.backend(new DiscardingBlobBackend());
+    public IndexOnly() {
+      super("text", true, true, false);
     }
   }
 
