@@ -30,10 +30,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * synchronous=FULL}); {@code floor} is a JVM that only opens SQLite (a new WAL database at {@code
  * synchronous=FULL}, one table, one row committed). Both run the same {@code java} (this JVM's
  * {@code java.home}) with the same class path (the benchmarks jar, content-parsers included), with
- * no JVM options, in a new directory each.
+ * no JVM options, in a new directory each. The same two are also timed started with an
+ * application class-data-sharing archive of their own classes ({@code -XX:SharedArchiveFile},
+ * made once per trial by a run with {@code -XX:ArchiveClassesAtExit}): the JVM option that BENCHMARKS.md
+ * and the README suggest for processes that start often ({@code floorCdsMs}, {@code
+ * diskstoreCdsMs}).
  *
- * <p>One call of {@link #floorAndDiskstore} starts the two processes one after the other, each
- * waited for, in an order that alternates from call to call, so that both see the same load on a
+ * <p>One call of {@link #floorAndDiskstore} starts the four processes one after the other, each
+ * waited for, in an order that reverses from call to call, so that both see the same load on a
  * shared machine and neither is always the one that follows. Their times are the secondary results
  * {@code floorMs} and {@code diskstoreMs}, in milliseconds, one per iteration in the JSON's {@code
  * rawData}: JMH counts them as events, so its console prints the unit {@code #} and, as their
@@ -57,10 +61,20 @@ public class ColdProcessBench {
     int calls;
 
     @Setup(Level.Trial)
-    public void prepare() {
+    public void prepare() throws IOException, InterruptedException {
       dir = BenchFiles.scratch("cold-process-");
       java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
           System.getProperty("java.class.path"), ColdProcess.class.getName());
+      for (String mode : List.of("floor", "diskstore")) {
+        launch(mode, "-XX:ArchiveClassesAtExit=" + archive(mode));
+        if (!Files.isRegularFile(archive(mode))) {
+          throw new IllegalStateException("the JVM wrote no class-data archive for " + mode);
+        }
+      }
+    }
+
+    Path archive(String mode) {
+      return dir.resolve(mode + ".jsa");
     }
 
     @TearDown(Level.Trial)
@@ -70,9 +84,21 @@ public class ColdProcessBench {
 
     /** Runs {@code ColdProcess mode} in a new JVM and returns its wall time in milliseconds. */
     double run(String mode) throws IOException, InterruptedException {
+      return launch(mode, null);
+    }
+
+    /** {@link #run}, the JVM started with the class-data archive of {@code mode}'s classes. */
+    double runWithArchive(String mode) throws IOException, InterruptedException {
+      return launch(mode, "-XX:SharedArchiveFile=" + archive(mode));
+    }
+
+    private double launch(String mode, String jvmOption) throws IOException, InterruptedException {
       Path work = dir.resolve(mode + "-" + calls);
       File log = dir.resolve(mode + "-" + calls + ".log").toFile();
       List<String> command = new ArrayList<>(java);
+      if (jvmOption != null) {
+        command.add(1, jvmOption);
+      }
       command.add(mode);
       command.add(work.toString());
       ProcessBuilder builder = new ProcessBuilder(command);
@@ -100,6 +126,8 @@ public class ColdProcessBench {
   public static class Times {
     public double floorMs;
     public double diskstoreMs;
+    public double floorCdsMs;
+    public double diskstoreCdsMs;
   }
 
   @Benchmark
@@ -108,7 +136,11 @@ public class ColdProcessBench {
     if (launcher.calls++ % 2 == 0) {
       times.floorMs = launcher.run("floor");
       times.diskstoreMs = launcher.run("diskstore");
+      times.floorCdsMs = launcher.runWithArchive("floor");
+      times.diskstoreCdsMs = launcher.runWithArchive("diskstore");
     } else {
+      times.diskstoreCdsMs = launcher.runWithArchive("diskstore");
+      times.floorCdsMs = launcher.runWithArchive("floor");
       times.diskstoreMs = launcher.run("diskstore");
       times.floorMs = launcher.run("floor");
     }

@@ -250,9 +250,18 @@ final class PeerTable {
   }
 
   private void coldProcess() {
+    coldProcess("floorMs", "diskstoreMs", "cold process", "cold process: a fresh JVM opens a store"
+        + " and upserts 1 KiB, vs one that only opens SQLite (start to exit, %d pair%s)");
+    coldProcess("floorCdsMs", "diskstoreCdsMs", "cold process, AppCDS", "the same, each JVM"
+        + " started with a class-data archive of its own classes (-XX:SharedArchiveFile; %d"
+        + " pair%s)");
+  }
+
+  private void coldProcess(String floorKey, String diskstoreKey, String shortLabel,
+      String labelFormat) {
     Optional<Summary.Result> pair = find("ColdProcessBench.floorAndDiskstore");
-    Optional<Figure> floor = pair.flatMap(r -> Figure.events(r, "floorMs", "ms"));
-    Optional<Figure> diskstore = pair.flatMap(r -> Figure.events(r, "diskstoreMs", "ms"));
+    Optional<Figure> floor = pair.flatMap(r -> Figure.events(r, floorKey, "ms"));
+    Optional<Figure> diskstore = pair.flatMap(r -> Figure.events(r, diskstoreKey, "ms"));
     if (floor.isEmpty() || diskstore.isEmpty()) {
       return;
     }
@@ -262,8 +271,8 @@ final class PeerTable {
         diskstore.get().score() / floor.get().score(), Optional.empty()));
     // the ratio within each pair (both processes of one call, under the same load)
     JsonNode secondaries = pair.get().node().path("secondaryMetrics");
-    List<Double> f = Figure.raw(secondaries.path("floorMs"));
-    List<Double> d = Figure.raw(secondaries.path("diskstoreMs"));
+    List<Double> f = Figure.raw(secondaries.path(floorKey));
+    List<Double> d = Figure.raw(secondaries.path(diskstoreKey));
     double min = Double.POSITIVE_INFINITY;
     double max = 0;
     for (int i = 0; i < Math.min(f.size(), d.size()); i++) {
@@ -272,10 +281,8 @@ final class PeerTable {
     }
     String note = f.size() < 2 ? "" : String.format(Locale.ROOT, "; per pair %s–%s",
         ratio(min), ratio(max));
-    rows.add(new Row(String.format(Locale.ROOT, "cold process: a fresh JVM opens a store and"
-            + " upserts 1 KiB, vs one that only opens SQLite (start to exit, %d pair%s)", f.size(),
-            f.size() == 1 ? "" : "s"),
-        "cold process", false, cells, Optional.empty(), note));
+    rows.add(new Row(String.format(Locale.ROOT, labelFormat, f.size(), f.size() == 1 ? "" : "s"),
+        shortLabel, false, cells, Optional.empty(), note));
   }
 
   /** {@code ; CPU 412 µs/op}, or in ms from 10 ms on (the stream). */

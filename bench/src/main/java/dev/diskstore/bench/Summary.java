@@ -572,6 +572,8 @@ public final class Summary {
         "peers: CPU per upsert 1 KiB, whole process (PeerBench, cpu/op)", 1.3));
     table.row("cold process").ifPresent(row -> peerTarget(row, "cold process: fresh JVM, open +"
         + " first upsert, vs a JVM that only opens SQLite (ColdProcessBench, start to exit)", 1.3));
+    table.row("cold process, AppCDS").ifPresent(row -> peerTarget(row, "(option) the same, both"
+        + " JVMs started with a class-data archive of their own classes", 1.3));
   }
 
   private void peerTarget(PeerTable.Row row, String scenario, double max) {
