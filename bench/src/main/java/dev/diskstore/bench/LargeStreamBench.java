@@ -161,7 +161,11 @@ public class LargeStreamBench {
   }
 
   private long drain(InputStream in) throws IOException {
-    long expected = streamBytes;
+    return drain(in, streamBytes);
+  }
+
+  /** Reads {@code in} to its end in 64 KiB reads; fails unless it held {@code expected} bytes. */
+  static long drain(InputStream in, long expected) throws IOException {
     byte[] buffer = new byte[64 * 1024];
     long total = 0;
     int n;

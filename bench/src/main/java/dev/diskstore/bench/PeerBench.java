@@ -258,13 +258,18 @@ public class PeerBench {
     BlobStoreContext context;
     BlobStore blobs;
 
+    /** A jclouds filesystem blobstore under {@code base} (created); the caller closes it. */
+    static BlobStoreContext filesystem(Path base) throws IOException {
+      Properties overrides = new Properties();
+      overrides.setProperty(
+          FilesystemConstants.PROPERTY_BASEDIR, Files.createDirectories(base).toString());
+      return ContextBuilder.newBuilder("filesystem").overrides(overrides)
+          .buildView(BlobStoreContext.class);
+    }
+
     @Override
     void start() throws IOException {
-      Path base = Files.createDirectories(dir.resolve("jclouds"));
-      Properties overrides = new Properties();
-      overrides.setProperty(FilesystemConstants.PROPERTY_BASEDIR, base.toString());
-      context = ContextBuilder.newBuilder("filesystem").overrides(overrides)
-          .buildView(BlobStoreContext.class);
+      context = filesystem(dir.resolve("jclouds"));
       blobs = context.getBlobStore();
       blobs.createContainerInLocation(null, CONTAINER);
     }

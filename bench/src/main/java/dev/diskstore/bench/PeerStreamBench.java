@@ -9,13 +9,10 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.opendal.Operator;
-import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
-import org.jclouds.filesystem.reference.FilesystemConstants;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -92,11 +89,7 @@ public class PeerStreamBench {
 
     BlobStore jclouds() throws IOException {
       if (jclouds == null) {
-        Path base = Files.createDirectories(dir.resolve("jclouds"));
-        Properties overrides = new Properties();
-        overrides.setProperty(FilesystemConstants.PROPERTY_BASEDIR, base.toString());
-        jcloudsContext = ContextBuilder.newBuilder("filesystem").overrides(overrides)
-            .buildView(BlobStoreContext.class);
+        jcloudsContext = PeerBench.Jclouds.filesystem(dir.resolve("jclouds"));
         jclouds = jcloudsContext.getBlobStore();
         jclouds.createContainerInLocation(null, "bench");
       }
@@ -104,16 +97,7 @@ public class PeerStreamBench {
     }
 
     long drain(InputStream in) throws IOException {
-      byte[] buffer = new byte[64 * 1024];
-      long total = 0;
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        total += n;
-      }
-      if (total != streamBytes) {
-        throw new IllegalStateException("read " + total + " bytes, expected " + streamBytes);
-      }
-      return total;
+      return LargeStreamBench.drain(in, streamBytes);
     }
 
     @TearDown(Level.Iteration)
